@@ -1,0 +1,60 @@
+"""Roles are Django groups. One place answers "what may this user do"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(TextChoices):
+    AGENT = "Agent", _("Agent")
+    MANAGER = "Manager", _("Manager")
+    ADMIN = "Admin", _("Admin")
+    INTEGRATION = "Integration", _("Integration")
+
+
+def _groups(user: Any) -> set[str]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active) or Role.ADMIN in _groups(user)
+
+
+def is_manager(user: Any) -> bool:
+    return is_admin(user) or Role.MANAGER in _groups(user)
+
+
+def is_agent(user: Any) -> bool:
+    """May work tickets in the browser (agents, managers, admins)."""
+    return is_manager(user) or Role.AGENT in _groups(user)
+
+
+def can_use_ticket_api(user: Any) -> bool:
+    """May read and write tickets over the API: staff roles and integration accounts."""
+    return is_agent(user) or Role.INTEGRATION in _groups(user)
+
+
+def can_see_customer_contact(user: Any) -> bool:
+    """Customer phone numbers and e-mails are masked unless the role allows them (DESIGN rule 8)."""
+    return is_manager(user)
+
+
+def role_label(user: Any) -> str:
+    if is_admin(user):
+        return str(Role.ADMIN.label)
+    if is_manager(user):
+        return str(Role.MANAGER.label)
+    if is_agent(user):
+        return str(Role.AGENT.label)
+    if Role.INTEGRATION in _groups(user):
+        return str(Role.INTEGRATION.label)
+    return ""

@@ -1,0 +1,29 @@
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Platform(TextChoices):
+    TAOBAO = "taobao", _("Taobao")
+    TMALL = "tmall", _("Tmall")
+    PINDUODUO = "pinduoduo", _("Pinduoduo")
+    DOUYIN = "douyin", _("Douyin")
+    JD = "jd", _("JD.com")
+    SHOP = "shop", _("Independent shop")
+    OTHER = "other", _("Other")
+
+
+class CustomerTier(TextChoices):
+    REGULAR = "regular", _("Regular")
+    SILVER = "silver", _("Silver")
+    GOLD = "gold", _("Gold")
+    VIP = "vip", _("VIP")
+
+
+class OrderStatus(TextChoices):
+    PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    SHIPPED = "shipped", _("Shipped")
+    DELIVERED = "delivered", _("Delivered")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUNDED = "refunded", _("Refunded")

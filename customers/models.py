@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import CustomerTier, OrderStatus, Platform
+
+
+class Customer(models.Model):
+    """A buyer, identified by their account on one shop platform."""
+
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform_account_id = models.CharField(_("platform account id"), max_length=128)
+    tier = models.CharField(_("tier"), max_length=20, choices=CustomerTier.choices, default=CustomerTier.REGULAR)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "platform_account_id"], name="customer_unique_platform_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer"))
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    order_number = models.CharField(_("order number"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PAID)
+    total_amount = models.DecimalField(_("total amount"), max_digits=12, decimal_places=2, default=0)
+    paid_amount = models.DecimalField(_("paid amount"), max_digits=12, decimal_places=2, default=0)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "order_number"], name="order_unique_platform_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_number
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order"))
+    sku = models.CharField(_("SKU"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
+    @property
+    def line_total(self):  # type: ignore[no-untyped-def]
+        return self.unit_price * self.quantity

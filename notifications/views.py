@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .selectors import notification_list
+from .services import notifications_mark_read
+
+
+@login_required
+def notification_list_view(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(notification_list(user=request.user, unread_only=unread_only), 30).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+@require_POST
+def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
+    raw_ids = request.POST.getlist("id")
+    ids = [int(value) for value in raw_ids if value.isdigit()] if raw_ids else None
+    notifications_mark_read(user=request.user, ids=ids)
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("notifications:list")

@@ -1,0 +1,35 @@
+import django_filters
+from django.utils import timezone
+
+from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
+from ..models import Team, Ticket
+from ..selectors import assignable_users
+
+
+class TicketFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=TicketKind.choices)
+    category = django_filters.ChoiceFilter(choices=Category.choices)
+    status = django_filters.MultipleChoiceFilter(choices=TicketStatus.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices)
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    assignee = django_filters.ModelChoiceFilter(queryset=assignable_users())
+    unassigned = django_filters.BooleanFilter(field_name="assignee", lookup_expr="isnull")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    escalated = django_filters.BooleanFilter(method="filter_escalated")
+    customer_platform = django_filters.CharFilter(field_name="customer__platform")
+    customer_account = django_filters.CharFilter(field_name="customer__platform_account_id")
+    order_number = django_filters.CharFilter(field_name="order__order_number")
+    updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Ticket
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        overdue = queryset.overdue(timezone.now())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+    def filter_escalated(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        return queryset.filter(escalation_level__gt=0) if value else queryset.filter(escalation_level=0)

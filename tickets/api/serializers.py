@@ -1,0 +1,238 @@
+"""Small input and output serializers for the ticket API. No writes here: views call services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts import roles
+from customers.enums import CustomerTier, OrderStatus, Platform
+from customers.masking import mask_email, mask_phone
+
+from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
+from ..models import Escalation, Message, Team, Ticket, TicketEvent
+from ..selectors import assignable_users
+from ..sla import clock_state
+
+User = get_user_model()
+
+
+# --- input ----------------------------------------------------------------------------------------------------
+
+
+class CustomerInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    platform = serializers.ChoiceField(choices=Platform.choices)
+    platform_account_id = serializers.CharField(max_length=128)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
+
+
+class OrderLineInput(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    title = serializers.CharField(max_length=300)
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+
+
+class OrderInput(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Platform.choices, required=False, help_text="Defaults to the customer's platform.")
+    order_number = serializers.CharField(max_length=64)
+    status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+    total_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    paid_at = serializers.DateTimeField(required=False)
+    shipped_at = serializers.DateTimeField(required=False)
+    delivered_at = serializers.DateTimeField(required=False)
+    lines = OrderLineInput(many=True, required=False)
+
+
+class TicketCreateInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TicketKind.choices)
+    category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    customer = CustomerInput()
+    order = OrderInput(required=False, allow_null=True)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    received_at = serializers.DateTimeField(required=False, help_text="When the buyer wrote; not later than now.")
+
+    def validate_received_at(self, value: Any) -> Any:
+        # The service allows a little clock skew; here the message is for the integrator.
+        if value > timezone.now() + timezone.timedelta(minutes=2):
+            raise serializers.ValidationError("Must not be later than now.")
+        return value
+
+
+class TicketUpdateInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+    priority = serializers.ChoiceField(choices=Priority.choices, required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+    assignee = serializers.PrimaryKeyRelatedField(queryset=assignable_users(), required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Give at least one of status, priority, team, assignee.")
+        return attrs
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+
+
+# --- output ---------------------------------------------------------------------------------------------------
+
+
+class UserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="__str__")
+
+
+class TeamOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CustomerOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    platform = serializers.CharField()
+    platform_account_id = serializers.CharField()
+    tier = serializers.CharField()
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+
+    def _may_see(self) -> bool:
+        request = self.context.get("request")
+        return bool(request and roles.can_see_customer_contact(request.user))
+
+    def get_phone(self, customer: Any) -> str:
+        return customer.phone if self._may_see() else mask_phone(customer.phone)
+
+    def get_email(self, customer: Any) -> str:
+        return customer.email if self._may_see() else mask_email(customer.email) if customer.email else ""
+
+
+class OrderLineOutput(serializers.Serializer):
+    sku = serializers.CharField()
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class OrderOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    order_number = serializers.CharField()
+    status = serializers.CharField()
+    total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    paid_at = serializers.DateTimeField()
+    shipped_at = serializers.DateTimeField()
+    delivered_at = serializers.DateTimeField()
+    lines = OrderLineOutput(many=True)
+
+
+class SlaClockOutput(serializers.Serializer):
+    target = serializers.CharField()
+    state = serializers.CharField(help_text="on_time, close, overdue, paused, met, met_late or stopped")
+    due_at = serializers.DateTimeField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True)
+
+
+class MessageOutput(serializers.ModelSerializer):
+    author = UserOutput(allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "visibility", "author_type", "author", "body", "created_at"]
+
+
+class EventOutput(serializers.ModelSerializer):
+    actor = UserOutput(allow_null=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = ["id", "type", "actor", "data", "created_at"]
+
+
+class EscalationOutput(serializers.ModelSerializer):
+    late_seconds = serializers.IntegerField(source="late_seconds_at_escalation")
+    acknowledged_by = UserOutput(allow_null=True)
+
+    class Meta:
+        model = Escalation
+        fields = ["id", "target", "level", "due_at", "escalated_at", "late_seconds", "acknowledged_at", "acknowledged_by"]
+
+
+class TicketListOutput(serializers.ModelSerializer):
+    reference = serializers.CharField()
+    customer = CustomerOutput()
+    team = TeamOutput(allow_null=True)
+    assignee = UserOutput(allow_null=True)
+    sla = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "reference",
+            "kind",
+            "category",
+            "subject",
+            "channel",
+            "priority",
+            "status",
+            "customer",
+            "team",
+            "assignee",
+            "received_at",
+            "first_response_due_at",
+            "resolution_due_at",
+            "first_responded_at",
+            "resolved_at",
+            "closed_at",
+            "escalation_level",
+            "sla",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(SlaClockOutput(many=True))
+    def get_sla(self, ticket: Ticket) -> list[dict[str, Any]]:
+        now = self.context.get("now") or timezone.now()
+        return [SlaClockOutput(clock_state(ticket, target, now)).data for target in ("first_response", "resolution")]
+
+
+class TicketDetailOutput(TicketListOutput):
+    order = OrderOutput(allow_null=True)
+    messages = MessageOutput(many=True)
+    events = EventOutput(many=True)
+    escalations = EscalationOutput(many=True)
+
+    class Meta(TicketListOutput.Meta):
+        fields = [
+            *TicketListOutput.Meta.fields,
+            "description",
+            "order",
+            "sla_paused_at",
+            "sla_paused_seconds",
+            "messages",
+            "events",
+            "escalations",
+        ]
+
+
+class EscalationListOutput(EscalationOutput):
+    ticket = TicketListOutput()
+
+    class Meta(EscalationOutput.Meta):
+        fields = [*EscalationOutput.Meta.fields, "ticket"]

@@ -1,0 +1,214 @@
+"""Ticket API: one view per operation. Views parse input, check permission, call one service, render output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import roles
+from customers.services import OrderLineData, customer_upsert, order_upsert
+
+from .. import services
+from ..models import Team, Ticket
+from ..selectors import assignable_users, escalation_list, ticket_get_for_agent
+from . import serializers as s
+from .filters import TicketFilter
+
+
+class CanUseTicketApi(BasePermission):
+    message = "Your account has no rights on tickets."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return roles.can_use_ticket_api(request.user)
+
+
+class IsManager(BasePermission):
+    message = "Managers only."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return roles.is_manager(request.user)
+
+
+class TicketCursorPagination(CursorPagination):
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class TicketApiMixin:
+    permission_classes = [CanUseTicketApi]
+
+    def get_ticket(self, pk: int) -> Ticket:
+        return get_object_or_404(Ticket, pk=pk)
+
+    def detail_response(self, request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        ticket = ticket_get_for_agent(pk=pk)
+        return Response(s.TicketDetailOutput(ticket, context={"request": request}).data, status=status_code)
+
+
+class TicketListCreateApi(TicketApiMixin, ListAPIView):
+    serializer_class = s.TicketListOutput
+    pagination_class = TicketCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TicketFilter
+
+    def get_queryset(self) -> Any:
+        return Ticket.objects.select_related("customer", "team", "assignee", "sla_policy")
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(request=s.TicketCreateInput, responses={201: s.TicketDetailOutput})
+    def post(self, request: Request) -> Response:
+        data = s.TicketCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        with transaction.atomic():
+            customer_data = v["customer"]
+            customer = customer_upsert(
+                platform=customer_data["platform"],
+                platform_account_id=customer_data["platform_account_id"],
+                name=customer_data["name"],
+                phone=customer_data.get("phone"),
+                email=customer_data.get("email"),
+                tier=customer_data.get("tier"),
+            )
+            order = None
+            if v.get("order"):
+                order_data = dict(v["order"])
+                lines = order_data.pop("lines", None)
+                order = order_upsert(
+                    customer=customer,
+                    platform=order_data.pop("platform", customer.platform),
+                    lines=[OrderLineData(**line) for line in lines] if lines is not None else None,
+                    **order_data,
+                )
+            ticket = services.ticket_create(
+                kind=v["kind"],
+                category=v["category"],
+                subject=v["subject"],
+                description=v["description"],
+                channel=v["channel"],
+                priority=v["priority"],
+                customer=customer,
+                order=order,
+                team=v.get("team"),
+                received_at=v.get("received_at"),
+                created_by=request.user,
+            )
+        return self.detail_response(request, ticket.pk, status.HTTP_201_CREATED)
+
+
+class TicketDetailApi(TicketApiMixin, GenericAPIView):
+    serializer_class = s.TicketDetailOutput
+
+    @extend_schema(responses=s.TicketDetailOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        self.get_ticket(pk)
+        return self.detail_response(request, pk)
+
+    @extend_schema(request=s.TicketUpdateInput, responses=s.TicketDetailOutput)
+    def patch(self, request: Request, pk: int) -> Response:
+        ticket = self.get_ticket(pk)
+        data = s.TicketUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        actor = request.user
+        # One request, one outcome: if any change is refused, none is kept.
+        with transaction.atomic():
+            if "team" in v:
+                services.ticket_set_team(ticket=ticket, team=v["team"], actor=actor)
+            if "assignee" in v:
+                services.ticket_assign(ticket=ticket, assignee=v["assignee"], actor=actor)
+            if "priority" in v:
+                services.ticket_set_priority(ticket=ticket, priority=v["priority"], actor=actor)
+            if "status" in v:
+                services.ticket_transition(ticket=ticket, to_status=v["status"], actor=actor)
+        return self.detail_response(request, pk)
+
+
+class _MessageApi(TicketApiMixin, APIView):
+    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
+        raise NotImplementedError
+
+    @extend_schema(request=s.MessageInput, responses={201: s.TicketDetailOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        ticket = self.get_ticket(pk)
+        data = s.MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.create(ticket, request.user, data.validated_data["body"])
+        return self.detail_response(request, pk, status.HTTP_201_CREATED)
+
+
+class TicketReplyApi(_MessageApi):
+    """A public reply to the buyer. The first one stops the first-response clock."""
+
+    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
+        return services.ticket_reply(ticket=ticket, author=user, body=body)
+
+
+class TicketNoteApi(_MessageApi):
+    """An internal note, never shown to the buyer."""
+
+    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
+        return services.ticket_add_note(ticket=ticket, author=user, body=body)
+
+
+class TicketCustomerMessageApi(_MessageApi):
+    """A message from the buyer, pushed by the shop platform. Resumes paused clocks, reopens resolved tickets."""
+
+    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
+        return services.ticket_add_customer_message(ticket=ticket, body=body, actor=user)
+
+
+class TicketTakeApi(TicketApiMixin, APIView):
+    @extend_schema(request=None, responses=s.TicketDetailOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        services.ticket_take(ticket=self.get_ticket(pk), actor=request.user)
+        return self.detail_response(request, pk)
+
+
+class TeamListApi(TicketApiMixin, ListAPIView):
+    serializer_class = s.TeamOutput
+    pagination_class = None
+    queryset = Team.objects.order_by("name")
+
+
+class AgentListApi(TicketApiMixin, ListAPIView):
+    """People who can be assigned tickets."""
+
+    serializer_class = s.UserOutput
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return assignable_users()
+
+
+class EscalationListApi(ListAPIView):
+    """Escalations, newest first; ``?open=false`` includes acknowledged ones. Managers only."""
+
+    serializer_class = s.EscalationListOutput
+    permission_classes = [IsManager]
+    pagination_class = TicketCursorPagination
+
+    def get_queryset(self) -> Any:
+        open_only = self.request.query_params.get("open", "true").lower() not in ("false", "0", "no")
+        return escalation_list(user=self.request.user, open_only=open_only)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.enums import CustomerTier, Platform
+from helpdesk.errors import ApplicationError
+
+from .enums import CATEGORIES_BY_KIND, Category, Channel, Priority, TicketKind, TicketStatus
+from .models import Team
+from .selectors import assignable_users
+
+
+def _grouped_categories() -> list[tuple[Any, Any]]:
+    return [
+        (TicketKind(kind).label, [(value, Category(value).label) for value in values])
+        for kind, values in CATEGORIES_BY_KIND.items()
+    ]
+
+
+def apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service's error on the form: on the fields it names when the form has them, else on top."""
+    placed = False
+    for field, messages in exc.fields.items():
+        name = field.split(".")[-1] if field.startswith("order") else field
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+class TicketCreateForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TicketKind.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=_grouped_categories, initial=Category.OTHER)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("By kind"))
+    customer_platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    customer_account = forms.CharField(label=_("Platform account id"), max_length=128)
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
+    customer_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    customer_email = forms.EmailField(label=_("E-mail"), required=False)
+    customer_tier = forms.ChoiceField(label=_("Tier"), choices=CustomerTier.choices, initial=CustomerTier.REGULAR)
+    order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        kind, category = cleaned.get("kind"), cleaned.get("category")
+        if kind and category and category not in CATEGORIES_BY_KIND[kind]:
+            self.add_error("category", _("This category does not belong to the chosen kind."))
+        return cleaned
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=TicketStatus.choices)
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+
+
+class TeamForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team"))
+
+
+class AssigneeForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"), queryset=assignable_users(), required=False, empty_label=_("Unassigned")
+    )
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *TicketKind.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any unresolved")), *TicketStatus.choices], required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Any team"))
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("none", _("Unassigned")),
+            *[(str(user.pk), str(user)) for user in assignable_users()],
+        ]
+
+    def to_filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {}
+        data = dict(self.cleaned_data)
+        data["team"] = data["team"].pk if data.get("team") else None
+        return data

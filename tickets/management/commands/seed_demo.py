@@ -1,0 +1,156 @@
+"""Demo data: teams, the demo users, customers with orders, and a realistic mix of tickets (some overdue)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from accounts.roles import Role
+from customers.services import OrderLineData, customer_upsert, order_upsert
+from tickets import services
+from tickets.models import Team, Ticket
+
+DEFAULT_PASSWORD = "helpdesk-demo"
+
+CUSTOMERS = [
+    ("王小明", "taobao", "tb_wangxm88", "13812345678", "gold"),
+    ("李娜", "pinduoduo", "pdd_lina_2021", "13987654321", "regular"),
+    ("张伟", "douyin", "dy_zhangwei", "15011112222", "vip"),
+    ("刘芳", "tmall", "tm_liufang", "18622223333", "silver"),
+    ("陈静", "jd", "jd_chenjing", "17733334444", "regular"),
+    ("赵磊", "shop", "shop_zhaolei", "13644445555", "regular"),
+]
+
+PRODUCTS = [
+    ("TS-COT-L-WHT", "纯棉圆领T恤 白色 L", Decimal("79.00")),
+    ("EAR-BT-PRO", "蓝牙降噪耳机 Pro", Decimal("399.00")),
+    ("CUP-VAC-500", "不锈钢保温杯 500ml", Decimal("59.90")),
+    ("SHO-RUN-42", "轻便跑步鞋 42码", Decimal("269.00")),
+    ("BAG-CAN-01", "帆布托特包", Decimal("45.00")),
+]
+
+# (kind, category, channel, priority, subject, description, customer index, minutes ago, what happens next)
+TICKETS = [
+    ("inquiry", "shipping_urge", "chat", "normal", "什么时候发货？", "下单三天了还没发货，麻烦催一下。", 0, 25, "new"),
+    ("inquiry", "product_question", "chat", "normal", "耳机支持无线充电吗", "想确认一下这款耳机是否支持无线充电和多设备连接。", 1, 4, "new"),
+    ("inquiry", "order_query", "api", "high", "订单显示已签收但没收到", "物流显示已签收，但我家里没人收到包裹。", 2, 8, "new"),
+    ("inquiry", "order_change", "phone", "normal", "修改收货地址", "刚下单，地址填错了，想改到公司地址。", 3, 2, "new"),
+    ("complaint", "logistics", "api", "urgent", "快递员态度恶劣，包裹破损", "快递员把包裹直接扔在门口，外箱破损，杯子有凹痕。", 4, 40, "new"),
+    ("complaint", "service_attitude", "chat", "high", "客服回复太慢", "昨天咨询的问题到现在都没人理。", 5, 60 * 26, "replied"),
+    ("aftersales", "return_refund", "web_form", "normal", "T恤尺码偏小，申请退货", "平时穿L码，这件L码明显偏小，想退货退款。", 0, 90, "replied"),
+    ("aftersales", "exchange", "api", "normal", "鞋子左脚有开胶，申请换货", "刚穿两次左脚鞋底就开胶了，附照片。", 3, 30, "pending"),
+    ("aftersales", "compensation", "chat", "low", "保温杯有划痕", "收到的杯子外壁有一道划痕，不影响使用，希望给点补偿。", 1, 180, "resolved"),
+    ("inquiry", "aftersales_question", "email", "low", "七天无理由怎么申请", "请问七天无理由退货需要我自己付运费吗？", 2, 300, "replied"),
+    ("inquiry", "product_question", "social", "normal", "帆布包可以机洗吗", "想问下帆布包能不能放洗衣机洗。", 5, 6, "new"),
+    ("complaint", "product_quality", "phone", "high", "耳机右耳没声音", "用了一周右耳突然没声音了，非常失望。", 2, 12, "new"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo teams, users (agent1, agent2, manager1, admin) and a realistic mix of tickets."
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        with transaction.atomic():
+            users = self._users(password)
+            teams = self._teams(users)
+            created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
+        token = Token.objects.get_or_create(user=users["platform"])[0]
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
+        self.stdout.write("Demo logins (password: %s%s):" % (password, "" if os.environ.get("DEMO_PASSWORD") else ", set DEMO_PASSWORD to change"))
+        for name, role in (("agent1", "agent, pre-sales"), ("agent2", "agent, after-sales"), ("manager1", "manager"), ("admin", "admin")):
+            self.stdout.write(f"  {name:<9} {role}")
+        self.stdout.write(f"API token of the demo integration 'platform': {token.key}")
+
+    def _users(self, password: str) -> dict[str, object]:
+        User = get_user_model()
+        spec = {
+            "agent1": ("小林 (agent1)", Role.AGENT, False),
+            "agent2": ("小周 (agent2)", Role.AGENT, False),
+            "manager1": ("陈经理 (manager1)", Role.MANAGER, False),
+            "admin": ("Admin", Role.ADMIN, True),
+            "platform": ("Demo shop platform", Role.INTEGRATION, False),
+        }
+        users = {}
+        for username, (display, role, superuser) in spec.items():
+            user, _ = User.objects.get_or_create(username=username, defaults={"display_name": display})
+            user.display_name = display
+            user.email = f"{username}@example.com"
+            user.is_staff = superuser
+            user.is_superuser = superuser
+            user.set_password(password)
+            user.save()
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            users[username] = user
+        return users
+
+    def _teams(self, users: dict[str, object]) -> dict[str, Team]:
+        teams = {}
+        for key, name, kind, members in (
+            ("pre", "售前 Pre-sales", "inquiry", ["agent1"]),
+            ("in", "售中 In-sales", "", ["agent1", "agent2"]),
+            ("after", "售后 After-sales", "aftersales", ["agent2"]),
+            ("complaints", "投诉 Complaints", "complaint", ["agent2"]),
+        ):
+            team, _ = Team.objects.get_or_create(name=name, defaults={"default_for_kind": kind})
+            team.members.add(*[users[m] for m in members])
+            team.managers.add(users["manager1"])
+            teams[key] = team
+        return teams
+
+    def _tickets(self, users: dict[str, object], teams: dict[str, Team]) -> int:
+        now = timezone.now()
+        customers = [
+            customer_upsert(platform=platform, platform_account_id=account, name=name, phone=phone, tier=tier)
+            for name, platform, account, phone, tier in CUSTOMERS
+        ]
+        orders = []
+        for index, customer in enumerate(customers):
+            sku, title, price = PRODUCTS[index % len(PRODUCTS)]
+            paid = now - timedelta(days=6 - index % 4)
+            orders.append(
+                order_upsert(
+                    customer=customer,
+                    platform=customer.platform,
+                    order_number=f"{customer.platform[:2].upper()}{20261100000 + index * 7919}",
+                    status="delivered" if index % 3 else "shipped",
+                    paid_amount=price,
+                    paid_at=paid,
+                    shipped_at=paid + timedelta(hours=20),
+                    delivered_at=paid + timedelta(days=3) if index % 3 else None,
+                    lines=[OrderLineData(sku=sku, title=title, quantity=1, unit_price=price)],
+                )
+            )
+        assignees = {"inquiry": users["agent1"], "complaint": users["agent2"], "aftersales": users["agent2"]}
+        for n, (kind, category, channel, priority, subject, description, ci, minutes_ago, next_step) in enumerate(TICKETS):
+            ticket = services.ticket_create(
+                kind=kind,
+                category=category,
+                subject=subject,
+                description=description,
+                channel=channel,
+                priority=priority,
+                customer=customers[ci],
+                order=orders[ci],
+                received_at=now - timedelta(minutes=minutes_ago),
+                assignee=assignees[kind] if n % 3 else None,
+            )
+            agent = assignees[kind]
+            if next_step in ("replied", "pending", "resolved"):
+                services.ticket_reply(ticket=ticket, author=agent, body="您好，已收到您的问题，正在为您处理，请稍候。")
+            if next_step in ("pending", "resolved"):
+                services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+            if next_step == "resolved":
+                services.ticket_add_customer_message(ticket=ticket, body="好的，收到补偿了，谢谢。")
+                services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+            if n == 6:
+                services.ticket_add_note(ticket=ticket, author=agent, body="客户是金卡会员，优先处理。")
+        return len(TICKETS)

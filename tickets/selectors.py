@@ -1,0 +1,138 @@
+"""Every non-trivial read of tickets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts import roles
+
+from .enums import UNRESOLVED_STATUSES, TicketStatus
+from .models import REFERENCE_PREFIX, Escalation, Message, Team, Ticket, TicketEvent
+
+INBOX_VIEWS = ("mine", "team", "open")
+_REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
+
+
+def ticket_pk_from_reference(text: str) -> int | None:
+    match = _REFERENCE_RE.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _base() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related("customer", "assignee", "team", "sla_policy")
+
+
+def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | None = None) -> QuerySet[Ticket]:
+    """The agent's inbox, nearest SLA deadline first (tickets without a running clock last).
+
+    - ``mine``: unresolved tickets assigned to the user;
+    - ``team``: unassigned unresolved tickets of the user's teams (of every team for managers without one);
+    - ``open``: every unresolved ticket.
+    Filters (each optional): kind, status, priority, team (id), assignee (id, or "none"), overdue (bool), q.
+    """
+    filters = filters or {}
+    queryset = _base()
+    status = filters.get("status")
+    if status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(status__in=UNRESOLVED_STATUSES)
+
+    if view == "mine":
+        queryset = queryset.filter(assignee=user)
+    elif view == "team":
+        team_ids = list(Team.objects.filter(Q(members=user) | Q(managers=user)).values_list("id", flat=True).distinct())
+        queryset = queryset.filter(assignee__isnull=True)
+        if team_ids or not roles.is_manager(user):
+            queryset = queryset.filter(team_id__in=team_ids)
+
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("priority"):
+        queryset = queryset.filter(priority=filters["priority"])
+    if filters.get("team"):
+        queryset = queryset.filter(team_id=filters["team"])
+    assignee = filters.get("assignee")
+    if assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee:
+        queryset = queryset.filter(assignee_id=assignee)
+    if filters.get("overdue"):
+        queryset = queryset.overdue(timezone.now())
+    query = (filters.get("q") or "").strip()
+    if query:
+        pk = ticket_pk_from_reference(query)
+        text = Q(subject__icontains=query) | Q(customer__name__icontains=query) | Q(order__order_number=query)
+        queryset = queryset.filter(text | Q(pk=pk)) if pk else queryset.filter(text)
+    return queryset.order_by(F("sla_next_due_at").asc(nulls_last=True), "received_at", "id")
+
+
+def ticket_get_for_agent(*, pk: int) -> Ticket | None:
+    return (
+        _base()
+        .select_related("order", "created_by")
+        .prefetch_related(
+            "order__lines",
+            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
+            Prefetch("escalations", queryset=Escalation.objects.select_related("acknowledged_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def ticket_timeline(*, ticket: Ticket) -> list[dict[str, Any]]:
+    """Messages and events merged in time order, for the ticket page. Uses prefetched rows when present."""
+    items: list[dict[str, Any]] = []
+    messages = {message.pk: message for message in ticket.messages.all()}
+    shown_messages: set[int] = set()
+    for event in ticket.events.all():
+        message_id = event.data.get("message_id") if isinstance(event.data, dict) else None
+        if message_id in messages:
+            shown_messages.add(message_id)
+            items.append({"kind": "message", "at": event.created_at, "message": messages[message_id], "event": event})
+        else:
+            items.append({"kind": "event", "at": event.created_at, "event": event})
+    for pk, message in messages.items():
+        if pk not in shown_messages:
+            items.append({"kind": "message", "at": message.created_at, "message": message, "event": None})
+    items.sort(key=lambda item: item["at"])
+    return items
+
+
+def customer_earlier_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    return list(
+        Ticket.objects.filter(customer_id=ticket.customer_id)
+        .exclude(pk=ticket.pk)
+        .only("id", "subject", "status", "kind", "created_at")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def escalation_list(*, user: Any, open_only: bool = True) -> QuerySet[Escalation]:
+    """Escalations for the manager's view: their teams' (or every team's for admins and team-less managers)."""
+    queryset = Escalation.objects.select_related(
+        "ticket", "ticket__customer", "ticket__assignee", "ticket__team", "team", "acknowledged_by"
+    )
+    if open_only:
+        queryset = queryset.filter(acknowledged_at__isnull=True).exclude(ticket__status=TicketStatus.CLOSED)
+    managed = list(Team.objects.filter(managers=user).values_list("id", flat=True))
+    if managed and not roles.is_admin(user):
+        queryset = queryset.filter(Q(ticket__team_id__in=managed) | Q(ticket__team__isnull=True))
+    return queryset.order_by("-escalated_at", "-id")
+
+
+def assignable_users() -> QuerySet[Any]:
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[roles.Role.AGENT, roles.Role.MANAGER, roles.Role.ADMIN]) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )

@@ -1,0 +1,22 @@
+"""Celery tasks: thin, idempotent, take ids. The database says what is due; tasks only wake the services."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="tickets.tasks.sla_sweep_task", ignore_result=True)
+def sla_sweep_task() -> int:
+    """Run one SLA sweep (Celery beat, every SLA_SWEEP_SECONDS). Returns how many escalations it made."""
+    return len(services.sla_sweep())
+
+
+@shared_task(
+    name="tickets.tasks.escalation_email_task",
+    ignore_result=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def escalation_email_task(escalation_id: int) -> bool:
+    return services.escalation_send_email(escalation_id=escalation_id)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", views.inbox_view, name="inbox"),
+    path("tickets/new/", views.ticket_create_view, name="create"),
+    path("tickets/<int:pk>/", views.ticket_detail_view, name="detail"),
+    path("tickets/<int:pk>/reply/", views.ticket_reply_view, name="reply"),
+    path("tickets/<int:pk>/note/", views.ticket_note_view, name="note"),
+    path("tickets/<int:pk>/customer-message/", views.ticket_customer_message_view, name="customer-message"),
+    path("tickets/<int:pk>/status/", views.ticket_status_view, name="status"),
+    path("tickets/<int:pk>/priority/", views.ticket_priority_view, name="priority"),
+    path("tickets/<int:pk>/team/", views.ticket_team_view, name="team"),
+    path("tickets/<int:pk>/assignee/", views.ticket_assignee_view, name="assignee"),
+    path("tickets/<int:pk>/take/", views.ticket_take_view, name="take"),
+    path("escalations/", views.escalation_list_view, name="escalations"),
+    path("escalations/<int:pk>/reassign/", views.escalation_reassign_view, name="escalation-reassign"),
+]

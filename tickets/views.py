@@ -1,0 +1,354 @@
+"""Browser pages for agents and managers. Thin: parse the form, call one service, redirect or re-render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from customers.masking import mask_email, mask_phone
+from customers.models import Order
+from customers.services import customer_upsert
+from helpdesk.errors import ApplicationError
+
+from . import selectors, services
+from .enums import ALLOWED_TRANSITIONS, TicketStatus
+from .forms import (
+    AssigneeForm,
+    InboxFilterForm,
+    MessageForm,
+    PriorityForm,
+    StatusForm,
+    TeamForm,
+    TicketCreateForm,
+    apply_error,
+)
+from .models import Ticket
+from .sla import clock_state, next_clock_state
+
+
+def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles.is_agent(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles.is_manager(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+# --- inbox ------------------------------------------------------------------------------------------------
+
+
+@agent_required
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    if view not in selectors.INBOX_VIEWS:
+        view = "mine"
+    form = InboxFilterForm(request.GET or None)
+    filters = form.to_filters() if request.GET else {}
+    page = Paginator(selectors.ticket_inbox(user=request.user, view=view, filters=filters), 50).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = [{"ticket": ticket, "clock": next_clock_state(ticket, now)} for ticket in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("view", None)
+    context = {
+        "view": view,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "filter_query": query.urlencode(),
+        "counts": {
+            name: selectors.ticket_inbox(user=request.user, view=name).count() for name in selectors.INBOX_VIEWS
+        },
+    }
+    template = "tickets/_inbox_table.html" if request.htmx and request.GET.get("partial") else "tickets/inbox.html"
+    return render(request, template, context)
+
+
+# --- ticket page ------------------------------------------------------------------------------------------
+
+
+def _get_ticket(pk: int) -> Ticket:
+    ticket = selectors.ticket_get_for_agent(pk=pk)
+    if ticket is None:
+        raise Http404(_("No such ticket."))
+    return ticket
+
+
+def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
+    now = timezone.now()
+    customer = ticket.customer
+    may_see_contact = roles.can_see_customer_contact(request.user)
+    allowed = ALLOWED_TRANSITIONS.get(ticket.status, frozenset())
+    return {
+        "ticket": ticket,
+        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
+        "customer_phone": customer.phone if may_see_contact else mask_phone(customer.phone),
+        "customer_email": customer.email if may_see_contact else (mask_email(customer.email) if customer.email else ""),
+        "clocks": [clock_state(ticket, target, now) for target in ("first_response", "resolution")],
+        "status_choices": [(value, label) for value, label in TicketStatus.choices if value in allowed],
+        "reply_form": forms.get("reply_form") or MessageForm(),
+        "note_form": forms.get("note_form") or MessageForm(),
+        "customer_message_form": forms.get("customer_message_form") or MessageForm(),
+        "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": ticket.priority}),
+        "team_form": forms.get("team_form") or TeamForm(initial={"team": ticket.team_id}),
+        "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
+        "status_form": forms.get("status_form") or StatusForm(),
+        "action_error": forms.get("action_error"),
+    }
+
+
+@agent_required
+def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(pk)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket))
+
+
+def _ticket_action(
+    request: HttpRequest,
+    pk: int,
+    form_class: type,
+    form_name: str,
+    act: Callable[[Ticket, dict[str, Any]], Any],
+    success: str,
+) -> HttpResponse:
+    ticket = _get_ticket(pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            act(ticket, form.cleaned_data)
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("tickets:detail", pk=pk)
+    ticket = _get_ticket(pk)
+    context = _detail_context(request, ticket, **{form_name: form, "action_error": form.errors})
+    return render(request, "tickets/detail.html", context, status=400)
+
+
+@agent_required
+@require_POST
+def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        MessageForm,
+        "reply_form",
+        lambda t, d: services.ticket_reply(ticket=t, author=request.user, body=d["body"]),
+        _("Reply sent."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        MessageForm,
+        "note_form",
+        lambda t, d: services.ticket_add_note(ticket=t, author=request.user, body=d["body"]),
+        _("Note added."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        MessageForm,
+        "customer_message_form",
+        lambda t, d: services.ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
+        _("Customer message recorded."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        StatusForm,
+        "status_form",
+        lambda t, d: services.ticket_transition(ticket=t, to_status=d["status"], actor=request.user),
+        _("Status changed."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_priority_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        PriorityForm,
+        "priority_form",
+        lambda t, d: services.ticket_set_priority(ticket=t, priority=d["priority"], actor=request.user),
+        _("Priority changed."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_team_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        TeamForm,
+        "team_form",
+        lambda t, d: services.ticket_set_team(ticket=t, team=d["team"], actor=request.user),
+        _("Team changed."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_assignee_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        AssigneeForm,
+        "assignee_form",
+        lambda t, d: services.ticket_assign(ticket=t, assignee=d["assignee"], actor=request.user),
+        _("Assignee changed."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_take_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(pk)
+    try:
+        services.ticket_take(ticket=ticket, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("You took %(ref)s.") % {"ref": ticket.reference})
+    next_url = request.POST.get("next")
+    if next_url == "escalations":
+        return redirect("tickets:escalations")
+    return redirect("tickets:detail", pk=pk)
+
+
+# --- new ticket -------------------------------------------------------------------------------------------
+
+
+@agent_required
+def ticket_create_view(request: HttpRequest) -> HttpResponse:
+    """Record a phone or chat contact as a ticket."""
+    form = TicketCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer = customer_upsert(
+                    platform=data["customer_platform"],
+                    platform_account_id=data["customer_account"].strip(),
+                    name=data["customer_name"].strip(),
+                    phone=data["customer_phone"].strip() or None,
+                    email=data["customer_email"].strip() or None,
+                    tier=data["customer_tier"],
+                )
+                order = _order_for_form(customer, data)
+                ticket = services.ticket_create(
+                    kind=data["kind"],
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    channel=data["channel"],
+                    priority=data["priority"],
+                    customer=customer,
+                    order=order,
+                    team=data["team"],
+                    created_by=request.user,
+                )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
+            return redirect("tickets:detail", pk=ticket.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "tickets/new.html", {"form": form}, status=status)
+
+
+def _order_for_form(customer: Any, data: dict[str, Any]) -> Order | None:
+    from customers.services import order_upsert
+
+    number = data.get("order_number", "").strip()
+    if not number:
+        return None
+    return order_upsert(customer=customer, platform=customer.platform, order_number=number)
+
+
+# --- escalations (managers) -------------------------------------------------------------------------------
+
+
+@manager_required
+def escalation_list_view(request: HttpRequest) -> HttpResponse:
+    open_only = request.GET.get("all") != "1"
+    page = Paginator(selectors.escalation_list(user=request.user, open_only=open_only), 50).get_page(
+        request.GET.get("page")
+    )
+    now = timezone.now()
+    rows = []
+    for escalation in page.object_list:
+        ticket = escalation.ticket
+        done_at = ticket.first_responded_at if escalation.target == "first_response" else ticket.resolved_at
+        late_seconds = int(((done_at or now) - escalation.due_at).total_seconds())
+        rows.append({"escalation": escalation, "ticket": ticket, "late_seconds": max(late_seconds, 0), "met": done_at})
+    return render(
+        request,
+        "tickets/escalations.html",
+        {"page": page, "rows": rows, "open_only": open_only, "assignee_form": AssigneeForm()},
+    )
+
+
+@manager_required
+@require_POST
+def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = _get_ticket(pk)
+    form = AssigneeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(ref)s reassigned.") % {"ref": ticket.reference})
+    else:
+        messages.error(request, _("Choose an agent."))
+    return redirect(reverse("tickets:escalations"))
