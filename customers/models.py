@@ -20,7 +20,9 @@ class Customer(models.Model):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         constraints = [
-            models.UniqueConstraint(fields=["platform", "platform_account_id"], name="customer_unique_platform_account"),
+            models.UniqueConstraint(
+                fields=["platform", "platform_account_id"], name="customer_unique_platform_account"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,7 +50,9 @@ def customer_upsert(
         if customer is None:
             try:
                 with transaction.atomic():
-                    return Customer.objects.create(platform=platform, platform_account_id=platform_account_id, **updates)
+                    return Customer.objects.create(
+                        platform=platform, platform_account_id=platform_account_id, **updates
+                    )
             except IntegrityError:
                 # Another request created the same buyer a moment ago: update theirs instead.
                 customer = Customer.objects.select_for_update().get(
@@ -117,7 +119,9 @@ def order_upsert(
         if lines is not None:
             order.lines.all().delete()
             OrderLine.objects.bulk_create(
-                OrderLine(order=order, sku=line.sku, title=line.title, quantity=line.quantity, unit_price=line.unit_price)
+                OrderLine(
+                    order=order, sku=line.sku, title=line.title, quantity=line.quantity, unit_price=line.unit_price
+                )
                 for line in lines
             )
             if total_amount is None and lines:

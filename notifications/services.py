@@ -35,9 +35,9 @@ def notifications_create(
         if dedupe_key is None:
             return len(Notification.objects.bulk_create(rows))
         existing = set(
-            Notification.objects.filter(dedupe_key=dedupe_key, recipient__in=[row.recipient for row in rows]).values_list(
-                "recipient_id", flat=True
-            )
+            Notification.objects.filter(
+                dedupe_key=dedupe_key, recipient__in=[row.recipient for row in rows]
+            ).values_list("recipient_id", flat=True)
         )
         new_rows = [row for row in rows if row.recipient.pk not in existing]
         Notification.objects.bulk_create(new_rows, ignore_conflicts=True)

@@ -12,7 +12,9 @@ from .services import notifications_mark_read
 @login_required
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(notification_list(user=request.user, unread_only=unread_only), 30).get_page(request.GET.get("page"))
+    page = Paginator(notification_list(user=request.user, unread_only=unread_only), 30).get_page(
+        request.GET.get("page")
+    )
     return render(request, "notifications/list.html", {"page": page, "unread_only": unread_only})
 
 

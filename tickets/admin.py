@@ -40,7 +40,17 @@ class EventInline(admin.TabularInline):
 class TicketAdmin(admin.ModelAdmin):
     """Read-mostly: state changes go through the services (the agent pages and the API), not the admin."""
 
-    list_display = ("reference", "kind", "subject", "status", "priority", "team", "assignee", "sla_next_due_at", "escalation_level")
+    list_display = (
+        "reference",
+        "kind",
+        "subject",
+        "status",
+        "priority",
+        "team",
+        "assignee",
+        "sla_next_due_at",
+        "escalation_level",
+    )
     list_filter = ("kind", "status", "priority", "team", "channel")
     search_fields = ("subject", "customer__name", "order__order_number")
     raw_id_fields = ("customer", "order", "assignee", "created_by")

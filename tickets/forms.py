@@ -40,7 +40,9 @@ class TicketCreateForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("By kind"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("By kind")
+    )
     customer_platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     customer_account = forms.CharField(label=_("Platform account id"), max_length=128)
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)
@@ -70,7 +72,9 @@ class PriorityForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team"))
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")
+    )
 
 
 class AssigneeForm(forms.Form):
@@ -82,9 +86,15 @@ class AssigneeForm(forms.Form):
 class InboxFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *TicketKind.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any unresolved")), *TicketStatus.choices], required=False)
-    priority = forms.ChoiceField(label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Any team"))
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any unresolved")), *TicketStatus.choices], required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[("", _("Any priority")), *Priority.choices], required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Any team")
+    )
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

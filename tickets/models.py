@@ -59,14 +59,18 @@ class SlaPolicy(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveIntegerField(_("position"), default=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=TicketKind.choices, blank=True, help_text=_("Blank: any kind."))
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=TicketKind.choices, blank=True, help_text=_("Blank: any kind.")
+    )
     priority = models.CharField(
         _("priority"), max_length=20, choices=Priority.choices, blank=True, help_text=_("Blank: any priority.")
     )
     first_response_minutes = models.PositiveIntegerField(_("first response target (minutes)"), default=10)
     resolution_minutes = models.PositiveIntegerField(_("resolution target (minutes)"), default=24 * 60)
     warning_percent = models.PositiveSmallIntegerField(
-        _("close-to-due point (% of target)"), default=80, help_text=_("Badges turn amber after this share of the time.")
+        _("close-to-due point (% of target)"),
+        default=80,
+        help_text=_("Badges turn amber after this share of the time."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -148,7 +152,9 @@ class Ticket(models.Model):
     sla_policy = models.ForeignKey(
         SlaPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("SLA policy")
     )
-    received_at = models.DateTimeField(_("received at"), help_text=_("When the buyer wrote; the SLA clocks start here."))
+    received_at = models.DateTimeField(
+        _("received at"), help_text=_("When the buyer wrote; the SLA clocks start here.")
+    )
     first_response_due_at = models.DateTimeField(_("first response due at"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due at"), null=True, blank=True)
     first_responded_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
@@ -232,7 +238,12 @@ class Message(models.Model):
     visibility = models.CharField(_("visibility"), max_length=10, choices=MessageVisibility.choices)
     author_type = models.CharField(_("author type"), max_length=10, choices=AuthorType.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("body"))
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -253,7 +264,12 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events", verbose_name=_("ticket"))
     type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("actor")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -295,10 +311,14 @@ class Escalation(models.Model):
         verbose_name_plural = _("escalations")
         ordering = ["-escalated_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "target", "level"], name="escalation_once_per_ticket_target_level"),
+            models.UniqueConstraint(
+                fields=["ticket", "target", "level"], name="escalation_once_per_ticket_target_level"
+            ),
         ]
         indexes = [
-            models.Index(fields=["-escalated_at"], condition=Q(acknowledged_at__isnull=True), name="escalation_open_idx"),
+            models.Index(
+                fields=["-escalated_at"], condition=Q(acknowledged_at__isnull=True), name="escalation_open_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,7 +56,7 @@ def _is_user(actor: Any) -> bool:
 
 def _lock(ticket: Ticket | int) -> Ticket:
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    return Ticket.objects.select_for_update().select_related("sla_policy").get(pk=pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("sla_policy").get(pk=pk)
 
 
 def sla_policy_for(*, kind: str, priority: str) -> SlaPolicy | None:
@@ -148,7 +148,8 @@ def ticket_create(
         raise ValidationFailed(_("A subject is required."), fields={"subject": [_("This field is required.")]})
     if order is not None and order.customer_id != customer.pk:
         raise ValidationFailed(
-            _("The order belongs to another customer."), fields={"order": [_("This order belongs to another customer.")]}
+            _("The order belongs to another customer."),
+            fields={"order": [_("This order belongs to another customer.")]},
         )
     now = timezone.now()
     if received_at is None:
@@ -511,7 +512,15 @@ def _escalate_locked(ticket: Ticket, *, target: str, level: int, now: datetime) 
     if escalation is None:
         return None
     late_seconds = escalation.late_seconds_at_escalation
-    _record_event(ticket, EventType.ESCALATED, None, target=target, level=level, due_at=due_at.isoformat(), late_seconds=late_seconds)
+    _record_event(
+        ticket,
+        EventType.ESCALATED,
+        None,
+        target=target,
+        level=level,
+        due_at=due_at.isoformat(),
+        late_seconds=late_seconds,
+    )
     managers = _escalation_recipients(ticket)
     notifications_create(
         recipients=managers,
@@ -542,9 +551,7 @@ def _escalation_recipients(ticket: Ticket) -> list[Any]:
         if managers:
             return managers
     User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN]).distinct()
-    )
+    return list(User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN]).distinct())
 
 
 def escalation_send_email(*, escalation_id: int) -> bool:
@@ -553,7 +560,10 @@ def escalation_send_email(*, escalation_id: int) -> bool:
 
     with transaction.atomic():
         escalation = (
-            Escalation.objects.select_for_update().select_related("ticket", "ticket__team").filter(pk=escalation_id).first()
+            Escalation.objects.select_for_update(of=("self",))
+            .select_related("ticket", "ticket__team")
+            .filter(pk=escalation_id)
+            .first()
         )
         if escalation is None or escalation.notified_at is not None:
             return False

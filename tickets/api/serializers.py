@@ -41,7 +41,9 @@ class OrderLineInput(serializers.Serializer):
 
 
 class OrderInput(serializers.Serializer):
-    platform = serializers.ChoiceField(choices=Platform.choices, required=False, help_text="Defaults to the customer's platform.")
+    platform = serializers.ChoiceField(
+        choices=Platform.choices, required=False, help_text="Defaults to the customer's platform."
+    )
     order_number = serializers.CharField(max_length=64)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
@@ -170,7 +172,16 @@ class EscalationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Escalation
-        fields = ["id", "target", "level", "due_at", "escalated_at", "late_seconds", "acknowledged_at", "acknowledged_by"]
+        fields = [
+            "id",
+            "target",
+            "level",
+            "due_at",
+            "escalated_at",
+            "late_seconds",
+            "acknowledged_at",
+            "acknowledged_by",
+        ]
 
 
 class TicketListOutput(serializers.ModelSerializer):

@@ -210,5 +210,3 @@ class EscalationListApi(ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
-
-

@@ -40,17 +40,117 @@ PRODUCTS = [
 # (kind, category, channel, priority, subject, description, customer index, minutes ago, what happens next)
 TICKETS = [
     ("inquiry", "shipping_urge", "chat", "normal", "什么时候发货？", "下单三天了还没发货，麻烦催一下。", 0, 25, "new"),
-    ("inquiry", "product_question", "chat", "normal", "耳机支持无线充电吗", "想确认一下这款耳机是否支持无线充电和多设备连接。", 1, 4, "new"),
-    ("inquiry", "order_query", "api", "high", "订单显示已签收但没收到", "物流显示已签收，但我家里没人收到包裹。", 2, 8, "new"),
+    (
+        "inquiry",
+        "product_question",
+        "chat",
+        "normal",
+        "耳机支持无线充电吗",
+        "想确认一下这款耳机是否支持无线充电和多设备连接。",
+        1,
+        4,
+        "new",
+    ),
+    (
+        "inquiry",
+        "order_query",
+        "api",
+        "high",
+        "订单显示已签收但没收到",
+        "物流显示已签收，但我家里没人收到包裹。",
+        2,
+        8,
+        "new",
+    ),
     ("inquiry", "order_change", "phone", "normal", "修改收货地址", "刚下单，地址填错了，想改到公司地址。", 3, 2, "new"),
-    ("complaint", "logistics", "api", "urgent", "快递员态度恶劣，包裹破损", "快递员把包裹直接扔在门口，外箱破损，杯子有凹痕。", 4, 40, "new"),
-    ("complaint", "service_attitude", "chat", "high", "客服回复太慢", "昨天咨询的问题到现在都没人理。", 5, 60 * 26, "replied"),
-    ("aftersales", "return_refund", "web_form", "normal", "T恤尺码偏小，申请退货", "平时穿L码，这件L码明显偏小，想退货退款。", 0, 90, "replied"),
-    ("aftersales", "exchange", "api", "normal", "鞋子左脚有开胶，申请换货", "刚穿两次左脚鞋底就开胶了，附照片。", 3, 30, "pending"),
-    ("aftersales", "compensation", "chat", "low", "保温杯有划痕", "收到的杯子外壁有一道划痕，不影响使用，希望给点补偿。", 1, 180, "resolved"),
-    ("inquiry", "aftersales_question", "email", "low", "七天无理由怎么申请", "请问七天无理由退货需要我自己付运费吗？", 2, 300, "replied"),
-    ("inquiry", "product_question", "social", "normal", "帆布包可以机洗吗", "想问下帆布包能不能放洗衣机洗。", 5, 6, "new"),
-    ("complaint", "product_quality", "phone", "high", "耳机右耳没声音", "用了一周右耳突然没声音了，非常失望。", 2, 12, "new"),
+    (
+        "complaint",
+        "logistics",
+        "api",
+        "urgent",
+        "快递员态度恶劣，包裹破损",
+        "快递员把包裹直接扔在门口，外箱破损，杯子有凹痕。",
+        4,
+        40,
+        "new",
+    ),
+    (
+        "complaint",
+        "service_attitude",
+        "chat",
+        "high",
+        "客服回复太慢",
+        "昨天咨询的问题到现在都没人理。",
+        5,
+        60 * 26,
+        "replied",
+    ),
+    (
+        "aftersales",
+        "return_refund",
+        "web_form",
+        "normal",
+        "T恤尺码偏小，申请退货",
+        "平时穿L码，这件L码明显偏小，想退货退款。",
+        0,
+        90,
+        "replied",
+    ),
+    (
+        "aftersales",
+        "exchange",
+        "api",
+        "normal",
+        "鞋子左脚有开胶，申请换货",
+        "刚穿两次左脚鞋底就开胶了，附照片。",
+        3,
+        30,
+        "pending",
+    ),
+    (
+        "aftersales",
+        "compensation",
+        "chat",
+        "low",
+        "保温杯有划痕",
+        "收到的杯子外壁有一道划痕，不影响使用，希望给点补偿。",
+        1,
+        180,
+        "resolved",
+    ),
+    (
+        "inquiry",
+        "aftersales_question",
+        "email",
+        "low",
+        "七天无理由怎么申请",
+        "请问七天无理由退货需要我自己付运费吗？",
+        2,
+        300,
+        "replied",
+    ),
+    (
+        "inquiry",
+        "product_question",
+        "social",
+        "normal",
+        "帆布包可以机洗吗",
+        "想问下帆布包能不能放洗衣机洗。",
+        5,
+        6,
+        "new",
+    ),
+    (
+        "complaint",
+        "product_quality",
+        "phone",
+        "high",
+        "耳机右耳没声音",
+        "用了一周右耳突然没声音了，非常失望。",
+        2,
+        12,
+        "new",
+    ),
 ]
 
 
@@ -65,8 +165,16 @@ class Command(BaseCommand):
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
         token = Token.objects.get_or_create(user=users["platform"])[0]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
-        self.stdout.write("Demo logins (password: %s%s):" % (password, "" if os.environ.get("DEMO_PASSWORD") else ", set DEMO_PASSWORD to change"))
-        for name, role in (("agent1", "agent, pre-sales"), ("agent2", "agent, after-sales"), ("manager1", "manager"), ("admin", "admin")):
+        self.stdout.write(
+            "Demo logins (password: %s%s):"
+            % (password, "" if os.environ.get("DEMO_PASSWORD") else ", set DEMO_PASSWORD to change")
+        )
+        for name, role in (
+            ("agent1", "agent, pre-sales"),
+            ("agent2", "agent, after-sales"),
+            ("manager1", "manager"),
+            ("admin", "admin"),
+        ):
             self.stdout.write(f"  {name:<9} {role}")
         self.stdout.write(f"API token of the demo integration 'platform': {token.key}")
 
@@ -130,7 +238,9 @@ class Command(BaseCommand):
                 )
             )
         assignees = {"inquiry": users["agent1"], "complaint": users["agent2"], "aftersales": users["agent2"]}
-        for n, (kind, category, channel, priority, subject, description, ci, minutes_ago, next_step) in enumerate(TICKETS):
+        for n, (kind, category, channel, priority, subject, description, ci, minutes_ago, next_step) in enumerate(
+            TICKETS
+        ):
             ticket = services.ticket_create(
                 kind=kind,
                 category=category,

@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make install` is idempotent.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: install run test lint messages sweep bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+messages: install
+	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+run: install messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py seed_demo
+	@echo "Helpdesk on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs/)"
+	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+
+test: install messages
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+sweep: install
+	$(BIN)/python manage.py sla_sweep
+
+bench: install
+	$(BIN)/python bench/sla_sweep_bench.py
+
+clean:
+	rm -rf var staticfiles .pytest_cache

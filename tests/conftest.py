@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+
+from .factories import CustomerFactory, TeamFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_services_when_required(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """In CI the suite must run on the real PostgreSQL and Redis; never fall back silently."""
+    if not REQUIRE_SERVICES:
+        return
+    with django_db_blocker.unblock():
+        assert connection.vendor == "postgresql", "HELPDESK_REQUIRE_SERVICES=1 but the database is not PostgreSQL"
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    assert url.startswith("redis://"), "HELPDESK_REQUIRE_SERVICES=1 but REDIS_URL is not set"
+    assert redis.Redis.from_url(url, socket_timeout=3).ping()
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Skip tests whose service is not configured, unless CI requires every service."""
+    has_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    has_redis = os.environ.get("REDIS_URL", "").startswith("redis://")
+    has_browser = os.path.exists("/usr/bin/chromium")
+    for item in items:
+        if REQUIRE_SERVICES:
+            continue
+        if "postgres" in item.keywords and not has_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL"))
+        if "redis" in item.keywords and not has_redis:
+            item.add_marker(pytest.mark.skip(reason="needs Redis: set REDIS_URL"))
+        if "browser" in item.keywords and not has_browser:
+            item.add_marker(pytest.mark.skip(reason="needs /usr/bin/chromium (apt-get install chromium)"))
+
+
+def _with_role(user, role: str):  # type: ignore[no-untyped-def]
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def agent(db):  # type: ignore[no-untyped-def]
+    return _with_role(UserFactory(username="agent1"), Role.AGENT)
+
+
+@pytest.fixture
+def other_agent(db):  # type: ignore[no-untyped-def]
+    return _with_role(UserFactory(username="agent2"), Role.AGENT)
+
+
+@pytest.fixture
+def manager(db):  # type: ignore[no-untyped-def]
+    return _with_role(UserFactory(username="manager1"), Role.MANAGER)
+
+
+@pytest.fixture
+def integration_user(db):  # type: ignore[no-untyped-def]
+    return _with_role(UserFactory(username="platform"), Role.INTEGRATION)
+
+
+@pytest.fixture
+def team(db, agent, manager):  # type: ignore[no-untyped-def]
+    team = TeamFactory(name="售后 After-sales")
+    team.members.add(agent)
+    team.managers.add(manager)
+    return team
+
+
+@pytest.fixture
+def customer(db):  # type: ignore[no-untyped-def]
+    return CustomerFactory()
+
+
+def _api_client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api(integration_user) -> APIClient:  # type: ignore[no-untyped-def]
+    return _api_client_for(integration_user)
+
+
+@pytest.fixture
+def agent_api(agent) -> APIClient:  # type: ignore[no-untyped-def]
+    return _api_client_for(agent)
+
+
+@pytest.fixture
+def manager_api(manager) -> APIClient:  # type: ignore[no-untyped-def]
+    return _api_client_for(manager)
+
+
+@pytest.fixture
+def api_client_for():  # type: ignore[no-untyped-def]
+    return _api_client_for
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,159 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from notifications.models import Notification
+from tests.factories import make_ticket
+from tickets import services
+from tickets.models import Escalation, Ticket, TicketEvent
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+
+def sweep_at(moment, **kwargs):
+    with time_machine.travel(moment, tick=False):
+        return services.sla_sweep(**kwargs)
+
+
+def test_on_time_tickets_are_not_escalated(team):
+    with time_machine.travel(NOW, tick=False):
+        make_ticket(team=team)
+    assert sweep_at(NOW + timedelta(minutes=9, seconds=59)) == []
+    assert Escalation.objects.count() == 0
+
+
+def test_late_first_response_escalates_once_to_the_team_managers(team, manager, agent):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team, assignee=agent)
+    results = sweep_at(NOW + timedelta(minutes=11))
+    assert [(r.ticket_id, r.target, r.level, r.late_seconds) for r in results] == [(ticket.pk, "first_response", 1, 60)]
+    assert sweep_at(NOW + timedelta(minutes=12)) == []
+
+    ticket.refresh_from_db()
+    assert ticket.escalation_level == 1
+    assert ticket.first_response_breached_at == NOW + timedelta(minutes=11)
+    escalation = Escalation.objects.get()
+    assert (escalation.target, escalation.level, escalation.team) == ("first_response", 1, team)
+    assert TicketEvent.objects.filter(ticket=ticket, type="escalated").count() == 1
+    notification = Notification.objects.get(recipient=manager)
+    assert notification.verb == "escalated"
+    assert ticket.reference in notification.text
+    assert not Notification.objects.filter(recipient=agent, verb="escalated").exists()
+
+
+def test_late_resolution_escalates_once(team, agent):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+        services.ticket_reply(ticket=ticket, author=agent, body="在的")
+    assert sweep_at(NOW + timedelta(hours=23, minutes=59)) == []
+    results = sweep_at(NOW + timedelta(hours=24, minutes=1))
+    assert [(r.target, r.level) for r in results] == [("resolution", 1)]
+    assert sweep_at(NOW + timedelta(hours=30)) == []
+    assert Escalation.objects.filter(ticket=ticket).count() == 1
+
+
+def test_first_response_and_resolution_each_escalate_once_when_both_are_late(team):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    sweep_at(NOW + timedelta(minutes=15))
+    sweep_at(NOW + timedelta(hours=25))
+    sweep_at(NOW + timedelta(hours=26))
+    assert sorted(Escalation.objects.filter(ticket=ticket).values_list("target", flat=True)) == [
+        "first_response",
+        "resolution",
+    ]
+
+
+def test_paused_tickets_are_not_escalated_while_waiting_on_the_customer(team, agent):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
+        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+    assert sweep_at(NOW + timedelta(hours=30)) == []
+    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
+        services.ticket_add_customer_message(ticket=ticket, body="在吗")
+    # 5 minutes were used before the pause: 5 are left after resuming.
+    assert sweep_at(NOW + timedelta(hours=2, minutes=4)) == []
+    assert len(sweep_at(NOW + timedelta(hours=2, minutes=6))) == 1
+
+
+def test_resolved_and_answered_tickets_are_not_escalated(team, agent):
+    with time_machine.travel(NOW, tick=False):
+        answered = make_ticket(team=team)
+        services.ticket_reply(ticket=answered, author=agent, body="ok")
+        resolved = make_ticket(team=team)
+        services.ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
+    assert sweep_at(NOW + timedelta(minutes=30)) == []
+
+
+def test_sweep_after_a_long_outage_catches_up_in_one_run(team):
+    with time_machine.travel(NOW, tick=False):
+        tickets = [make_ticket(team=team) for _ in range(7)]
+    results = sweep_at(NOW + timedelta(days=3), batch_size=3)
+    assert len(results) == 14  # every ticket: first response and resolution
+    assert Escalation.objects.count() == 14
+    assert set(Ticket.objects.values_list("escalation_level", flat=True)) == {1}
+    assert {r.ticket_id for r in results} == {t.pk for t in tickets}
+
+
+def test_ticket_without_team_escalates_to_every_manager(manager):
+    with time_machine.travel(NOW, tick=False):
+        make_ticket()
+    sweep_at(NOW + timedelta(minutes=20))
+    assert Notification.objects.filter(recipient=manager, verb="escalated").count() == 1
+
+
+def test_database_refuses_a_second_escalation_of_the_same_target_and_level(team):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    sweep_at(NOW + timedelta(minutes=20))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Escalation.objects.create(ticket=ticket, target="first_response", level=1, due_at=NOW)
+
+
+def test_sweep_repairs_a_ticket_escalated_but_not_marked(team):
+    """A row escalated before a crash (escalation written, breach mark lost) is marked, not escalated again."""
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    Escalation.objects.create(ticket=ticket, target="first_response", level=1, due_at=ticket.first_response_due_at)
+    assert sweep_at(NOW + timedelta(minutes=20)) == []
+    ticket.refresh_from_db()
+    assert ticket.first_response_breached_at is not None
+    assert Escalation.objects.count() == 1
+
+
+def test_escalation_mail_is_enqueued_only_after_commit(team, manager, django_capture_on_commit_callbacks, mailoutbox):
+    with time_machine.travel(NOW, tick=False):
+        make_ticket(team=team)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        sweep_at(NOW + timedelta(minutes=20))
+    assert len(callbacks) == 1
+    escalation = Escalation.objects.get()
+    assert services.escalation_send_email(escalation_id=escalation.pk) is True
+    assert services.escalation_send_email(escalation_id=escalation.pk) is False  # once only
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [manager.email]
+
+
+def test_manager_taking_an_escalated_ticket_acknowledges_the_escalation(team, manager):
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    sweep_at(NOW + timedelta(minutes=20))
+    services.ticket_take(ticket=ticket, actor=manager)
+    escalation = Escalation.objects.get()
+    assert escalation.acknowledged_by == manager
+    assert escalation.acknowledged_at is not None
+
+
+def test_sla_sweep_command_prints_what_it_escalated(team, capsys):
+    from django.core.management import call_command
+
+    make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=30))
+    call_command("sla_sweep")
+    out = capsys.readouterr().out
+    assert "first_response" in out and "1 escalation(s)" in out
