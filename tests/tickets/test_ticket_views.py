@@ -1,0 +1,237 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from notifications.models import Notification
+from tests.factories import UserFactory, make_ticket
+from tickets import services
+from tickets.models import Escalation, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent_client(agent):
+    client = Client()
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def manager_client(manager):
+    client = Client()
+    client.force_login(manager)
+    return client
+
+
+def test_login_page_and_redirect_for_anonymous(client):
+    assert client.get("/").status_code == 302
+    assert client.get("/login/").status_code == 200
+
+
+def test_login_with_password_reaches_the_inbox(client, agent):
+    response = client.post("/login/", {"username": "agent1", "password": "secret-pass-123"}, follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == "/"
+
+
+def test_users_without_a_role_cannot_open_the_inbox(client):
+    client.force_login(UserFactory(username="nobody"))
+    assert client.get("/").status_code == 403
+
+
+def test_inbox_views_mine_team_and_open_sorted_by_nearest_deadline(agent_client, agent, team):
+    later = make_ticket(subject="later", assignee=agent, received_at=timezone.now() - timedelta(minutes=1))
+    sooner = make_ticket(subject="sooner", assignee=agent, received_at=timezone.now() - timedelta(minutes=8))
+    unassigned = make_ticket(subject="team queue", team=team)
+    elsewhere = make_ticket(subject="not my team")
+
+    mine = agent_client.get("/?view=mine").context["page"].object_list
+    assert [t.pk for t in mine] == [sooner.pk, later.pk]
+    team_view = agent_client.get("/?view=team").context["page"].object_list
+    assert [t.pk for t in team_view] == [unassigned.pk]
+    everything = agent_client.get("/?view=open").context["page"].object_list
+    assert {t.pk for t in everything} == {later.pk, sooner.pk, unassigned.pk, elsewhere.pk}
+
+
+def test_inbox_shows_sla_badges_and_filters(agent_client, agent):
+    make_ticket(subject="overdue one", received_at=timezone.now() - timedelta(minutes=30), assignee=agent)
+    make_ticket(subject="fresh one", kind="complaint", category="logistics", assignee=agent)
+    html = agent_client.get("/?view=mine").content.decode()
+    assert "sla-overdue" in html and "sla-on_time" in html
+    assert [t.subject for t in agent_client.get("/?view=mine&overdue=on").context["page"].object_list] == [
+        "overdue one"
+    ]
+    assert [t.subject for t in agent_client.get("/?view=mine&kind=complaint").context["page"].object_list] == [
+        "fresh one"
+    ]
+
+
+def test_inbox_query_count_does_not_grow_with_rows(agent_client, agent, django_assert_max_num_queries):
+    for _ in range(20):
+        make_ticket(assignee=agent)
+    with django_assert_max_num_queries(14):
+        response = agent_client.get("/?view=mine")
+    assert len(response.context["rows"]) == 20
+
+
+def test_ticket_page_shows_panels_timeline_and_masked_phone(agent_client, agent):
+    from tests.factories import OrderLineFactory
+
+    line = OrderLineFactory()
+    ticket = make_ticket(customer=line.order.customer, order=line.order)
+    services.ticket_add_note(ticket=ticket, author=agent, body="内部备注")
+    html = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert ticket.reference in html
+    assert "138****5678" in html and "13812345678" not in html
+    assert line.order.order_number in html and line.sku in html
+    assert "内部备注" in html
+
+
+def test_ticket_text_is_rendered_escaped(agent_client):
+    ticket = make_ticket(subject="<script>alert(1)</script>", description="<img src=x onerror=alert(2)>")
+    html = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+
+
+def test_ticket_page_query_count_is_bounded(agent_client, agent, django_assert_max_num_queries):
+    ticket = make_ticket()
+    for n in range(10):
+        services.ticket_reply(ticket=ticket, author=agent, body=f"reply {n}")
+    with django_assert_max_num_queries(20):
+        assert agent_client.get(f"/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_reply_from_the_page_stops_the_first_response_clock(agent_client):
+    ticket = make_ticket()
+    response = agent_client.post(f"/tickets/{ticket.pk}/reply/", {"body": "您好，已为您催促仓库。"})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.first_responded_at is not None and ticket.status == "open"
+
+
+def test_empty_reply_from_the_page_is_a_form_error(agent_client):
+    ticket = make_ticket()
+    response = agent_client.post(f"/tickets/{ticket.pk}/reply/", {"body": ""})
+    assert response.status_code == 400
+    assert ticket.messages.count() == 0
+
+
+def test_forbidden_status_change_from_the_page_is_a_form_error(agent_client):
+    ticket = make_ticket()
+    response = agent_client.post(f"/tickets/{ticket.pk}/status/", {"status": "closed"})
+    assert response.status_code == 400
+    assert "form-error" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == "new"
+
+
+def test_take_it_button_assigns_to_me(agent_client, agent):
+    ticket = make_ticket()
+    agent_client.post(f"/tickets/{ticket.pk}/take/")
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+
+
+def test_controls_change_priority_team_and_assignee(agent_client, team, other_agent):
+    other_agent.groups.add(*other_agent.groups.all())
+    ticket = make_ticket()
+    agent_client.post(f"/tickets/{ticket.pk}/priority/", {"priority": "high"})
+    agent_client.post(f"/tickets/{ticket.pk}/team/", {"team": team.pk})
+    agent_client.post(f"/tickets/{ticket.pk}/assignee/", {"assignee": other_agent.pk})
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.team, ticket.assignee) == ("high", team, other_agent)
+    assert Notification.objects.filter(recipient=other_agent, verb="assigned").count() == 1
+
+
+def test_unknown_ticket_page_is_a_404(agent_client):
+    assert agent_client.get("/tickets/999999/").status_code == 404
+
+
+def test_record_a_phone_contact_as_a_new_ticket(agent_client, agent):
+    form = {
+        "kind": "complaint",
+        "category": "logistics",
+        "channel": "phone",
+        "priority": "high",
+        "subject": "快递三天没更新",
+        "description": "客户来电投诉物流停滞",
+        "customer_platform": "taobao",
+        "customer_account": "tb_caller",
+        "customer_name": "赵先生",
+        "customer_phone": "13700001111",
+        "customer_email": "",
+        "customer_tier": "regular",
+        "order_number": "TB999",
+    }
+    response = agent_client.post("/tickets/new/", form)
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert (ticket.kind, ticket.channel, ticket.created_by, ticket.order.order_number) == (
+        "complaint",
+        "phone",
+        agent,
+        "TB999",
+    )
+
+
+def test_new_ticket_form_shows_errors_and_keeps_input(agent_client):
+    form = {
+        "kind": "inquiry",
+        "category": "exchange",
+        "channel": "phone",
+        "priority": "normal",
+        "subject": "",
+        "customer_platform": "taobao",
+        "customer_account": "tb_x",
+        "customer_name": "钱女士",
+        "customer_tier": "regular",
+    }
+    response = agent_client.post("/tickets/new/", form)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "subject" in errors and "category" in errors
+    assert "钱女士" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def test_escalations_view_lists_overdue_tickets_with_reason_and_lateness(manager_client, team):
+    ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    response = manager_client.get("/escalations/")
+    assert response.status_code == 200
+    row = response.context["rows"][0]
+    assert row["ticket"].pk == ticket.pk and row["late_seconds"] >= 15 * 60
+    assert ticket.reference in response.content.decode()
+
+
+def test_escalations_view_is_for_managers_only(agent_client):
+    assert agent_client.get("/escalations/").status_code == 403
+
+
+def test_manager_reassigns_from_the_escalations_view(manager_client, team, agent):
+    ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    manager_client.post(f"/escalations/{ticket.pk}/reassign/", {"assignee": agent.pk})
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert Escalation.objects.get().acknowledged_at is not None
+    assert manager_client.get("/escalations/").context["rows"] == []
+
+
+def test_notifications_list_and_mark_read(manager_client, manager, team):
+    make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    assert manager_client.get("/").context["unread_notification_count"] == 1
+    assert manager_client.get("/notifications/").status_code == 200
+    manager_client.post("/notifications/read/")
+    assert Notification.objects.filter(recipient=manager, read_at__isnull=True).count() == 0
+
+
+def test_language_switch_to_english(agent_client):
+    agent_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "My tickets" in agent_client.get("/").content.decode()
