@@ -15,8 +15,9 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# The compiled catalogue is committed too, so a machine without gettext still shows Chinese.
 messages: install
-	cd $(CURDIR) && $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0; fi
 
 run: install messages
 	$(BIN)/python manage.py migrate --noinput

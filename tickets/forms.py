@@ -84,7 +84,11 @@ class AssigneeForm(forms.Form):
 
 
 class InboxFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("Reference, subject, customer, order no."), "type": "search"}),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Any kind")), *TicketKind.choices], required=False)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any unresolved")), *TicketStatus.choices], required=False
