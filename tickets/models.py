@@ -68,7 +68,7 @@ class SlaPolicy(models.Model):
     first_response_minutes = models.PositiveIntegerField(_("first response target (minutes)"), default=10)
     resolution_minutes = models.PositiveIntegerField(_("resolution target (minutes)"), default=24 * 60)
     warning_percent = models.PositiveSmallIntegerField(
-        _("close-to-due point (% of target)"),
+        _("close-to-due point (percent of target)"),
         default=80,
         help_text=_("Badges turn amber after this share of the time."),
     )

@@ -23,7 +23,9 @@ def browser_page():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai")
+        context = browser.new_context(
+            locale="en-US", viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai"
+        )
         page = context.new_page()
         yield page
         context.close()

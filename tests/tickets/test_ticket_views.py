@@ -235,3 +235,27 @@ def test_notifications_list_and_mark_read(manager_client, manager, team):
 def test_language_switch_to_english(agent_client):
     agent_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "My tickets" in agent_client.get("/").content.decode()
+
+
+def test_pages_follow_the_browser_language_chinese_by_default(agent):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    client.force_login(agent)
+    html = client.get("/").content.decode()
+    assert "我的工单" in html and "My tickets" not in html
+    english = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    english.force_login(agent)
+    assert "My tickets" in english.get("/").content.decode()
+
+
+def test_times_show_in_the_users_time_zone(agent):
+    agent.time_zone = "Europe/London"
+    agent.save()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(agent)
+    from datetime import UTC, datetime
+
+    ticket = make_ticket(received_at=datetime(2026, 1, 5, 8, 0, tzinfo=UTC))
+    assert "Received 2026-01-05 08:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+    agent.time_zone = "Asia/Shanghai"
+    agent.save()
+    assert "Received 2026-01-05 16:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
