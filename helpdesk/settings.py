@@ -103,8 +103,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Broker and cache -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
 if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_URL = BROKER_URL or REDIS_URL
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     _broker_dir = VAR_DIR / "broker"
