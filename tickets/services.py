@@ -571,12 +571,18 @@ def escalation_send_email(*, escalation_id: int) -> bool:
         escalation.notified_at = timezone.now()
         escalation.save(update_fields=["notified_at"])
     if recipients:
+        from django.conf import settings
+        from django.utils import translation
+
         ticket = escalation.ticket
-        send_mail(
-            subject=f"[{ticket.reference}] SLA {escalation.target} overdue",
-            message=f"{ticket.reference} {ticket.subject}\nDue at {escalation.due_at.isoformat()}\n/tickets/{ticket.pk}/",
-            from_email=None,
-            recipient_list=recipients,
-            fail_silently=True,
-        )
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = SlaTarget(escalation.target).label
+            subject = _("[%(ref)s] escalated: %(reason)s overdue") % {"ref": ticket.reference, "reason": reason}
+            body = _("%(ref)s %(subject)s\nWas due at %(due)s.\nOpen it: /tickets/%(pk)s/") % {
+                "ref": ticket.reference,
+                "subject": ticket.subject,
+                "due": timezone.localtime(escalation.due_at).strftime("%Y-%m-%d %H:%M"),
+                "pk": ticket.pk,
+            }
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=True)
     return bool(recipients)

@@ -24,3 +24,17 @@ def test_worker_on_redis_runs_the_sweep_and_escalates(team, settings):
         while time.monotonic() < deadline and not Escalation.objects.filter(ticket=ticket).exists():
             time.sleep(0.2)
     assert Escalation.objects.filter(ticket=ticket, target="first_response", level=1).count() == 1
+
+
+@pytest.fixture(autouse=True)
+def _close_worker_connections():
+    """The worker thread keeps its own database connection; end it so the test database can be dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )

@@ -192,7 +192,8 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(username=username, defaults={"display_name": display})
             user.display_name = display
             user.email = f"{username}@example.com"
-            user.is_staff = superuser
+            # Managers reach the admin site to edit SLA policies and teams (their group grants the rights).
+            user.is_staff = superuser or role == Role.MANAGER
             user.is_superuser = superuser
             user.set_password(password)
             user.save()
