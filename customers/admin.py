@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Customer, Order, OrderLine
+from .models import ContactReveal, Customer, Order, OrderLine
 
 
 @admin.register(Customer)
@@ -22,3 +22,19 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("order_number", "customer__name")
     raw_id_fields = ("customer",)
     inlines = [OrderLineInline]
+
+
+@admin.register(ContactReveal)
+class ContactRevealAdmin(admin.ModelAdmin):
+    """Who saw which customer's contact details, and where. Read-only: an audit trail."""
+
+    list_display = ("revealed_at", "user", "customer", "context")
+    list_filter = ("user",)
+    search_fields = ("customer__name", "context", "user__username")
+    readonly_fields = ("revealed_at", "user", "customer", "context")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

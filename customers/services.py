@@ -10,9 +10,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ValidationFailed
+from accounts import roles
+from helpdesk.errors import Forbidden, ValidationFailed
 
-from .models import Customer, Order, OrderLine
+from .models import ContactReveal, Customer, Order, OrderLine
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,14 @@ def order_upsert(
                 order.total_amount = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
                 order.save(update_fields=["total_amount", "updated_at"])
         return order
+
+
+def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:
+    """Return the customer's unmasked phone and e-mail, and log who looked (every reveal is an audit row).
+
+    Raises ``Forbidden`` for roles that may only see masked contact details.
+    """
+    if not roles.can_see_customer_contact(user):
+        raise Forbidden(_("Your role may not see customer contact details."))
+    ContactReveal.objects.create(customer=customer, user=user, context=context[:100])
+    return {"phone": customer.phone, "email": customer.email}

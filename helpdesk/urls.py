@@ -12,6 +12,7 @@ api_v1 = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("", include("tickets.api.urls")),
+    path("", include("customers.api.urls")),
 ]
 
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.urls")),
+    path("customers/", include("customers.urls")),
     path("", include("tickets.urls")),
 ]

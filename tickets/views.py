@@ -107,14 +107,14 @@ def _get_ticket(pk: int) -> Ticket:
 def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     now = timezone.now()
     customer = ticket.customer
-    may_see_contact = roles.can_see_customer_contact(request.user)
     allowed = ALLOWED_TRANSITIONS.get(ticket.status, frozenset())
     return {
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
-        "customer_phone": customer.phone if may_see_contact else mask_phone(customer.phone),
-        "customer_email": customer.email if may_see_contact else (mask_email(customer.email) if customer.email else ""),
+        "customer_phone": mask_phone(customer.phone),
+        "customer_email": mask_email(customer.email) if customer.email else "",
+        "may_reveal_contact": roles.can_see_customer_contact(request.user),
         "clocks": [clock_state(ticket, target, now) for target in ("first_response", "resolution")],
         "status_choices": [(value, label) for value, label in TicketStatus.choices if value in allowed],
         "reply_form": forms.get("reply_form") or MessageForm(),

@@ -257,10 +257,24 @@ def test_take_assigns_the_ticket_to_the_caller(agent_api, agent):
     assert agent_api.post(f"/api/v1/tickets/{ticket.pk}/take/").json()["assignee"]["id"] == agent.pk
 
 
-def test_customer_phone_is_masked_for_agents_and_shown_to_managers(agent_api, manager_api):
+def test_customer_contact_is_masked_in_ticket_responses_for_every_role(agent_api, manager_api):
     ticket = make_ticket()
     assert agent_api.get(f"/api/v1/tickets/{ticket.pk}/").json()["customer"]["phone"] == "138****5678"
-    assert manager_api.get(f"/api/v1/tickets/{ticket.pk}/").json()["customer"]["phone"] == "13812345678"
+    assert manager_api.get(f"/api/v1/tickets/{ticket.pk}/").json()["customer"]["phone"] == "138****5678"
+
+
+def test_managers_reveal_contact_details_and_each_reveal_is_logged(agent_api, manager_api, manager):
+    from customers.models import ContactReveal
+
+    ticket = make_ticket()
+    url = f"/api/v1/customers/{ticket.customer_id}/reveal-contact/?context={ticket.reference}"
+    assert agent_api.post(url).status_code == 403
+    response = manager_api.post(url)
+    assert response.status_code == 200
+    assert response.json()["phone"] == "13812345678"
+    reveal = ContactReveal.objects.get()
+    assert (reveal.user, reveal.customer_id, reveal.context) == (manager, ticket.customer_id, ticket.reference)
+    assert manager_api.post("/api/v1/customers/999999/reveal-contact/").status_code == 404
 
 
 def test_escalations_endpoint_is_for_managers(manager_api, agent_api, team):

@@ -259,3 +259,25 @@ def test_times_show_in_the_users_time_zone(agent):
     agent.time_zone = "Asia/Shanghai"
     agent.save()
     assert "Received 2026-01-05 16:00" in client.get(f"/tickets/{ticket.pk}/").content.decode()
+
+
+def test_manager_reveals_the_phone_on_the_ticket_page_and_it_is_logged(manager_client, agent_client, manager):
+    from customers.models import ContactReveal
+
+    ticket = make_ticket()
+    page = manager_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "13812345678" not in page and "reveal-contact" in page
+    assert "reveal-contact" not in agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    url = f"/customers/{ticket.customer_id}/reveal-contact/?context={ticket.reference}"
+    fragment = manager_client.post(url, HTTP_HX_REQUEST="true")
+    assert "13812345678" in fragment.content.decode()
+    assert ContactReveal.objects.filter(user=manager, context=ticket.reference).count() == 1
+    assert agent_client.post(url).status_code == 403
+    assert ContactReveal.objects.count() == 1
+
+
+def test_inbox_partial_refresh_returns_only_the_table(agent_client, agent):
+    make_ticket(assignee=agent, subject="partial one")
+    response = agent_client.get("/?view=mine&partial=1", HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "partial one" in html and "<html" not in html

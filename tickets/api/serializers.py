@@ -9,7 +9,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts import roles
 from customers.enums import CustomerTier, OrderStatus, Platform
 from customers.masking import mask_email, mask_phone
 
@@ -109,18 +108,14 @@ class CustomerOutput(serializers.Serializer):
     platform = serializers.CharField()
     platform_account_id = serializers.CharField()
     tier = serializers.CharField()
-    phone = serializers.SerializerMethodField()
-    email = serializers.SerializerMethodField()
-
-    def _may_see(self) -> bool:
-        request = self.context.get("request")
-        return bool(request and roles.can_see_customer_contact(request.user))
+    phone = serializers.SerializerMethodField(help_text="Masked; managers get it in full from reveal-contact (logged).")
+    email = serializers.SerializerMethodField(help_text="Masked, like phone.")
 
     def get_phone(self, customer: Any) -> str:
-        return customer.phone if self._may_see() else mask_phone(customer.phone)
+        return mask_phone(customer.phone)
 
     def get_email(self, customer: Any) -> str:
-        return customer.email if self._may_see() else mask_email(customer.email) if customer.email else ""
+        return mask_email(customer.email) if customer.email else ""
 
 
 class OrderLineOutput(serializers.Serializer):

@@ -11,7 +11,7 @@ MANAGER = {
 ADMIN = {
     "tickets": {"team": ["view", "add", "change", "delete"], "slapolicy": ["view", "add", "change", "delete"],
                 "ticket": ["view"], "escalation": ["view"]},
-    "customers": {"customer": ["view", "change"], "order": ["view", "change"]},
+    "customers": {"customer": ["view", "change"], "order": ["view", "change"], "contactreveal": ["view"]},
     "accounts": {"user": ["view", "add", "change"]},
     "auth": {"group": ["view"]},
     "authtoken": {"token": ["view", "add", "delete"]},
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("tickets", "0003_policy_warning_label"),
         ("accounts", "0002_roles"),
-        ("customers", "0001_initial"),
+        ("customers", "0002_contact_reveal"),
         ("authtoken", "0004_alter_tokenproxy_options"),
     ]
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
