@@ -15,6 +15,10 @@ from helpdesk.errors import Forbidden, ValidationFailed
 
 from .models import ContactReveal, Customer, Order, OrderLine
 
+# Amounts are stored as DECIMAL(12, 2): anything from 10^10 up does not fit.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_LINE_QUANTITY = 100_000
+
 
 @dataclass(frozen=True)
 class OrderLineData:
@@ -86,6 +90,8 @@ def order_upsert(
     one buyer's request can never be attached to someone else's order. Lines, when given, replace the
     stored lines (the platform is the source of truth for what was bought).
     """
+    if lines is not None:
+        _check_lines(lines)
     updates: dict[str, Any] = {}
     for field, value in (
         ("status", status),
@@ -126,9 +132,32 @@ def order_upsert(
                 for line in lines
             )
             if total_amount is None and lines:
-                order.total_amount = sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+                order.total_amount = _lines_total(lines)
                 order.save(update_fields=["total_amount", "updated_at"])
         return order
+
+
+def _lines_total(lines: list[OrderLineData]) -> Decimal:
+    return sum((line.unit_price * line.quantity for line in lines), Decimal("0"))
+
+
+def _check_lines(lines: list[OrderLineData]) -> None:
+    """Refuse lines whose quantities or amounts cannot be stored, before anything is written."""
+    for index, line in enumerate(lines):
+        if not 1 <= line.quantity <= MAX_LINE_QUANTITY:
+            raise ValidationFailed(
+                _("Quantity must be between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY},
+                fields={f"order.lines.{index}.quantity": [_("Out of range.")]},
+            )
+        if not Decimal("0") <= line.unit_price <= MAX_AMOUNT:
+            raise ValidationFailed(
+                _("Unit price is out of range."), fields={f"order.lines.{index}.unit_price": [_("Out of range.")]}
+            )
+    if _lines_total(lines) > MAX_AMOUNT:
+        raise ValidationFailed(
+            _("The order total is too large."),
+            fields={"order.lines": [_("The lines add up to more than can be stored.")]},
+        )
 
 
 def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:

@@ -22,7 +22,8 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
     raw_ids = request.POST.getlist("id")
-    ids = [int(value) for value in raw_ids if value.isdigit()] if raw_ids else None
+    # Ids that are not (64-bit) numbers cannot be anyone's notification: ignore them.
+    ids = [int(value) for value in raw_ids if value.isdigit() and len(value) <= 18] if raw_ids else None
     notifications_mark_read(user=request.user, ids=ids)
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
+from . import services
 from .models import Escalation, Message, SlaPolicy, Team, Ticket, TicketEvent
 
 
@@ -14,6 +16,12 @@ class SlaPolicyAdmin(admin.ModelAdmin):
     list_display = ("name", "position", "kind", "priority", "first_response_minutes", "resolution_minutes", "is_active")
     list_editable = ("position", "is_active")
     ordering = ("position", "id")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and {"first_response_minutes", "resolution_minutes"} & set(form.changed_data):
+            count = services.sla_policy_apply(policy=obj)
+            self.message_user(request, _("Due times of %(count)s open tickets recomputed.") % {"count": count})
 
 
 class MessageInline(admin.TabularInline):

@@ -124,6 +124,7 @@ class EventType(TextChoices):
     SLA_PAUSED = "sla_paused", _("SLA clocks paused")
     SLA_RESUMED = "sla_resumed", _("SLA clocks resumed")
     ESCALATED = "escalated", _("Escalated")
+    SLA_RECOMPUTED = "sla_recomputed", _("SLA due times recomputed")
 
 
 class SlaTarget(TextChoices):

@@ -47,8 +47,10 @@ class TicketCreateForm(forms.Form):
     customer_account = forms.CharField(label=_("Platform account id"), max_length=128)
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)
     customer_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
-    customer_email = forms.EmailField(label=_("E-mail"), required=False)
-    customer_tier = forms.ChoiceField(label=_("Tier"), choices=CustomerTier.choices, initial=CustomerTier.REGULAR)
+    customer_email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    customer_tier = forms.ChoiceField(
+        label=_("Tier"), choices=[("", _("Keep (new customers: regular)")), *CustomerTier.choices], required=False
+    )
     order_number = forms.CharField(label=_("Order number"), max_length=64, required=False)
 
     def clean(self) -> dict[str, Any]:

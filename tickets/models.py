@@ -214,6 +214,8 @@ class Ticket(models.Model):
 
     # --- state predicates ---
     def can_transition_to(self, status: str) -> bool:
+        if status == TicketStatus.PENDING_CUSTOMER and self.first_responded_at is None:
+            return False  # nobody has asked the buyer anything yet
         return status in ALLOWED_TRANSITIONS.get(self.status, frozenset())
 
     @property
@@ -327,6 +329,16 @@ class Escalation(models.Model):
     @property
     def late_seconds_at_escalation(self) -> int:
         return max(0, int((self.escalated_at - self.due_at).total_seconds()))
+
+    @property
+    def met_at(self) -> datetime | None:
+        """When the breached target was finally met (first reply or resolution), if it was."""
+        ticket = self.ticket
+        return ticket.first_responded_at if self.target == SlaTarget.FIRST_RESPONSE else ticket.resolved_at
+
+    def late_seconds(self, now: datetime) -> int:
+        """How late the target is now, or was when it was finally met."""
+        return max(0, int(((self.met_at or now) - self.due_at).total_seconds()))
 
     @property
     def is_open(self) -> bool:

@@ -118,7 +118,13 @@ def customer_earlier_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]
 def escalation_list(*, user: Any, open_only: bool = True) -> QuerySet[Escalation]:
     """Escalations for the manager's view: their teams' (or every team's for admins and team-less managers)."""
     queryset = Escalation.objects.select_related(
-        "ticket", "ticket__customer", "ticket__assignee", "ticket__team", "team", "acknowledged_by"
+        "ticket",
+        "ticket__customer",
+        "ticket__assignee",
+        "ticket__team",
+        "ticket__sla_policy",
+        "team",
+        "acknowledged_by",
     )
     if open_only:
         queryset = queryset.filter(acknowledged_at__isnull=True).exclude(ticket__status=TicketStatus.CLOSED)

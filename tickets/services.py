@@ -18,11 +18,13 @@ from django.utils.translation import gettext_noop
 
 from accounts import roles
 from customers.models import Customer, Order
+from customers.services import OrderLineData, customer_upsert, order_upsert
 from helpdesk.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 
 from .enums import (
     CATEGORIES_BY_KIND,
+    UNRESOLVED_STATUSES,
     AuthorType,
     Channel,
     EventType,
@@ -196,6 +198,31 @@ def ticket_create(
     return ticket
 
 
+def ticket_create_with_customer(
+    *, customer: dict[str, Any], order: dict[str, Any] | None = None, **ticket_fields: Any
+) -> Ticket:
+    """Intake, from a shop platform or the agent's contact form: upsert the buyer (by platform and account
+    id) and the order (by platform and order number, default the buyer's platform), then open the ticket.
+    All or nothing: a refused order or ticket leaves no new customer or order behind.
+
+    ``customer`` takes ``customer_upsert``'s keywords (details given as ``None`` are kept); ``order`` takes
+    ``order_upsert``'s, with ``lines`` as a list of dicts.
+    """
+    with transaction.atomic():
+        buyer = customer_upsert(**customer)
+        linked_order = None
+        if order:
+            order_fields = dict(order)
+            lines = order_fields.pop("lines", None)
+            linked_order = order_upsert(
+                customer=buyer,
+                platform=order_fields.pop("platform", None) or buyer.platform,
+                lines=[OrderLineData(**line) for line in lines] if lines is not None else None,
+                **order_fields,
+            )
+        return ticket_create(customer=buyer, order=linked_order, **ticket_fields)
+
+
 # --- messages -----------------------------------------------------------------------------------------------
 
 
@@ -305,6 +332,13 @@ def _transition_locked(
     ticket: Ticket, to_status: str, actor: Any, *, now: datetime | None = None, reason: str = ""
 ) -> None:
     """The one place that assigns ``Ticket.status``. Call while holding the row lock."""
+    if to_status == TicketStatus.PENDING_CUSTOMER and ticket.first_responded_at is None:
+        # Waiting on the buyer pauses the clocks; without a reply nobody has asked them anything, and the
+        # 10-minute first-response promise would silently stop.
+        raise Conflict(
+            _("Reply to the customer before waiting on them."),
+            fields={"status": [_("Send a public reply first.")]},
+        )
     if not ticket.can_transition_to(to_status):
         raise Conflict(
             _("A ticket cannot go from “%(old)s” to “%(new)s”.")
@@ -555,25 +589,20 @@ def _escalation_recipients(ticket: Ticket) -> list[Any]:
 
 
 def escalation_send_email(*, escalation_id: int) -> bool:
-    """E-mail the managers about one escalation, once. Returns whether a mail was sent now."""
+    """E-mail the managers about one escalation. Returns whether a mail was sent now.
+
+    At least once: the escalation is marked notified only after the mail went out, and a failure raises so
+    the task retries. (A retry racing a slow first attempt may send twice; a lost alert is worse.)
+    """
+    from django.conf import settings
     from django.core.mail import send_mail
+    from django.utils import translation
 
-    with transaction.atomic():
-        escalation = (
-            Escalation.objects.select_for_update(of=("self",))
-            .select_related("ticket", "ticket__team")
-            .filter(pk=escalation_id)
-            .first()
-        )
-        if escalation is None or escalation.notified_at is not None:
-            return False
-        recipients = [user.email for user in _escalation_recipients(escalation.ticket) if user.email]
-        escalation.notified_at = timezone.now()
-        escalation.save(update_fields=["notified_at"])
+    escalation = Escalation.objects.select_related("ticket", "ticket__team").filter(pk=escalation_id).first()
+    if escalation is None or escalation.notified_at is not None:
+        return False
+    recipients = [user.email for user in _escalation_recipients(escalation.ticket) if user.email]
     if recipients:
-        from django.conf import settings
-        from django.utils import translation
-
         ticket = escalation.ticket
         with translation.override(settings.LANGUAGE_CODE):
             reason = SlaTarget(escalation.target).label
@@ -584,5 +613,37 @@ def escalation_send_email(*, escalation_id: int) -> bool:
                 "due": timezone.localtime(escalation.due_at).strftime("%Y-%m-%d %H:%M"),
                 "pk": ticket.pk,
             }
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=True)
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
+    Escalation.objects.filter(pk=escalation.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     return bool(recipients)
+
+
+def sla_policy_apply(*, policy: SlaPolicy, batch_size: int = 500) -> int:
+    """Recompute the due times of every unresolved ticket on ``policy`` after its targets changed.
+
+    Each ticket is locked and recomputed from its start, its new targets and its paused time, like a
+    priority change. Returns how many tickets changed.
+    """
+    changed = 0
+    ids = list(Ticket.objects.filter(sla_policy=policy, status__in=UNRESOLVED_STATUSES).values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for ticket in (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("sla_policy")
+                .filter(pk__in=ids[start : start + batch_size], sla_policy=policy)
+            ):
+                old = (ticket.first_response_due_at, ticket.resolution_due_at)
+                fields = _recompute_due_times(ticket)
+                if (ticket.first_response_due_at, ticket.resolution_due_at) != old:
+                    ticket.save(update_fields=[*fields, "updated_at"])
+                    _record_event(
+                        ticket,
+                        EventType.SLA_RECOMPUTED,
+                        None,
+                        policy=policy.pk,
+                        first_response_due_at=ticket.first_response_due_at.isoformat(),
+                        resolution_due_at=ticket.resolution_due_at.isoformat(),
+                    )
+                    changed += 1
+    return changed

@@ -1,5 +1,7 @@
 """Celery tasks: thin, idempotent, take ids. The database says what is due; tasks only wake the services."""
 
+import smtplib
+
 from celery import shared_task
 
 from . import services
@@ -14,9 +16,10 @@ def sla_sweep_task() -> int:
 @shared_task(
     name="tickets.tasks.escalation_email_task",
     ignore_result=True,
-    autoretry_for=(ConnectionError, TimeoutError),
+    autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=True,
-    max_retries=5,
+    retry_backoff_max=600,
+    max_retries=8,
 )
 def escalation_email_task(escalation_id: int) -> bool:
     return services.escalation_send_email(escalation_id=escalation_id)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,12 +18,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from customers.masking import mask_email, mask_phone
-from customers.models import Order
-from customers.services import customer_upsert
 from helpdesk.errors import ApplicationError
 
 from . import selectors, services
-from .enums import ALLOWED_TRANSITIONS, TicketStatus
+from .enums import TicketStatus
 from .forms import (
     AssigneeForm,
     InboxFilterForm,
@@ -107,7 +104,6 @@ def _get_ticket(pk: int) -> Ticket:
 def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
     now = timezone.now()
     customer = ticket.customer
-    allowed = ALLOWED_TRANSITIONS.get(ticket.status, frozenset())
     return {
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
@@ -116,7 +112,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
         "customer_email": mask_email(customer.email) if customer.email else "",
         "may_reveal_contact": roles.can_see_customer_contact(request.user),
         "clocks": [clock_state(ticket, target, now) for target in ("first_response", "resolution")],
-        "status_choices": [(value, label) for value, label in TicketStatus.choices if value in allowed],
+        "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],
         "reply_form": forms.get("reply_form") or MessageForm(),
         "note_form": forms.get("note_form") or MessageForm(),
         "customer_message_form": forms.get("customer_message_form") or MessageForm(),
@@ -273,29 +269,27 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        order_number = data["order_number"].strip()
         try:
-            with transaction.atomic():
-                customer = customer_upsert(
-                    platform=data["customer_platform"],
-                    platform_account_id=data["customer_account"].strip(),
-                    name=data["customer_name"].strip(),
-                    phone=data["customer_phone"].strip() or None,
-                    email=data["customer_email"].strip() or None,
-                    tier=data["customer_tier"],
-                )
-                order = _order_for_form(customer, data)
-                ticket = services.ticket_create(
-                    kind=data["kind"],
-                    category=data["category"],
-                    subject=data["subject"],
-                    description=data["description"],
-                    channel=data["channel"],
-                    priority=data["priority"],
-                    customer=customer,
-                    order=order,
-                    team=data["team"],
-                    created_by=request.user,
-                )
+            ticket = services.ticket_create_with_customer(
+                customer={
+                    "platform": data["customer_platform"],
+                    "platform_account_id": data["customer_account"].strip(),
+                    "name": data["customer_name"].strip(),
+                    "phone": data["customer_phone"].strip() or None,
+                    "email": data["customer_email"].strip() or None,
+                    "tier": data["customer_tier"] or None,
+                },
+                order={"order_number": order_number} if order_number else None,
+                kind=data["kind"],
+                category=data["category"],
+                subject=data["subject"],
+                description=data["description"],
+                channel=data["channel"],
+                priority=data["priority"],
+                team=data["team"],
+                created_by=request.user,
+            )
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
@@ -303,15 +297,6 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
             return redirect("tickets:detail", pk=ticket.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "tickets/new.html", {"form": form}, status=status)
-
-
-def _order_for_form(customer: Any, data: dict[str, Any]) -> Order | None:
-    from customers.services import order_upsert
-
-    number = data.get("order_number", "").strip()
-    if not number:
-        return None
-    return order_upsert(customer=customer, platform=customer.platform, order_number=number)
 
 
 # --- escalations (managers) -------------------------------------------------------------------------------
@@ -324,16 +309,17 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     now = timezone.now()
-    rows = []
-    for escalation in page.object_list:
-        ticket = escalation.ticket
-        done_at = ticket.first_responded_at if escalation.target == "first_response" else ticket.resolved_at
-        late_seconds = int(((done_at or now) - escalation.due_at).total_seconds())
-        rows.append({"escalation": escalation, "ticket": ticket, "late_seconds": max(late_seconds, 0), "met": done_at})
+    rows = [{"escalation": e, "ticket": e.ticket, "late_seconds": e.late_seconds(now)} for e in page.object_list]
     return render(
         request,
         "tickets/escalations.html",
-        {"page": page, "rows": rows, "open_only": open_only, "assignee_form": AssigneeForm()},
+        {
+            "page": page,
+            "rows": rows,
+            "open_only": open_only,
+            # One query for the reassign menus of every row.
+            "assignee_choices": [(user.pk, str(user)) for user in selectors.assignable_users()],
+        },
     )
 
 
@@ -342,7 +328,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
 def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(pk)
     form = AssigneeForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and form.cleaned_data["assignee"] is not None:
         try:
             services.ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], actor=request.user)
         except ApplicationError as exc:

@@ -72,14 +72,15 @@ def test_first_response_and_resolution_each_escalate_once_when_both_are_late(tea
 def test_paused_tickets_are_not_escalated_while_waiting_on_the_customer(team, agent):
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket(team=team)
+        services.ticket_reply(ticket=ticket, author=agent, body="请拍一张商品照片")
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
         services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     assert sweep_at(NOW + timedelta(hours=30)) == []
-    with time_machine.travel(NOW + timedelta(hours=2), tick=False):
-        services.ticket_add_customer_message(ticket=ticket, body="在吗")
-    # 5 minutes were used before the pause: 5 are left after resuming.
-    assert sweep_at(NOW + timedelta(hours=2, minutes=4)) == []
-    assert len(sweep_at(NOW + timedelta(hours=2, minutes=6))) == 1
+    with time_machine.travel(NOW + timedelta(hours=30), tick=False):
+        services.ticket_add_customer_message(ticket=ticket, body="照片发您了")
+    # 5 minutes of the 24 hours were used before the pause: the resolution is due 23h55m after resuming.
+    assert sweep_at(NOW + timedelta(hours=53, minutes=54)) == []
+    assert [r.target for r in sweep_at(NOW + timedelta(hours=53, minutes=56))] == ["resolution"]
 
 
 def test_resolved_and_answered_tickets_are_not_escalated(team, agent):
@@ -157,3 +158,40 @@ def test_sla_sweep_command_prints_what_it_escalated(team, capsys):
     call_command("sla_sweep")
     out = capsys.readouterr().out
     assert "first_response" in out and "1 escalation(s)" in out
+
+
+def test_failed_escalation_mail_raises_for_a_retry_and_is_not_marked_sent(team, manager, monkeypatch):
+    import smtplib
+
+    with time_machine.travel(NOW, tick=False):
+        make_ticket(team=team)
+    sweep_at(NOW + timedelta(minutes=20))
+    escalation = Escalation.objects.get()
+
+    def broken_send(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("django.core.mail.send_mail", broken_send)
+    with pytest.raises(smtplib.SMTPException):
+        services.escalation_send_email(escalation_id=escalation.pk)
+    escalation.refresh_from_db()
+    assert escalation.notified_at is None
+
+
+def test_editing_a_policy_recomputes_due_times_of_open_tickets(team, agent):
+    from tickets.models import SlaPolicy
+
+    policy = SlaPolicy.objects.get()
+    with time_machine.travel(NOW, tick=False):
+        open_ticket = make_ticket(team=team)
+        resolved = make_ticket(team=team)
+        services.ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
+    policy.first_response_minutes = 30
+    policy.save()
+    assert services.sla_policy_apply(policy=policy) == 1
+    open_ticket.refresh_from_db()
+    resolved.refresh_from_db()
+    assert open_ticket.first_response_due_at == NOW + timedelta(minutes=30)
+    assert resolved.first_response_due_at == NOW + timedelta(minutes=10)
+    assert TicketEvent.objects.filter(ticket=open_ticket, type="sla_recomputed").count() == 1
+    assert sweep_at(NOW + timedelta(minutes=20)) == []

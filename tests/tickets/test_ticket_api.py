@@ -218,6 +218,7 @@ def test_empty_reply_is_a_field_error(api):
 
 def test_patch_changes_status_priority_team_and_assignee(api, agent, team):
     ticket = make_ticket()
+    services.ticket_reply(ticket=ticket, author=agent, body="请补充照片")
     response = api.patch(
         f"/api/v1/tickets/{ticket.pk}/",
         {"status": "pending_customer", "priority": "urgent", "team": team.pk, "assignee": agent.pk},
@@ -295,3 +296,67 @@ def test_openapi_schema_and_offline_docs(api):
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "jsdelivr" not in html.lower()
     assert "/static/drf_spectacular_sidecar/" in html
+
+
+def test_escalations_endpoint_query_count_does_not_grow_with_rows(manager_api, team, django_assert_max_num_queries):
+    for _ in range(12):
+        make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=20))
+    services.sla_sweep()
+    with django_assert_max_num_queries(8):
+        assert len(manager_api.get("/api/v1/escalations/").json()["results"]) == 12
+
+
+def test_order_lines_that_cannot_be_stored_are_refused_and_nothing_is_kept(api):
+    huge = {
+        **PAYLOAD,
+        "order": {
+            "order_number": "X3",
+            "lines": [{"sku": "a", "title": "t", "quantity": 100000, "unit_price": "9999999999.99"}],
+        },
+    }
+    response = api.post("/api/v1/tickets/", huge, format="json")
+    assert response.status_code == 400
+    assert "order.lines" in error_fields(response)
+    too_many = {
+        **PAYLOAD,
+        "order": {"order_number": "X4", "lines": [{"sku": "a", "title": "t", "quantity": 99999999999}]},
+    }
+    assert api.post("/api/v1/tickets/", too_many, format="json").status_code == 400
+    assert Ticket.objects.count() == 0 and Order.objects.count() == 0 and Customer.objects.count() == 0
+
+
+def test_overlong_email_is_a_field_error(api):
+    email = "a" * 64 + "@" + ("b" * 63 + ".") * 3 + "com"
+    payload = {**PAYLOAD, "customer": {**PAYLOAD["customer"], "email": email}}
+    response = api.post("/api/v1/tickets/", payload, format="json")
+    assert response.status_code == 400
+    assert "customer.email" in error_fields(response)
+
+
+@pytest.mark.parametrize(
+    "query", ["created_after=0001-01-01T00:00:00%2B08:00", "updated_after=9999-12-31T23:59:59-08:00"]
+)
+def test_extreme_dates_in_filters_are_a_400(api, query):
+    response = api.get(f"/api/v1/tickets/?{query}")
+    assert response.status_code == 400
+
+
+def test_form_intake_keeps_the_tier_the_platform_gave(api, agent):
+    from django.test import Client
+
+    api.post("/api/v1/tickets/", {**PAYLOAD, "customer": {**PAYLOAD["customer"], "tier": "vip"}}, format="json")
+    client = Client()
+    client.force_login(agent)
+    form = {
+        "kind": "inquiry",
+        "category": "other",
+        "channel": "phone",
+        "priority": "normal",
+        "subject": "来电",
+        "customer_platform": "taobao",
+        "customer_account": "tb_wxm",
+        "customer_name": "王小明",
+        "customer_tier": "",
+    }
+    assert client.post("/tickets/new/", form).status_code == 302
+    assert Customer.objects.get().tier == "vip"

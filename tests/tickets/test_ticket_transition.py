@@ -16,13 +16,14 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 @pytest.mark.parametrize(
     "path",
     [
-        ["open", "pending_customer", "open", "resolved", "closed"],
+        ["pending_customer", "open", "resolved", "closed"],
         ["resolved", "open"],
         ["pending_customer", "resolved"],
     ],
 )
 def test_allowed_paths_through_the_workflow(agent, path):
     ticket = make_ticket()
+    services.ticket_reply(ticket=ticket, author=agent, body="您好")
     for status in path:
         ticket = services.ticket_transition(ticket=ticket, to_status=status, actor=agent)
         assert ticket.status == status
@@ -41,6 +42,14 @@ def test_forbidden_transitions_are_refused_and_change_nothing(agent, path):
     assert ticket.status == before
 
 
+def test_waiting_on_the_customer_before_any_reply_is_refused(agent):
+    ticket = make_ticket()
+    with pytest.raises(Conflict):
+        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.sla_paused_at) == ("new", None)
+
+
 def test_unknown_status_is_refused(agent):
     with pytest.raises(ValidationFailed):
         services.ticket_transition(ticket=make_ticket(), to_status="done", actor=agent)
@@ -49,6 +58,7 @@ def test_unknown_status_is_refused(agent):
 def test_pending_customer_pauses_the_clocks_and_resuming_shifts_due_times_by_the_paused_span(agent):
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket()
+        services.ticket_reply(ticket=ticket, author=agent, body="请提供订单截图")
     original_first_due, original_resolution_due = ticket.first_response_due_at, ticket.resolution_due_at
     with time_machine.travel(NOW + timedelta(minutes=3), tick=False):
         ticket = services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
@@ -68,6 +78,7 @@ def test_pending_customer_pauses_the_clocks_and_resuming_shifts_due_times_by_the
 def test_two_pauses_add_up(agent):
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket()
+        services.ticket_reply(ticket=ticket, author=agent, body="请提供照片")
     for start in (1, 20):
         with time_machine.travel(NOW + timedelta(minutes=start), tick=False):
             services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
@@ -75,7 +86,7 @@ def test_two_pauses_add_up(agent):
             services.ticket_transition(ticket=ticket, to_status="open", actor=agent)
     ticket.refresh_from_db()
     assert ticket.sla_paused_seconds == 600
-    assert ticket.first_response_due_at == NOW + timedelta(minutes=20)
+    assert ticket.resolution_due_at == NOW + timedelta(hours=24, minutes=10)
 
 
 def test_resolving_stops_the_resolution_clock(agent):

@@ -281,3 +281,31 @@ def test_inbox_partial_refresh_returns_only_the_table(agent_client, agent):
     response = agent_client.get("/?view=mine&partial=1", HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert "partial one" in html and "<html" not in html
+
+
+def test_escalations_page_query_count_does_not_grow_with_rows(manager_client, team, django_assert_max_num_queries):
+    for _ in range(12):
+        make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    with django_assert_max_num_queries(12):
+        response = manager_client.get("/escalations/")
+    assert len(response.context["rows"]) == 12
+
+
+def test_reassign_without_choosing_an_agent_changes_nothing(manager_client, team, agent):
+    ticket = make_ticket(team=team, assignee=agent, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    manager_client.post(f"/escalations/{ticket.pk}/reassign/", {"assignee": ""})
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert Escalation.objects.get().acknowledged_at is None
+
+
+def test_new_ticket_status_menu_offers_only_allowed_moves(agent_client):
+    ticket = make_ticket()
+    choices = [value for value, _ in agent_client.get(f"/tickets/{ticket.pk}/").context["status_choices"]]
+    assert choices == ["open", "resolved"]
+
+
+def test_mark_read_ignores_ids_that_are_not_numbers(manager_client):
+    assert manager_client.post("/notifications/read/", {"id": ["99999999999999999999999", "x"]}).status_code == 302

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.enums import CustomerTier, OrderStatus, Platform
 from customers.masking import mask_email, mask_phone
+from customers.services import MAX_LINE_QUANTITY
 
 from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
@@ -28,14 +30,14 @@ class CustomerInput(serializers.Serializer):
     platform = serializers.ChoiceField(choices=Platform.choices)
     platform_account_id = serializers.CharField(max_length=128)
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     tier = serializers.ChoiceField(choices=CustomerTier.choices, required=False)
 
 
 class OrderLineInput(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=300)
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
 
 
@@ -68,7 +70,7 @@ class TicketCreateInput(serializers.Serializer):
     def validate_received_at(self, value: Any) -> Any:
         # The service allows a little clock skew; here the message is for the integrator.
         if value > timezone.now() + timezone.timedelta(minutes=2):
-            raise serializers.ValidationError("Must not be later than now.")
+            raise serializers.ValidationError(_("Must not be later than now."))
         return value
 
 
@@ -80,7 +82,7 @@ class TicketUpdateInput(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError("Give at least one of status, priority, team, assignee.")
+            raise serializers.ValidationError(_("Give at least one of status, priority, team, assignee."))
         return attrs
 
 

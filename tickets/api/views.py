@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -18,7 +19,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from customers.services import OrderLineData, customer_upsert, order_upsert
 
 from .. import services
 from ..models import Team, Ticket
@@ -28,14 +28,14 @@ from .filters import TicketFilter
 
 
 class CanUseTicketApi(BasePermission):
-    message = "Your account has no rights on tickets."
+    message = _("Your account has no rights on tickets.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return roles.can_use_ticket_api(request.user)
 
 
 class IsManager(BasePermission):
-    message = "Managers only."
+    message = _("Managers only.")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return roles.is_manager(request.user)
@@ -76,39 +76,19 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
         data = s.TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        with transaction.atomic():
-            customer_data = v["customer"]
-            customer = customer_upsert(
-                platform=customer_data["platform"],
-                platform_account_id=customer_data["platform_account_id"],
-                name=customer_data["name"],
-                phone=customer_data.get("phone"),
-                email=customer_data.get("email"),
-                tier=customer_data.get("tier"),
-            )
-            order = None
-            if v.get("order"):
-                order_data = dict(v["order"])
-                lines = order_data.pop("lines", None)
-                order = order_upsert(
-                    customer=customer,
-                    platform=order_data.pop("platform", customer.platform),
-                    lines=[OrderLineData(**line) for line in lines] if lines is not None else None,
-                    **order_data,
-                )
-            ticket = services.ticket_create(
-                kind=v["kind"],
-                category=v["category"],
-                subject=v["subject"],
-                description=v["description"],
-                channel=v["channel"],
-                priority=v["priority"],
-                customer=customer,
-                order=order,
-                team=v.get("team"),
-                received_at=v.get("received_at"),
-                created_by=request.user,
-            )
+        ticket = services.ticket_create_with_customer(
+            customer=v["customer"],
+            order=v.get("order"),
+            kind=v["kind"],
+            category=v["category"],
+            subject=v["subject"],
+            description=v["description"],
+            channel=v["channel"],
+            priority=v["priority"],
+            team=v.get("team"),
+            received_at=v.get("received_at"),
+            created_by=request.user,
+        )
         return self.detail_response(request, ticket.pk, status.HTTP_201_CREATED)
 
 
