@@ -93,7 +93,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "helpdesk.sqlite3",
+            "NAME": str(VAR_DIR / "helpdesk.sqlite3"),
             # The web server, the worker and beat share one file: wait for the write lock rather than fail.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
         }

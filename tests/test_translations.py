@@ -16,4 +16,3 @@ def test_chinese_catalogue_is_complete_and_valid():
     )
     stats = result.stderr.strip()
     assert "fuzzy" not in stats and "untranslated" not in stats, stats
-

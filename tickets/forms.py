@@ -106,7 +106,9 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.ChoiceField)
+        assignee_field.choices = [
             ("", _("Anyone")),
             ("none", _("Unassigned")),
             *[(str(user.pk), str(user)) for user in assignable_users()],

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 
 from .enums import UNRESOLVED_STATUSES, TicketStatus
-from .models import REFERENCE_PREFIX, Escalation, Message, Team, Ticket, TicketEvent
+from .models import REFERENCE_PREFIX, Escalation, Message, Team, Ticket, TicketEvent, TicketQuerySet
 
 INBOX_VIEWS = ("mine", "team", "open")
 _REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
@@ -23,11 +23,11 @@ def ticket_pk_from_reference(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _base() -> QuerySet[Ticket]:
+def _base() -> TicketQuerySet:
     return Ticket.objects.select_related("customer", "assignee", "team", "sla_policy")
 
 
-def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | None = None) -> QuerySet[Ticket]:
+def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | None = None) -> TicketQuerySet:
     """The agent's inbox, nearest SLA deadline first (tickets without a running clock last).
 
     - ``mine``: unresolved tickets assigned to the user;

@@ -52,6 +52,10 @@ def _record_event(ticket: Ticket, type: str, actor: Any = None, **data: Any) -> 
     return TicketEvent.objects.create(ticket=ticket, type=type, actor=actor if _is_user(actor) else None, data=data)
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def _is_user(actor: Any) -> bool:
     return actor is not None and getattr(actor, "is_authenticated", False)
 
@@ -256,7 +260,7 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
                 ticket,
                 EventType.FIRST_RESPONDED,
                 author,
-                due_at=ticket.first_response_due_at.isoformat() if ticket.first_response_due_at else None,
+                due_at=_iso(ticket.first_response_due_at),
                 on_time=bool(ticket.first_response_due_at and now <= ticket.first_response_due_at),
             )
         if ticket.status == TicketStatus.NEW:
@@ -385,8 +389,8 @@ def _transition_locked(
             EventType.SLA_RESUMED,
             actor,
             paused_seconds=int(business_seconds_between(resumed_from, now)),
-            first_response_due_at=ticket.first_response_due_at.isoformat() if ticket.first_response_due_at else None,
-            resolution_due_at=ticket.resolution_due_at.isoformat() if ticket.resolution_due_at else None,
+            first_response_due_at=_iso(ticket.first_response_due_at),
+            resolution_due_at=_iso(ticket.resolution_due_at),
         )
 
 
@@ -642,8 +646,8 @@ def sla_policy_apply(*, policy: SlaPolicy, batch_size: int = 500) -> int:
                         EventType.SLA_RECOMPUTED,
                         None,
                         policy=policy.pk,
-                        first_response_due_at=ticket.first_response_due_at.isoformat(),
-                        resolution_due_at=ticket.resolution_due_at.isoformat(),
+                        first_response_due_at=_iso(ticket.first_response_due_at),
+                        resolution_due_at=_iso(ticket.resolution_due_at),
                     )
                     changed += 1
     return changed

@@ -87,7 +87,11 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
             name: selectors.ticket_inbox(user=request.user, view=name).count() for name in selectors.INBOX_VIEWS
         },
     }
-    template = "tickets/_inbox_table.html" if request.htmx and request.GET.get("partial") else "tickets/inbox.html"
+    template = (
+        "tickets/_inbox_table.html"
+        if request.headers.get("HX-Request") and request.GET.get("partial")
+        else "tickets/inbox.html"
+    )
     return render(request, template, context)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -38,7 +40,7 @@ class OrderLineInput(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     title = serializers.CharField(max_length=300)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
-    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0"))
 
 
 class OrderInput(serializers.Serializer):
@@ -69,7 +71,7 @@ class TicketCreateInput(serializers.Serializer):
 
     def validate_received_at(self, value: Any) -> Any:
         # The service allows a little clock skew; here the message is for the integrator.
-        if value > timezone.now() + timezone.timedelta(minutes=2):
+        if value > timezone.now() + timedelta(minutes=2):
             raise serializers.ValidationError(_("Must not be later than now."))
         return value
 

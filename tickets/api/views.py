@@ -48,7 +48,7 @@ class TicketCursorPagination(CursorPagination):
     max_page_size = 200
 
 
-class TicketApiMixin:
+class TicketApiMixin(APIView):
     permission_classes = [CanUseTicketApi]
 
     def get_ticket(self, pk: int) -> Ticket:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -178,7 +179,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {name:<9} {role}")
         self.stdout.write(f"API token of the demo integration 'platform': {token.key}")
 
-    def _users(self, password: str) -> dict[str, object]:
+    def _users(self, password: str) -> dict[str, Any]:
         User = get_user_model()
         spec = {
             "agent1": ("小林 (agent1)", Role.AGENT, False),
@@ -201,7 +202,7 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def _teams(self, users: dict[str, object]) -> dict[str, Team]:
+    def _teams(self, users: dict[str, Any]) -> dict[str, Team]:
         teams = {}
         for key, name, kind, members in (
             ("pre", "售前 Pre-sales", "inquiry", ["agent1"]),
@@ -215,7 +216,7 @@ class Command(BaseCommand):
             teams[key] = team
         return teams
 
-    def _tickets(self, users: dict[str, object], teams: dict[str, Team]) -> int:
+    def _tickets(self, users: dict[str, Any], teams: dict[str, Team]) -> int:
         now = timezone.now()
         customers = [
             customer_upsert(platform=platform, platform_account_id=account, name=name, phone=phone, tier=tier)
