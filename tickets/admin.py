@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
 from .models import Escalation, Message, SlaPolicy, Team, Ticket, TicketEvent
@@ -49,7 +50,7 @@ class TicketAdmin(admin.ModelAdmin):
     """Read-mostly: state changes go through the services (the agent pages and the API), not the admin."""
 
     list_display = (
-        "reference",
+        "ticket_reference",
         "kind",
         "subject",
         "status",
@@ -67,6 +68,10 @@ class TicketAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+    @admin.display(description=gettext_lazy("reference"), ordering="id")
+    def ticket_reference(self, obj: Ticket) -> str:
+        return obj.reference
 
 
 @admin.register(Escalation)

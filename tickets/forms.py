@@ -115,8 +115,8 @@ class InboxFilterForm(forms.Form):
         ]
 
     def to_filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
+        # Filters that parse are applied even when another one is wrong (the page says which were ignored).
+        self.is_valid()
         data = dict(self.cleaned_data)
         data["team"] = data["team"].pk if data.get("team") else None
         return data

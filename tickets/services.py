@@ -101,6 +101,12 @@ def _refresh_next_due(ticket: Ticket) -> list[str]:
     return ["sla_next_due_at"]
 
 
+def _refuse_if_closed(ticket: Ticket) -> None:
+    """A closed ticket is a record: its priority, team and assignee no longer change (notes still may)."""
+    if ticket.is_closed:
+        raise Conflict(_("Ticket %(ref)s is closed.") % {"ref": ticket.reference})
+
+
 def _validate_choice(value: str, choices: Any, field: str) -> None:
     if value not in choices.values:
         raise ValidationFailed(
@@ -203,19 +209,26 @@ def ticket_create(
 
 
 def ticket_create_with_customer(
-    *, customer: dict[str, Any], order: dict[str, Any] | None = None, **ticket_fields: Any
+    *,
+    customer: dict[str, Any],
+    order: dict[str, Any] | None = None,
+    order_must_exist: bool = False,
+    **ticket_fields: Any,
 ) -> Ticket:
     """Intake, from a shop platform or the agent's contact form: upsert the buyer (by platform and account
     id) and the order (by platform and order number, default the buyer's platform), then open the ticket.
     All or nothing: a refused order or ticket leaves no new customer or order behind.
 
     ``customer`` takes ``customer_upsert``'s keywords (details given as ``None`` are kept); ``order`` takes
-    ``order_upsert``'s, with ``lines`` as a list of dicts.
+    ``order_upsert``'s, with ``lines`` as a list of dicts. With ``order_must_exist`` (an agent typing an order
+    number) the order is only looked up — an unknown number is refused rather than recorded as an empty order.
     """
     with transaction.atomic():
         buyer = customer_upsert(**customer)
         linked_order = None
-        if order:
+        if order and order_must_exist:
+            linked_order = _existing_order(buyer, order["order_number"])
+        elif order:
             order_fields = dict(order)
             lines = order_fields.pop("lines", None)
             linked_order = order_upsert(
@@ -225,6 +238,22 @@ def ticket_create_with_customer(
                 **order_fields,
             )
         return ticket_create(customer=buyer, order=linked_order, **ticket_fields)
+
+
+def _existing_order(buyer: Customer, order_number: str) -> Order:
+    found = Order.objects.filter(platform=buyer.platform, order_number=order_number).first()
+    if found is None:
+        raise ValidationFailed(
+            _("No order %(number)s on %(platform)s.")
+            % {"number": order_number, "platform": buyer.get_platform_display()},
+            fields={"order_number": [_("Unknown order number for this platform. Check it, or leave it empty.")]},
+        )
+    if found.customer_id != buyer.pk:
+        raise ValidationFailed(
+            _("Order %(number)s belongs to another customer.") % {"number": order_number},
+            fields={"order_number": [_("This order belongs to another customer.")]},
+        )
+    return found
 
 
 # --- messages -----------------------------------------------------------------------------------------------
@@ -402,6 +431,7 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
     _validate_choice(priority, Priority, "priority")
     with transaction.atomic():
         ticket = _lock(ticket)
+        _refuse_if_closed(ticket)
         if ticket.priority == priority:
             return ticket
         old = ticket.priority
@@ -416,6 +446,7 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
 def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)
+        _refuse_if_closed(ticket)
         if ticket.team_id == (team.pk if team else None):
             return ticket
         old = ticket.team
@@ -441,8 +472,7 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
     _check_assignable(assignee)
     with transaction.atomic():
         ticket = _lock(ticket)
-        if ticket.is_closed:
-            raise Conflict(_("Ticket %(ref)s is closed.") % {"ref": ticket.reference})
+        _refuse_if_closed(ticket)
         now = timezone.now()
         if ticket.assignee_id != (assignee.pk if assignee else None):
             old = ticket.assignee

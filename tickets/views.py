@@ -21,7 +21,7 @@ from customers.masking import mask_email, mask_phone
 from helpdesk.errors import ApplicationError
 
 from . import selectors, services
-from .enums import TicketStatus
+from .enums import TicketKind, TicketStatus
 from .forms import (
     AssigneeForm,
     InboxFilterForm,
@@ -83,6 +83,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "filter_query": query.urlencode(),
+        "filtered": bool(filters and any(filters.values())),
         "counts": {
             name: selectors.ticket_inbox(user=request.user, view=name).count() for name in selectors.INBOX_VIEWS
         },
@@ -125,6 +126,11 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
         "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
         "status_form": forms.get("status_form") or StatusForm(),
         "action_error": forms.get("action_error"),
+        # After a refused action the page is rendered at the action's URL; the browser shows the ticket's.
+        "canonical_path": reverse("tickets:detail", args=[ticket.pk]),
+        "active_pane": {"note_form": "note-pane", "customer_message_form": "customer-pane"}.get(
+            forms.get("failed_form", ""), "reply-pane"
+        ),
     }
 
 
@@ -153,7 +159,9 @@ def _ticket_action(
             messages.success(request, success)
             return redirect("tickets:detail", pk=pk)
     ticket = _get_ticket(pk)
-    context = _detail_context(request, ticket, **{form_name: form, "action_error": form.errors})
+    context = _detail_context(
+        request, ticket, **{form_name: form, "action_error": form.errors, "failed_form": form_name}
+    )
     return render(request, "tickets/detail.html", context, status=400)
 
 
@@ -285,6 +293,7 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
                     "tier": data["customer_tier"] or None,
                 },
                 order={"order_number": order_number} if order_number else None,
+                order_must_exist=True,
                 kind=data["kind"],
                 category=data["category"],
                 subject=data["subject"],
@@ -300,7 +309,8 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
             return redirect("tickets:detail", pk=ticket.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "tickets/new.html", {"form": form}, status=status)
+    kind_labels = {value: str(label) for value, label in TicketKind.choices}
+    return render(request, "tickets/new.html", {"form": form, "kind_labels": kind_labels}, status=status)
 
 
 # --- escalations (managers) -------------------------------------------------------------------------------
@@ -338,7 +348,10 @@ def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("%(ref)s reassigned.") % {"ref": ticket.reference})
+            messages.success(
+                request,
+                _("%(ref)s reassigned to %(user)s.") % {"ref": ticket.reference, "user": form.cleaned_data["assignee"]},
+            )
     else:
         messages.error(request, _("Choose an agent."))
     return redirect(reverse("tickets:escalations"))

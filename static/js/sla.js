@@ -37,6 +37,11 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { tabs(); tick(); setInterval(tick, 1000); });
+  function canonical() {
+    // A refused form is shown at its action URL; show the page's own address so reload and links behave.
+    var path = document.body.dataset.canonicalPath;
+    if (path && window.history && history.replaceState) history.replaceState(null, "", path);
+  }
+  document.addEventListener("DOMContentLoaded", function () { canonical(); tabs(); tick(); setInterval(tick, 1000); });
   document.addEventListener("htmx:afterSwap", tick);
 })();

@@ -153,6 +153,9 @@ def test_unknown_ticket_page_is_a_404(agent_client):
 
 
 def test_record_a_phone_contact_as_a_new_ticket(agent_client, agent):
+    from tests.factories import CustomerFactory, OrderFactory
+
+    OrderFactory(customer=CustomerFactory(platform="taobao", platform_account_id="tb_caller"), order_number="TB999")
     form = {
         "kind": "complaint",
         "category": "logistics",
@@ -309,3 +312,111 @@ def test_new_ticket_status_menu_offers_only_allowed_moves(agent_client):
 
 def test_mark_read_ignores_ids_that_are_not_numbers(manager_client):
     assert manager_client.post("/notifications/read/", {"id": ["99999999999999999999999", "x"]}).status_code == 302
+
+
+CONTACT_FORM = {
+    "kind": "inquiry",
+    "category": "order_query",
+    "channel": "phone",
+    "priority": "normal",
+    "subject": "订单在哪",
+    "customer_platform": "douyin",
+    "customer_account": "dy_caller",
+    "customer_name": "孙女士",
+    "customer_tier": "",
+}
+
+
+def test_contact_form_refuses_an_unknown_order_number_instead_of_inventing_an_order(agent_client):
+    from customers.models import Order
+
+    response = agent_client.post("/tickets/new/", {**CONTACT_FORM, "order_number": "XX999"})
+    assert response.status_code == 400
+    assert "order_number" in response.context["form"].errors
+    assert Ticket.objects.count() == 0 and Order.objects.count() == 0
+
+
+def test_contact_form_refuses_another_customers_order(agent_client):
+    from tests.factories import CustomerFactory, OrderFactory
+
+    OrderFactory(customer=CustomerFactory(platform="douyin"), platform="douyin", order_number="DY123")
+    response = agent_client.post("/tickets/new/", {**CONTACT_FORM, "order_number": "DY123"})
+    assert response.status_code == 400
+    assert "order_number" in response.context["form"].errors
+
+
+def test_closed_ticket_keeps_its_priority_team_and_assignee(agent, team):
+    from helpdesk.errors import Conflict
+
+    ticket = make_ticket()
+    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    for change in (
+        lambda: services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent),
+        lambda: services.ticket_set_team(ticket=ticket, team=team, actor=agent),
+        lambda: services.ticket_assign(ticket=ticket, assignee=agent, actor=agent),
+    ):
+        with pytest.raises(Conflict):
+            change()
+    ticket.refresh_from_db()
+    assert (ticket.priority, ticket.team, ticket.assignee) == ("normal", None, None)
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(manager_client, manager, team):
+    ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    notification = Notification.objects.get(recipient=manager)
+    response = manager_client.get(f"/notifications/{notification.pk}/open/")
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/"
+    notification.refresh_from_db()
+    assert notification.is_read
+
+
+def test_someone_elses_notification_cannot_be_opened(agent_client, manager, team):
+    make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
+    services.sla_sweep()
+    notification = Notification.objects.get(recipient=manager)
+    assert agent_client.get(f"/notifications/{notification.pk}/open/").status_code == 404
+    notification.refresh_from_db()
+    assert not notification.is_read
+
+
+def test_inbox_says_which_filters_were_ignored_and_applies_the_rest(agent_client, agent):
+    make_ticket(assignee=agent, kind="complaint", category="logistics", subject="complaint one")
+    make_ticket(assignee=agent, subject="inquiry one")
+    response = agent_client.get("/?view=mine&kind=complaint&team=999999&priority=zzz")
+    assert response.status_code == 200
+    assert "form-error" in response.content.decode()
+    assert [t.subject for t in response.context["page"].object_list] == ["complaint one"]
+
+
+def test_not_found_page_is_the_styled_translated_page(agent):
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+    client.force_login(agent)
+    response = client.get("/tickets/999999/")
+    assert response.status_code == 404
+    assert "返回工作台" in response.content.decode()
+
+
+def test_language_menu_names_each_language_in_itself(agent_client):
+    html = agent_client.get("/").content.decode()
+    assert ">English<" in html and ">简体中文<" in html
+
+
+def test_closed_ticket_page_has_no_controls_but_takes_notes(agent_client, agent):
+    ticket = make_ticket()
+    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    html = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f"/tickets/{ticket.pk}/assignee/" not in html and f"/tickets/{ticket.pk}/reply/" not in html
+    assert agent_client.post(f"/tickets/{ticket.pk}/note/", {"body": "客户来电，已告知"}).status_code == 302
+
+
+def test_refused_action_page_points_the_browser_back_to_the_ticket(agent_client):
+    ticket = make_ticket()
+    response = agent_client.post(f"/tickets/{ticket.pk}/note/", {"body": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'data-canonical-path="/tickets/{ticket.pk}/"' in html
+    assert f'name="next" type="hidden" value="/tickets/{ticket.pk}/"' in html
+    assert response.context["active_pane"] == "note-pane"

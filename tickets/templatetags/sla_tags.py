@@ -46,3 +46,9 @@ def priority_label(value: str) -> str:
     from ..enums import Priority
 
     return str(Priority(value).label) if value in Priority.values else value
+
+
+@register.filter
+def minutes_duration(minutes: Any) -> str:
+    """A target in minutes, shown like the countdowns: 10m, 24h 00m, 2d 0h."""
+    return duration(int(minutes) * 60) if minutes is not None else ""
