@@ -605,9 +605,18 @@ def _escalate_locked(ticket: Ticket, *, target: str, level: int, now: datetime) 
     from .tasks import escalation_email_task  # local: tasks import services
 
     escalation_id = escalation.pk
-    transaction.on_commit(lambda: escalation_email_task.delay(escalation_id))
+    transaction.on_commit(lambda: _enqueue_safely(escalation_email_task, escalation_id))
     logger.info("escalated %s (%s, level %s, %ss late)", ticket.reference, target, level, late_seconds)
     return EscalationResult(ticket.pk, ticket.reference, target, level, late_seconds)
+
+
+def _enqueue_safely(task: Any, *args: Any) -> None:
+    """Queue a follow-up task; a broker outage must not abort the sweep (the escalation is already
+    committed and shown in the app), so the failure is logged instead of raised."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001 - any broker error
+        logger.exception("could not queue %s%r; the escalation stands, its e-mail is not sent", task.name, args)
 
 
 def _escalation_recipients(ticket: Ticket) -> list[Any]:

@@ -195,3 +195,19 @@ def test_editing_a_policy_recomputes_due_times_of_open_tickets(team, agent):
     assert resolved.first_response_due_at == NOW + timedelta(minutes=10)
     assert TicketEvent.objects.filter(ticket=open_ticket, type="sla_recomputed").count() == 1
     assert sweep_at(NOW + timedelta(minutes=20)) == []
+
+
+def test_sweep_goes_on_when_the_broker_is_down(team, monkeypatch, django_capture_on_commit_callbacks):
+    from tickets import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.escalation_email_task, "delay", broker_down)
+    with time_machine.travel(NOW, tick=False):
+        for _ in range(3):
+            make_ticket(team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        results = sweep_at(NOW + timedelta(minutes=20), batch_size=1)
+    assert len(results) == 3
+    assert Escalation.objects.count() == 3
