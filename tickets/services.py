@@ -22,6 +22,7 @@ from customers.services import OrderLineData, customer_upsert, order_upsert
 from helpdesk.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 
+from . import extensions
 from .enums import (
     CATEGORIES_BY_KIND,
     UNRESOLVED_STATUSES,
@@ -205,6 +206,7 @@ def ticket_create(
         )
         if assignee is not None:
             _record_event(ticket, EventType.ASSIGNED, created_by, old=None, new=assignee.pk, new_name=str(assignee))
+        extensions.run_created(ticket, created_by)
     return ticket
 
 
@@ -294,6 +296,24 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
             )
         if ticket.status == TicketStatus.NEW:
             _transition_locked(ticket, TicketStatus.OPEN, author, now=now)
+    return message
+
+
+def ticket_add_system_message(*, ticket: Ticket, body: str, event_data: dict[str, Any] | None = None) -> Message:
+    """A public message the helpdesk sends by itself (an acknowledgement, say). It reaches the buyer but is
+    not an agent's answer, so it does not stop the first-response clock. Refused on closed tickets.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The message is empty."), fields={"body": [_("This field is required.")]})
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        if ticket.is_closed:
+            raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
+        message = Message.objects.create(
+            ticket=ticket, visibility=MessageVisibility.PUBLIC, author_type=AuthorType.SYSTEM, author=None, body=body
+        )
+        _record_event(ticket, EventType.REPLIED, None, message_id=message.pk, automatic=True, **(event_data or {}))
     return message
 
 
@@ -410,6 +430,7 @@ def _transition_locked(
     fields += _refresh_next_due(ticket)
     ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     _record_event(ticket, EventType.STATUS_CHANGED, actor, old=old_status, new=to_status, reason=reason)
+    extensions.run_status_changed(ticket, old_status, to_status, actor)
     if to_status == TicketStatus.PENDING_CUSTOMER:
         _record_event(ticket, EventType.SLA_PAUSED, actor)
     if resumed_from is not None:

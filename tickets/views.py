@@ -20,7 +20,7 @@ from accounts import roles
 from customers.masking import mask_email, mask_phone
 from helpdesk.errors import ApplicationError
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .enums import TicketKind, TicketStatus
 from .forms import (
     AssigneeForm,
@@ -112,6 +112,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
     return {
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
+        "kind_panels": extensions.panels(request, ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
         "customer_phone": mask_phone(customer.phone),
         "customer_email": mask_email(customer.email) if customer.email else "",

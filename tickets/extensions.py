@@ -1,0 +1,55 @@
+"""The one extension point of the ticket core (STYLE.md rule 5).
+
+Apps that give a ticket kind its own behaviour (complaints, after-sales) register handlers here from their
+``AppConfig.ready()``; ``tickets`` calls them and never imports those apps.
+
+- ``on_created(ticket, actor)`` and ``on_status_changed(ticket, old_status, new_status, actor)`` run inside
+  the service's transaction, while the ticket row is locked: they may write their own rows and call ticket
+  services; anything slow or external goes to ``transaction.on_commit``. An exception aborts the whole change.
+- ``panel(request, ticket)`` returns HTML for the ticket page (or ``""``), rendered from the app's own template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Ticket
+
+
+@dataclass(frozen=True)
+class KindHandlers:
+    on_created: Callable[[Ticket, Any], None] | None = None
+    on_status_changed: Callable[[Ticket, str, str, Any], None] | None = None
+    panel: Callable[[Any, Ticket], str] | None = None
+
+
+_registry: dict[str, list[KindHandlers]] = {}
+
+
+def register(kind: str, handlers: KindHandlers) -> None:
+    bucket = _registry.setdefault(kind, [])
+    if handlers not in bucket:
+        bucket.append(handlers)
+
+
+def handlers_for(kind: str) -> list[KindHandlers]:
+    return list(_registry.get(kind, ()))
+
+
+def run_created(ticket: Ticket, actor: Any) -> None:
+    for handlers in handlers_for(ticket.kind):
+        if handlers.on_created:
+            handlers.on_created(ticket, actor)
+
+
+def run_status_changed(ticket: Ticket, old_status: str, new_status: str, actor: Any) -> None:
+    for handlers in handlers_for(ticket.kind):
+        if handlers.on_status_changed:
+            handlers.on_status_changed(ticket, old_status, new_status, actor)
+
+
+def panels(request: Any, ticket: Ticket) -> list[str]:
+    return [html for handlers in handlers_for(ticket.kind) if handlers.panel and (html := handlers.panel(request, ticket))]
