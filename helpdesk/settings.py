@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "customers",
     "notifications",
     "tickets",
+    "complaints",
+    "aftersales",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# --- Uploads (after-sales evidence) ---------------------------------------------------------------------
+# Evidence is customer data: it is served only through an authenticated view, never from a public URL.
+MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -12,6 +12,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
+    path("", include("complaints.api.urls")),
+    path("", include("aftersales.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,5 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.urls")),
     path("customers/", include("customers.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("aftersales/", include("aftersales.urls")),
     path("", include("tickets.urls")),
 ]
