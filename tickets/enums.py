@@ -125,6 +125,7 @@ class EventType(TextChoices):
     SLA_RESUMED = "sla_resumed", _("SLA clocks resumed")
     ESCALATED = "escalated", _("Escalated")
     SLA_RECOMPUTED = "sla_recomputed", _("SLA due times recomputed")
+    WORKFLOW = "workflow", _("Workflow")
 
 
 class SlaTarget(TextChoices):

@@ -363,6 +363,15 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None)
     return message
 
 
+def ticket_record_event(*, ticket: Ticket, actor: Any, summary: str, **data: Any) -> TicketEvent:
+    """Put a kind app's step (a complaint analysed, a follow-up recorded …) on the ticket's timeline.
+
+    ``summary`` is an untranslated message id (mark it with ``gettext_noop``); the timeline shows it in the
+    reader's language. Call inside the kind app's own transaction.
+    """
+    return _record_event(ticket, EventType.WORKFLOW, actor, summary=summary, **data)
+
+
 # --- status ---------------------------------------------------------------------------------------------------
 
 

@@ -52,3 +52,16 @@ def priority_label(value: str) -> str:
 def minutes_duration(minutes: Any) -> str:
     """A target in minutes, shown like the countdowns: 10m, 24h 00m, 2d 0h."""
     return duration(int(minutes) * 60) if minutes is not None else ""
+
+
+@register.filter
+def translate_message(message_id: str, params: Any) -> str:
+    """An untranslated message id stored with its parameters, in the reader's language."""
+    from django.utils.translation import gettext as translate
+
+    if not message_id:
+        return ""
+    try:
+        return translate(message_id) % (params if isinstance(params, dict) else {})
+    except (KeyError, TypeError, ValueError):
+        return translate(message_id)
