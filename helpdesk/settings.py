@@ -166,6 +166,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# Complaints: how long after resolution the follow-up call (回访) is due.
+COMPLAINT_FOLLOW_UP_HOURS = float(os.environ.get("COMPLAINT_FOLLOW_UP_HOURS", "24"))
+
 # --- Uploads (after-sales evidence) ---------------------------------------------------------------------
 # Evidence is customer data: it is served only through an authenticated view, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))
@@ -206,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.enums.TicketStatus",
+        "TicketCategoryEnum": "tickets.enums.Category",
+        "OrderStatusEnum": "customers.enums.OrderStatus",
+        "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
+    },
 }
 
 LOGGING = {

@@ -52,4 +52,6 @@ def run_status_changed(ticket: Ticket, old_status: str, new_status: str, actor: 
 
 
 def panels(request: Any, ticket: Ticket) -> list[str]:
-    return [html for handlers in handlers_for(ticket.kind) if handlers.panel and (html := handlers.panel(request, ticket))]
+    return [
+        html for handlers in handlers_for(ticket.kind) if handlers.panel and (html := handlers.panel(request, ticket))
+    ]

@@ -135,6 +135,12 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
     }
 
 
+def render_ticket_page(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
+    """The ticket page; kind apps call it to show their refused panel forms (they stash them on the request)."""
+    ticket = _get_ticket(pk)
+    return render(request, "tickets/detail.html", _detail_context(request, ticket), status=status)
+
+
 @agent_required
 def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = _get_ticket(pk)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from tickets.api.serializers import TicketCreateInput, TicketListOutput, UserOutput
+
+from ..enums import ReviewOutcome, Severity
+from ..models import COMPLAINT_CATEGORIES, Complaint, FollowUp
+
+
+class ComplaintCreateInput(TicketCreateInput):
+    kind = None  # type: ignore[assignment]  # always "complaint"
+    category = serializers.ChoiceField(choices=COMPLAINT_CATEGORIES, default="other")
+    customer_request = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    review_link = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class ComplaintUpdateInput(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    customer_request = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    review_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    review_outcome = serializers.ChoiceField(choices=ReviewOutcome.choices, required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(_("Give at least one field to change."))
+        return attrs
+
+
+class ComplaintResolveInput(serializers.Serializer):
+    root_cause = serializers.CharField(max_length=5000)
+    outcome = serializers.CharField(max_length=5000)
+    message = serializers.CharField(max_length=20000, help_text="Sent to the customer as a public reply.")
+    compensation_amount = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), default=Decimal("0")
+    )
+    compensation_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class FollowUpInput(serializers.Serializer):
+    satisfied = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class FollowUpOutput(serializers.ModelSerializer):
+    done_by = UserOutput(allow_null=True)
+    ticket_id = serializers.IntegerField(source="complaint.ticket_id")
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "ticket_id", "due_at", "done_at", "done_by", "satisfied", "note"]
+
+
+class ComplaintOutput(serializers.ModelSerializer):
+    ticket = TicketListOutput()
+    owner = UserOutput(allow_null=True)
+    follow_ups = FollowUpOutput(many=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "ticket",
+            "severity",
+            "severity_reason",
+            "owner",
+            "customer_request",
+            "apology_sent_at",
+            "root_cause",
+            "outcome",
+            "compensation_amount",
+            "compensation_note",
+            "result_reported_at",
+            "review_link",
+            "review_outcome",
+            "follow_ups",
+        ]

@@ -1,0 +1,18 @@
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(TextChoices):
+    NORMAL = "normal", _("Normal")
+    SERIOUS = "serious", _("Serious")
+    CRITICAL = "critical", _("Critical")
+
+
+SEVERITY_RANK: dict[str, int] = {Severity.NORMAL: 0, Severity.SERIOUS: 1, Severity.CRITICAL: 2}
+
+
+class ReviewOutcome(TextChoices):
+    PENDING = "pending", _("Not settled yet")
+    REVISED = "revised", _("Review revised by the buyer")
+    EXPLAINED = "explained", _("Explained publicly")
+    UNCHANGED = "unchanged", _("Unchanged")

@@ -1,0 +1,84 @@
+import pytest
+
+from complaints.models import Complaint, FollowUp
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = {
+    "category": "negative_review",
+    "subject": "买家给了一星差评",
+    "description": "评价说衣服掉色",
+    "customer": {"name": "刘芳", "platform": "tmall", "platform_account_id": "tm_liufang"},
+    "customer_request": "退一半货款",
+    "review_link": "https://rate.tmall.example/review/8899",
+}
+
+
+def test_platform_creates_a_complaint_with_request_and_review_link(api):
+    response = api.post("/api/v1/complaints/", PAYLOAD, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["ticket"]["kind"] == "complaint"
+    assert body["customer_request"] == "退一半货款" and body["review_link"].endswith("/8899")
+    assert body["apology_sent_at"] is not None
+
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"category": "exchange"}, "category"),
+        ({"review_link": "not a url"}, "review_link"),
+        ({"subject": ""}, "subject"),
+    ],
+)
+def test_create_rejects_bad_input(api, change, field):
+    response = api.post("/api/v1/complaints/", {**PAYLOAD, **change}, format="json")
+    assert response.status_code == 400
+    assert field in response.json()["error"]["fields"]
+    assert Complaint.objects.count() == 0
+
+
+def test_patch_and_resolve_and_follow_up_over_the_api(api, manager_api, agent_api, team):
+    ticket_id = api.post("/api/v1/complaints/", {**PAYLOAD, "team": team.pk}, format="json").json()["ticket"]["id"]
+    patched = agent_api.patch(f"/api/v1/complaints/{ticket_id}/", {"review_outcome": "explained"}, format="json")
+    assert patched.status_code == 200 and patched.json()["review_outcome"] == "explained"
+    resolution = {
+        "root_cause": "色牢度不达标",
+        "outcome": "退一半货款",
+        "message": "已为您退款 50%",
+        "compensation_amount": "39.50",
+    }
+    assert agent_api.post(f"/api/v1/complaints/{ticket_id}/resolve/", resolution, format="json").status_code == 403
+    resolved = manager_api.post(f"/api/v1/complaints/{ticket_id}/resolve/", resolution, format="json")
+    assert resolved.status_code == 200, resolved.content
+    assert resolved.json()["ticket"]["status"] == "resolved"
+    assert manager_api.post(f"/api/v1/complaints/{ticket_id}/resolve/", resolution, format="json").status_code == 409
+    follow_up = FollowUp.objects.get()
+    recorded = agent_api.post(f"/api/v1/complaints/follow-ups/{follow_up.pk}/", {"satisfied": False}, format="json")
+    assert recorded.status_code == 200 and recorded.json()["satisfied"] is False
+    assert agent_api.get(f"/api/v1/complaints/{ticket_id}/").json()["ticket"]["status"] == "open"
+
+
+def test_resolve_with_missing_fields_is_a_field_error(api, manager_api):
+    ticket_id = api.post("/api/v1/complaints/", PAYLOAD, format="json").json()["ticket"]["id"]
+    response = manager_api.post(f"/api/v1/complaints/{ticket_id}/resolve/", {"outcome": "x"}, format="json")
+    assert response.status_code == 400
+    assert {"root_cause", "message"} <= set(response.json()["error"]["fields"])
+
+
+def test_unknown_complaint_is_a_404(agent_api):
+    assert agent_api.get("/api/v1/complaints/999999/").status_code == 404
+
+
+def test_complaint_list_is_severity_first(api, agent_api):
+    api.post("/api/v1/complaints/", PAYLOAD, format="json")
+    critical = {
+        **PAYLOAD,
+        "description": "插头漏电，差点触电",
+        "customer": {**PAYLOAD["customer"], "platform_account_id": "x2"},
+    }
+    api.post("/api/v1/complaints/", critical, format="json")
+    rows = agent_api.get("/api/v1/complaints/?view=all").json()
+    assert len(rows) == 2
+    open_rows = agent_api.get("/api/v1/complaints/").json()
+    assert [row["severity"] for row in open_rows] == ["critical", "normal"]
