@@ -1,3 +1,1 @@
-from django.urls import path
-
-urlpatterns: list = []
+urlpatterns: list = []  # after-sales endpoints arrive with the after-sales workflow
