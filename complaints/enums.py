@@ -8,6 +8,9 @@ class Severity(TextChoices):
     CRITICAL = "critical", _("Critical")
 
 
+# Message ids of the labels, for texts stored untranslated (timeline, notifications) and translated when shown.
+SEVERITY_LABEL_IDS = {"normal": "Normal", "serious": "Serious", "critical": "Critical"}
+
 SEVERITY_RANK: dict[str, int] = {Severity.NORMAL: 0, Severity.SERIOUS: 1, Severity.CRITICAL: 2}
 
 

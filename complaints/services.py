@@ -19,7 +19,7 @@ from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
 
-from .enums import SEVERITY_RANK, ReviewOutcome, Severity
+from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
 from .models import ApologyTemplate, Complaint, FollowUp, SeverityRule
 
 DEFAULT_APOLOGY = gettext_noop(
@@ -86,7 +86,7 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
         ticket=ticket,
         actor=actor,
         summary=gettext_noop("Complaint received, apology sent; severity %(severity)s"),
-        severity=severity,
+        severity=SEVERITY_LABEL_IDS[severity],
     )
     if severity == Severity.CRITICAL and ticket.priority != Priority.URGENT:
         ticket_services.ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=None)
@@ -94,7 +94,7 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
         recipients=managers or _all_managers(),
         verb="complaint",
         message=gettext_noop("New complaint %(reference)s (%(severity)s): %(subject)s"),
-        params={"reference": ticket.reference, "severity": severity, "subject": ticket.subject},
+        params={"reference": ticket.reference, "severity": SEVERITY_LABEL_IDS[severity], "subject": ticket.subject},
         url=f"/tickets/{ticket.pk}/",
         dedupe_key=f"complaint:{ticket.pk}",
     )

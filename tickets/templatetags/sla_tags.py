@@ -61,7 +61,8 @@ def translate_message(message_id: str, params: Any) -> str:
 
     if not message_id:
         return ""
+    values = {key: translate(value) if isinstance(value, str) else value for key, value in (params or {}).items()}
     try:
-        return translate(message_id) % (params if isinstance(params, dict) else {})
+        return translate(message_id) % values
     except (KeyError, TypeError, ValueError):
         return translate(message_id)
