@@ -106,7 +106,11 @@ class ApologyTemplate(models.Model):
         _("category"), max_length=30, choices=COMPLAINT_CATEGORIES, blank=True, help_text=_("Blank: any category.")
     )
     body = models.TextField(
-        _("text"), help_text=_("Placeholders: {customer} (the buyer's name), {reference} (the ticket number).")
+        _("text"),
+        help_text=_(
+            "Placeholders: {customer} (the buyer's name), {reference} (the ticket number), "
+            "{track_url} (the buyer's private link to follow the complaint)."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

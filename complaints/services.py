@@ -18,13 +18,14 @@ from notifications.services import notifications_create
 from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
+from tickets.tracking import tracking_url
 
 from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
 from .models import ApologyTemplate, Complaint, FollowUp, SeverityRule
 
 DEFAULT_APOLOGY = gettext_noop(
     "{customer}, we are sorry for the trouble. We have received your complaint ({reference}); a manager will "
-    "follow it up and tell you the result within 24 hours."
+    "follow it up and tell you the result within 24 hours. Follow its progress here: {track_url}"
 )
 MAX_COMPENSATION = Decimal("99999999.99")
 
@@ -54,7 +55,7 @@ def apology_text(*, ticket: Ticket) -> str:
         or ApologyTemplate.objects.filter(is_active=True, category="").order_by("id").first()
     )
     body = template.body if template else _(DEFAULT_APOLOGY)
-    values = {"customer": ticket.customer.name, "reference": ticket.reference}
+    values = {"customer": ticket.customer.name, "reference": ticket.reference, "track_url": tracking_url(ticket)}
     try:
         return body.format(**values)
     except (KeyError, IndexError, ValueError):

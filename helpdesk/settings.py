@@ -166,6 +166,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# The address buyers reach the helpdesk at (for private tracking links in messages to them).
+HELPDESK_PUBLIC_URL = os.environ.get("HELPDESK_PUBLIC_URL", "http://127.0.0.1:8000")
+
 # Complaints: how long after resolution the follow-up call (回访) is due.
 COMPLAINT_FOLLOW_UP_HOURS = float(os.environ.get("COMPLAINT_FOLLOW_UP_HOURS", "24"))
 

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tickets.views import tracking_view
+
 from .api_auth import TokenCreateApi
 from .health import healthz
 
@@ -23,6 +25,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("track/<str:token>/", tracking_view, name="tracking"),
     path("notifications/", include("notifications.urls")),
     path("customers/", include("customers.urls")),
     path("complaints/", include("complaints.urls")),

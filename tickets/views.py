@@ -34,6 +34,7 @@ from .forms import (
 )
 from .models import Ticket
 from .sla import clock_state, next_clock_state
+from .tracking import tracking_url
 
 
 def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -113,6 +114,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
         "ticket": ticket,
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "kind_panels": extensions.panels(request, ticket),
+        "tracking_url": tracking_url(ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
         "customer_phone": mask_phone(customer.phone),
         "customer_email": mask_email(customer.email) if customer.email else "",
@@ -362,3 +364,57 @@ def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose an agent."))
     return redirect(reverse("tickets:escalations"))
+
+
+# --- the buyer's private tracking page ----------------------------------------------------------------------
+
+
+def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
+    """A buyer follows their request and can write to us, without an account (private signed link).
+
+    Shows only what the buyer may see: status, public messages (never internal notes or agents' names beyond
+    "customer service"), and the kind's milestones.
+    """
+    from .tracking import ticket_from_tracking_token
+
+    ticket = ticket_from_tracking_token(token)
+    if ticket is None:
+        raise Http404(_("This link is not valid."))
+    form = MessageForm(request.POST or None)
+    status_code = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.ticket_add_customer_message(ticket=ticket, body=form.cleaned_data["body"])
+            except ApplicationError as exc:
+                apply_error(form, exc)
+                status_code = 400
+            else:
+                messages.success(request, _("Thank you, your message has been sent."))
+                return redirect("tracking", token=token)
+        else:
+            status_code = 400
+    context = {
+        "ticket": ticket,
+        "public_messages": ticket.messages.filter(visibility="public").order_by("created_at", "id"),
+        "form": form,
+        "steps": _tracking_steps(ticket),
+    }
+    return render(request, "tickets/track.html", context, status=status_code)
+
+
+def _tracking_steps(ticket: Ticket) -> list[dict[str, Any]]:
+    order = ["received", "in_progress", "resolved", "closed"]
+    reached = {
+        "received": True,
+        "in_progress": ticket.first_responded_at is not None or ticket.status != "new",
+        "resolved": ticket.status in ("resolved", "closed"),
+        "closed": ticket.status == "closed",
+    }
+    labels = {
+        "received": _("Received"),
+        "in_progress": _("Being handled"),
+        "resolved": _("Resolved"),
+        "closed": _("Closed"),
+    }
+    return [{"key": key, "label": labels[key], "done": reached[key]} for key in order]

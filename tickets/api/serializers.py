@@ -20,6 +20,7 @@ from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
 from ..selectors import assignable_users
 from ..sla import clock_state
+from ..tracking import tracking_url
 
 User = get_user_model()
 
@@ -224,6 +225,7 @@ class TicketListOutput(serializers.ModelSerializer):
 
 class TicketDetailOutput(TicketListOutput):
     order = OrderOutput(allow_null=True)
+    tracking_url = serializers.SerializerMethodField(help_text="Private link where the buyer follows this ticket.")
     messages = MessageOutput(many=True)
     events = EventOutput(many=True)
     escalations = EscalationOutput(many=True)
@@ -235,10 +237,14 @@ class TicketDetailOutput(TicketListOutput):
             "order",
             "sla_paused_at",
             "sla_paused_seconds",
+            "tracking_url",
             "messages",
             "events",
             "escalations",
         ]
+
+    def get_tracking_url(self, ticket: Ticket) -> str:
+        return tracking_url(ticket)
 
 
 class EscalationListOutput(EscalationOutput):
