@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,11 @@ from .enums import ReviewOutcome, Severity
 
 
 class ComplaintDetailsForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Several complaint forms share a page and field names: keep their element ids apart.
+        kwargs.setdefault("auto_id", "details_%s")
+        super().__init__(*args, **kwargs)
+
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     customer_request = forms.CharField(
         label=_("What the customer asks for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -15,6 +22,11 @@ class ComplaintDetailsForm(forms.Form):
 
 
 class ComplaintResolveForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Several complaint forms share a page and field names: keep their element ids apart.
+        kwargs.setdefault("auto_id", "resolve_%s")
+        super().__init__(*args, **kwargs)
+
     root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
     compensation_amount = forms.DecimalField(
@@ -29,6 +41,11 @@ class ComplaintResolveForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any):
+        # Several complaint forms share a page and field names: keep their element ids apart.
+        kwargs.setdefault("auto_id", "follow_up_%s")
+        super().__init__(*args, **kwargs)
+
     satisfied = forms.TypedChoiceField(
         label=_("Is the customer satisfied?"),
         choices=[("yes", _("Satisfied")), ("no", _("Not satisfied — reopen"))],
