@@ -152,6 +152,28 @@ TICKETS = [
         12,
         "new",
     ),
+    (
+        "complaint",
+        "product_quality",
+        "api",
+        "normal",
+        "保温杯盖子烫伤手",
+        "倒热水时盖子突然弹开，手被烫伤了，要求赔偿。",
+        4,
+        3,
+        "new",
+    ),
+    (
+        "complaint",
+        "negative_review",
+        "api",
+        "normal",
+        "买家给了一星差评",
+        "评价说鞋子开胶、客服不理人。",
+        3,
+        50,
+        "replied",
+    ),
 ]
 
 
