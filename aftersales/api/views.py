@@ -1,0 +1,223 @@
+"""After-sales API: one view per operation. Views parse input, check permission, call one service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tickets.api.views import CanUseTicketApi, IsManager, TicketCursorPagination
+from tickets.enums import Channel
+from tickets.models import Ticket
+
+from .. import selectors, services
+from ..enums import EvidenceKind
+from ..files import evidence_response
+from ..models import AfterSalesRequest, Approval, Evidence, Offer
+from . import serializers as s
+
+
+class AfterSalesApiMixin(APIView):
+    permission_classes = [CanUseTicketApi]
+
+    def get_request_or_404(self, pk: int) -> AfterSalesRequest:
+        return get_object_or_404(AfterSalesRequest, pk=pk)
+
+    def detail_response(self, request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
+        found = selectors.aftersales_get(pk=pk)
+        assert found is not None
+        overview = selectors.aftersales_overview(request=found, actor=request.user)
+        data = s.AfterSalesRequestDetailOutput(found, context={"request": request, "overview": overview}).data
+        return Response(data, status=status_code)
+
+
+class RequestCursorPagination(TicketCursorPagination):
+    ordering = "-id"
+
+
+class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
+    """List after-sales requests (filters: status, type, reason, order_number, ticket) or create one.
+
+    Create takes JSON, or multipart with the evidence files in ``product_photo``, ``defect_photo`` and
+    ``other`` (repeatable) and ``lines`` as a JSON string. ``Idempotency-Key`` makes a retried create safe.
+    """
+
+    serializer_class = s.AfterSalesRequestListOutput
+    pagination_class = RequestCursorPagination
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> Any:
+        filters = s.AfterSalesListFilterInput(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return selectors.aftersales_queue(view="all", filters=dict(filters.validated_data))
+
+    @extend_schema(request=s.AfterSalesRequestCreateInput, responses={201: s.AfterSalesRequestDetailOutput})
+    def post(self, request: Request) -> Response:
+        data = s.AfterSalesRequestCreateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ticket = None
+        if "ticket" in v:
+            ticket = get_object_or_404(Ticket.objects.select_related("customer"), pk=v["ticket"])
+            customer = ticket.customer
+        else:
+            customer = selectors.customer_for_request(**v["customer"])
+        order = selectors.order_for_request(customer=customer, order_number=v["order_number"])
+        key = request.headers.get("Idempotency-Key") or None
+        created = services.aftersales_request_create(
+            ticket=ticket,
+            customer=customer,
+            order=order,
+            type=v["type"],
+            reason_code=v["reason"],
+            description=v["description"],
+            lines=[
+                services.LineInput(
+                    order_line_id=line.get("order_line_id"), sku=line.get("sku", ""), quantity=line["quantity"]
+                )
+                for line in v["lines"]
+            ],
+            refund_amount=v.get("refund_amount"),
+            compensation_amount=v.get("compensation_amount"),
+            evidence=[
+                services.EvidenceInput(kind=kind, file=upload)
+                for kind in EvidenceKind.values
+                for upload in v.get(kind, [])
+            ],
+            evidence_tracking_number=v["evidence_tracking_number"],
+            channel=Channel.API,
+            created_by=request.user,
+            idempotency_key=f"{request.user.pk}:{key}" if key else None,
+        )
+        return self.detail_response(request, created.pk, status.HTTP_201_CREATED)
+
+
+class RequestDetailApi(AfterSalesApiMixin):
+    @extend_schema(responses=s.AfterSalesRequestDetailOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        self.get_request_or_404(pk)
+        return self.detail_response(request, pk)
+
+
+class RequestTransitionApi(AfterSalesApiMixin):
+    """Move the request on (the allowed steps depend on its status and type; see ``next_statuses``)."""
+
+    @extend_schema(request=s.AfterSalesTransitionInput, responses=s.AfterSalesRequestDetailOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.get_request_or_404(pk)
+        data = s.AfterSalesTransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.aftersales_transition(
+            request=found,
+            to_status=v["to_status"],
+            actor=request.user,
+            note=v["note"],
+            tracking_number=v["tracking_number"],
+            expected_status=v.get("expected_status"),
+        )
+        return self.detail_response(request, pk)
+
+
+class RequestEvidenceApi(AfterSalesApiMixin):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=s.AfterSalesEvidenceInput, responses={201: s.AfterSalesRequestDetailOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.get_request_or_404(pk)
+        data = s.AfterSalesEvidenceInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.aftersales_evidence_add(
+            request=found, kind=data.validated_data["kind"], file=data.validated_data["file"], actor=request.user
+        )
+        return self.detail_response(request, pk, status.HTTP_201_CREATED)
+
+
+class RequestApprovalRequestApi(AfterSalesApiMixin):
+    """Ask a manager to approve what is beyond your authority."""
+
+    @extend_schema(request=s.AfterSalesNoteInput, responses={201: s.AfterSalesApprovalOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.get_request_or_404(pk)
+        data = s.AfterSalesNoteInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        approval = services.aftersales_approval_request(
+            request=found, actor=request.user, note=data.validated_data["note"]
+        )
+        return Response(s.AfterSalesApprovalOutput(approval).data, status=status.HTTP_201_CREATED)
+
+
+class ApprovalListApi(AfterSalesApiMixin, ListAPIView):
+    """Approvals waiting for a manager."""
+
+    permission_classes = [IsManager]
+    serializer_class = s.AfterSalesApprovalOutput
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return selectors.pending_approvals()
+
+
+class ApprovalDecisionApi(AfterSalesApiMixin):
+    permission_classes = [IsManager]
+
+    @extend_schema(request=s.AfterSalesDecisionInput, responses=s.AfterSalesApprovalOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        approval = get_object_or_404(Approval, pk=pk)
+        data = s.AfterSalesDecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        decided = services.aftersales_approval_decide(
+            approval=approval,
+            actor=request.user,
+            approve=data.validated_data["approve"],
+            note=data.validated_data["note"],
+        )
+        return Response(s.AfterSalesApprovalOutput(decided).data)
+
+
+class RequestOfferApi(AfterSalesApiMixin):
+    """Record a rung of the compensation ladder offered to the buyer."""
+
+    @extend_schema(request=s.AfterSalesOfferInput, responses={201: s.AfterSalesOfferOutput})
+    def post(self, request: Request, pk: int) -> Response:
+        found = self.get_request_or_404(pk)
+        data = s.AfterSalesOfferInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        offer = services.aftersales_offer_make(
+            request=found,
+            resolution=data.validated_data["resolution"],
+            amount=data.validated_data.get("amount"),
+            actor=request.user,
+        )
+        return Response(s.AfterSalesOfferOutput(offer).data, status=status.HTTP_201_CREATED)
+
+
+class OfferAnswerApi(AfterSalesApiMixin):
+    """Record the buyer's answer to an offer."""
+
+    @extend_schema(request=s.AfterSalesOfferAnswerInput, responses=s.AfterSalesOfferOutput)
+    def post(self, request: Request, pk: int) -> Response:
+        offer = get_object_or_404(Offer, pk=pk)
+        data = s.AfterSalesOfferAnswerInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        answered = services.aftersales_offer_answer(
+            offer=offer, accepted=data.validated_data["accepted"], actor=request.user
+        )
+        return Response(s.AfterSalesOfferOutput(answered).data)
+
+
+class EvidenceFileApi(AfterSalesApiMixin):
+    """The evidence file (or its thumbnail with ``?thumbnail=1``), for authenticated API clients only."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        evidence = get_object_or_404(Evidence, pk=pk)
+        return evidence_response(evidence, thumbnail=request.query_params.get("thumbnail") == "1")

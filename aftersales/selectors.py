@@ -1,0 +1,171 @@
+"""Every non-trivial read of after-sales requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import Customer, Order
+from helpdesk.errors import ValidationFailed
+from tickets.models import Ticket
+
+from . import policy
+from .enums import LADDER, TERMINAL_STATUSES, ApprovalStatus
+from .models import PROCESSING_TARGET, AfterSalesRequest, Approval, Evidence, Offer, RequestLine
+from .policy import LadderStep, PolicyResult
+from .services import approval_needed, request_lines, request_policy_check
+
+QUEUE_VIEWS = ("open", "approval", "overdue", "all")
+
+
+def _base() -> QuerySet[AfterSalesRequest]:
+    pending = Approval.objects.filter(request=OuterRef("pk"), status=ApprovalStatus.PENDING)
+    return (
+        AfterSalesRequest.objects.select_related("ticket", "ticket__customer", "ticket__assignee", "order", "reason")
+        .prefetch_related(Prefetch("lines", queryset=RequestLine.objects.select_related("order_line")))
+        .annotate(has_pending_approval=Exists(pending))
+    )
+
+
+def aftersales_queue(
+    *, view: str = "open", filters: dict[str, Any] | None = None, now: datetime | None = None
+) -> QuerySet[AfterSalesRequest]:
+    """The after-sales queue: open requests oldest first (the 24 h response and 3-day processing targets
+    run from there); ``approval`` = waiting for a manager, ``overdue`` = approved more than 3 days ago and
+    not finished."""
+    now = now or timezone.now()
+    queryset = _base()
+    if view == "open":
+        queryset = queryset.exclude(status__in=TERMINAL_STATUSES).order_by("created_at", "id")
+    elif view == "approval":
+        queryset = queryset.filter(
+            Exists(Approval.objects.filter(request=OuterRef("pk"), status=ApprovalStatus.PENDING))
+        ).order_by("created_at", "id")
+    elif view == "overdue":
+        queryset = queryset.exclude(status__in=TERMINAL_STATUSES).filter(approved_at__lt=now - PROCESSING_TARGET)
+        queryset = queryset.order_by("approved_at", "id")
+    else:
+        queryset = queryset.order_by("-created_at", "-id")
+    return aftersales_filter(queryset, filters or {})
+
+
+def aftersales_filter(queryset: QuerySet[AfterSalesRequest], filters: dict[str, Any]) -> QuerySet[AfterSalesRequest]:
+    if filters.get("status"):
+        queryset = queryset.filter(status=filters["status"])
+    if filters.get("type"):
+        queryset = queryset.filter(type=filters["type"])
+    if filters.get("reason"):
+        queryset = queryset.filter(reason__code=filters["reason"])
+    if filters.get("order_number"):
+        queryset = queryset.filter(order__order_number=filters["order_number"])
+    if filters.get("ticket"):
+        queryset = queryset.filter(ticket_id=filters["ticket"])
+    if filters.get("q"):
+        q = filters["q"].strip()
+        queryset = queryset.filter(
+            Q(order__order_number__icontains=q) | Q(ticket__customer__name__icontains=q) | Q(return_tracking_number=q)
+        )
+    return queryset
+
+
+def aftersales_get(*, pk: int) -> AfterSalesRequest | None:
+    return (
+        _base()
+        .prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("id")),
+            Prefetch("offers", queryset=Offer.objects.select_related("offered_by")),
+            Prefetch("approvals", queryset=Approval.objects.select_related("requested_by", "decided_by")),
+            "events__actor",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def aftersales_for_ticket(*, ticket: Ticket) -> AfterSalesRequest | None:
+    pk = AfterSalesRequest.objects.filter(ticket=ticket).values_list("pk", flat=True).first()
+    return aftersales_get(pk=pk) if pk else None
+
+
+def pending_approvals() -> QuerySet[Approval]:
+    return (
+        Approval.objects.filter(status=ApprovalStatus.PENDING)
+        .select_related(
+            "request",
+            "request__ticket",
+            "request__ticket__customer",
+            "request__order",
+            "request__reason",
+            "requested_by",
+        )
+        .order_by("requested_at", "id")
+    )
+
+
+def recent_approvals(limit: int = 20) -> QuerySet[Approval]:
+    return (
+        Approval.objects.exclude(status=ApprovalStatus.PENDING)
+        .select_related("request", "request__ticket", "requested_by", "decided_by")
+        .order_by("-decided_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class RequestOverview:
+    """Everything the request panel and the API show beyond the row itself."""
+
+    policy: PolicyResult
+    ladder: list[LadderStep]
+    paid_for_lines: Decimal
+    approval_needed_for_actor: list[str]
+    pending_approval: Approval | None
+    processing_seconds: int | None
+    processing_on_time: bool | None
+    processing_due_at: datetime | None
+
+
+def aftersales_overview(*, request: AfterSalesRequest, actor: Any, now: datetime | None = None) -> RequestOverview:
+    now = now or timezone.now()
+    check = request_policy_check(request=request, now=now)
+    paid = policy.paid_for_lines(request.order, request_lines(request))
+    window_ok = policy.window_reason(order=request.order, reason=request.reason, now=now) is None
+    steps = policy.ladder(paid=paid, window_ok=window_ok)
+    assert [s.resolution for s in steps] == list(LADDER)
+    pending = next((a for a in request.approvals.all() if a.status == ApprovalStatus.PENDING), None)
+    return RequestOverview(
+        policy=check,
+        ladder=steps,
+        paid_for_lines=paid,
+        approval_needed_for_actor=approval_needed(request=request, actor=actor) if actor is not None else [],
+        pending_approval=pending,
+        processing_seconds=request.processing_seconds(now),
+        processing_on_time=request.processing_on_time(now),
+        processing_due_at=request.processing_due_at,
+    )
+
+
+def order_for_request(*, customer: Customer, order_number: str, platform: str | None = None) -> Order:
+    """The order a request names, looked up by number on the buyer's platform. Someone else's order is
+    returned as found: the create service refuses it with a clear message."""
+    order = Order.objects.filter(platform=platform or customer.platform, order_number=order_number).first()
+    if order is None:
+        raise ValidationFailed(
+            _("No order %(number)s on this platform.") % {"number": order_number},
+            fields={"order_number": [_("Unknown order number. The platform must sync the order first.")]},
+        )
+    return order
+
+
+def customer_for_request(*, platform: str, platform_account_id: str) -> Customer:
+    customer = Customer.objects.filter(platform=platform, platform_account_id=platform_account_id).first()
+    if customer is None:
+        raise ValidationFailed(
+            _("Unknown customer."), fields={"customer": [_("No customer with this account on this platform.")]}
+        )
+    return customer
