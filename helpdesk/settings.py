@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tickets",
     "complaints",
     "aftersales",
+    "helpdesk",  # the project's own commands (seed_demo)
 ]
 
 MIDDLEWARE = [

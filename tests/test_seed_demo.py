@@ -15,5 +15,11 @@ def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys):
     count = Ticket.objects.count()
     assert count >= 10
     assert len(sla_sweep()) >= 1  # some of the demo tickets are overdue
+    from aftersales.models import AfterSalesRequest, Approval
+    from complaints.models import Complaint
+
+    assert AfterSalesRequest.objects.count() == 3
+    assert Approval.objects.filter(decided_at__isnull=True).count() == 1
+    assert Complaint.objects.filter(severity="critical").exists()
     call_command("seed_demo")  # idempotent
     assert Ticket.objects.count() == count

@@ -1,4 +1,5 @@
-"""Demo data: teams, the demo users, customers with orders, and a realistic mix of tickets (some overdue)."""
+"""Demo data: teams, the demo users, customers with orders, a realistic mix of tickets (some overdue),
+complaints and after-sales requests. It lives in the project package because it seeds every app."""
 
 from __future__ import annotations
 
@@ -287,4 +288,61 @@ class Command(BaseCommand):
                 services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
             if n == 6:
                 services.ticket_add_note(ticket=ticket, author=agent, body="客户是金卡会员，优先处理。")
+        self._aftersales(users, customers, orders)
         return len(TICKETS)
+
+    def _aftersales(self, users: dict[str, Any], customers: list[Any], orders: list[Any]) -> None:
+        """Three after-sales requests: one over the agent's limit waiting for the manager's approval, one small
+        compensation, one 7-day no-reason return. Evidence photos are drawn here (no files to ship)."""
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image, ImageDraw
+
+        from aftersales.services import EvidenceInput, LineInput, aftersales_approval_request, aftersales_request_create
+
+        def photo(name: str, colour: str) -> SimpleUploadedFile:
+            image = Image.new("RGB", (480, 360), colour)
+            ImageDraw.Draw(image).rectangle((150, 110, 330, 250), outline="white", width=6)
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+            return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+        agent = users["agent2"]
+        earphones = aftersales_request_create(
+            order=orders[1],
+            customer=customers[1],
+            type="return_refund",
+            reason_code="quality_defect",
+            lines=[LineInput(sku=orders[1].lines.first().sku, quantity=1)],
+            description="右耳有电流声，申请退货退款。",
+            refund_amount=orders[1].paid_amount,
+            evidence=[
+                EvidenceInput("product_photo", photo("earphones.png", "#3b6ea8")),
+                EvidenceInput("defect_photo", photo("defect.png", "#a83b3b")),
+            ],
+            channel="api",
+            created_by=users["platform"],
+        )
+        aftersales_approval_request(request=earphones, actor=agent, note="金额超过我的退款额度，请主管审批。")
+        aftersales_request_create(
+            order=orders[4],
+            customer=customers[4],
+            type="compensation",
+            reason_code="other",
+            lines=[LineInput(sku=orders[4].lines.first().sku, quantity=1)],
+            description="包上有一点污渍，不想退货，希望补偿。",
+            compensation_amount=Decimal("15.00"),
+            channel="chat",
+            created_by=agent,
+        )
+        aftersales_request_create(
+            order=orders[2],
+            customer=customers[2],
+            type="return_refund",
+            reason_code="no_reason",
+            lines=[LineInput(sku=orders[2].lines.first().sku, quantity=1)],
+            description="颜色不喜欢，七天无理由退货。",
+            channel="api",
+            created_by=users["platform"],
+        )
