@@ -66,8 +66,11 @@ TERMINAL_STATUSES = (S.REJECTED, S.COMPLETED, S.CANCELLED)
 RELEASED_STATUSES = (S.REJECTED, S.CANCELLED)
 # Before approval the amounts and the offered resolution may still change.
 NEGOTIABLE_STATUSES = (S.SUBMITTED, S.UNDER_REVIEW)
-# Statuses an agent sets by judgement (review, approve, reject); integrations may only report parcel facts.
+# Statuses an agent sets by judgement (review, approve, reject).
 JUDGEMENT_STATUSES = (S.UNDER_REVIEW, S.APPROVED, S.REJECTED)
+# What a shop platform may report: the buyer's parcel on its way or at the warehouse, the buyer withdrawing.
+# Money moving (refunded, compensated), replacements and completion are the helpdesk's own steps.
+INTEGRATION_STATUSES = (S.WAITING_FOR_RETURN, S.RECEIVED, S.CANCELLED)
 
 # The timestamp column each status sets when entered.
 STATUS_TIMESTAMP: dict[str, str] = {
@@ -86,9 +89,13 @@ STATUS_TIMESTAMP: dict[str, str] = {
 
 
 def can_transition(*, request_type: str, from_status: str, to_status: str) -> bool:
-    return to_status in ALLOWED_TRANSITIONS.get(from_status, frozenset()) and to_status in TYPE_STEPS.get(
-        request_type, frozenset()
-    )
+    steps = TYPE_STEPS.get(request_type, frozenset())
+    if to_status not in ALLOWED_TRANSITIONS.get(from_status, frozenset()) or to_status not in steps:
+        return False
+    # A type with a parcel coming back is refunded or replaced only after the parcel was received and inspected.
+    if from_status == S.APPROVED and S.WAITING_FOR_RETURN in steps:
+        return to_status in (S.WAITING_FOR_RETURN, S.CANCELLED)
+    return True
 
 
 class EvidenceKind(TextChoices):

@@ -25,6 +25,8 @@ IMAGE_FORMATS = {
 }
 PDF_MAGIC = b"%PDF-"
 THUMBNAIL_SIZE = (240, 240)
+# A phone photo is 12–50 MP; more than this is refused before decoding (a small file can hold a huge image).
+MAX_PIXELS = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class CheckedFile:
     content_type: str
     extension: str
     original_name: str
+    thumbnail: bytes | None = None
 
     @property
     def is_image(self) -> bool:
@@ -57,19 +60,38 @@ def check_upload(upload: Any, *, field: str = "file") -> CheckedFile:
         )
     if content.startswith(PDF_MAGIC):
         return CheckedFile(content, "application/pdf", "pdf", name)
+    image_format, thumbnail = _decode_image(content, name, field)
+    content_type, extension = IMAGE_FORMATS[image_format]
+    return CheckedFile(content, content_type, extension, name, thumbnail)
+
+
+def _decode_image(content: bytes, name: str, field: str) -> tuple[str, bytes]:
+    """Recognise an image, refuse one too large in pixels, and decode it completely (a truncated file
+    fails here) while making its thumbnail. Runs before any transaction: decoding takes time."""
+    not_an_image = ValidationFailed(
+        _("%(name)s is not an image or a PDF.") % {"name": name or _("The file")},
+        fields={field: [_("Upload a photo (JPEG, PNG, GIF, WebP) or a PDF.")]},
+    )
     try:
         with Image.open(io.BytesIO(content)) as image:
             image_format = image.format or ""
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        image_format = ""
-    if image_format not in IMAGE_FORMATS:
-        raise ValidationFailed(
-            _("%(name)s is not an image or a PDF.") % {"name": name or _("The file")},
-            fields={field: [_("Upload a photo (JPEG, PNG, GIF, WebP) or a PDF.")]},
-        )
-    content_type, extension = IMAGE_FORMATS[image_format]
-    return CheckedFile(content, content_type, extension, name)
+            if image_format not in IMAGE_FORMATS:
+                raise not_an_image
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ValidationFailed(
+                    _("%(name)s has too many pixels.") % {"name": name or _("The file")},
+                    fields={field: [_("Photos may have at most %(mp)s megapixels.") % {"mp": MAX_PIXELS // 1_000_000}]},
+                )
+            image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced size
+            image.thumbnail(THUMBNAIL_SIZE)  # loads every byte: a truncated file raises OSError
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=80)
+    except ValidationFailed:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise not_an_image from exc
+    return image_format, out.getvalue()
 
 
 def _too_large(field: str, name: str, limit: int) -> ValidationFailed:
@@ -87,18 +109,9 @@ def stored_name(checked: CheckedFile) -> str:
 
 def make_thumbnail(checked: CheckedFile) -> ContentFile[bytes] | None:
     """A small JPEG of an image, or ``None`` for PDFs and images Pillow cannot render."""
-    if not checked.is_image:
+    if checked.thumbnail is None:
         return None
-    try:
-        with Image.open(io.BytesIO(checked.content)) as image:
-            image.seek(0)
-            thumb = image.convert("RGB")
-            thumb.thumbnail(THUMBNAIL_SIZE)
-            out = io.BytesIO()
-            thumb.save(out, "JPEG", quality=80)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return None
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+    return ContentFile(checked.thumbnail, name=f"{uuid.uuid4().hex}.jpg")
 
 
 def evidence_response(evidence: Any, *, thumbnail: bool) -> FileResponse:

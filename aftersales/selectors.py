@@ -134,7 +134,7 @@ def aftersales_overview(*, request: AfterSalesRequest, actor: Any, now: datetime
     now = now or timezone.now()
     check = request_policy_check(request=request, now=now)
     paid = policy.paid_for_lines(request.order, request_lines(request))
-    window_ok = policy.window_reason(order=request.order, reason=request.reason, now=now) is None
+    window_ok = policy.window_reason(order=request.order, reason=request.reason, now=request.created_at) is None
     steps = policy.ladder(paid=paid, window_ok=window_ok)
     assert [s.resolution for s in steps] == list(LADDER)
     pending = next((a for a in request.approvals.all() if a.status == ApprovalStatus.PENDING), None)

@@ -32,6 +32,7 @@ from tickets.models import Ticket
 
 from . import files, policy
 from .enums import (
+    INTEGRATION_STATUSES,
     JUDGEMENT_STATUSES,
     NEGOTIABLE_STATUSES,
     STATUS_TIMESTAMP,
@@ -117,7 +118,9 @@ def request_lines(request: AfterSalesRequest) -> list[tuple[OrderLine, int]]:
 
 
 def request_policy_check(*, request: AfterSalesRequest, now: datetime | None = None) -> policy.PolicyResult:
-    """The policy check of an existing request (its own lines do not count against themselves)."""
+    """The policy check of an existing request (its own lines do not count against themselves). The return
+    window is judged when the buyer asked (``created_at``), not when an agent gets to it."""
+    now = min(now, request.created_at) if now else request.created_at
     return policy.policy_check(
         customer_id=request.ticket.customer_id,
         order=request.order,
@@ -289,6 +292,10 @@ def aftersales_request_create(
             existing = AfterSalesRequest.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing
+        if ticket is not None and AfterSalesRequest.objects.filter(ticket=ticket).exists():
+            raise Conflict(
+                _("Ticket %(ref)s already has an after-sales request.") % {"ref": ticket.reference}
+            ) from None
         raise
     except BaseException:
         # The files are outside the transaction: remove what this attempt stored.
@@ -480,6 +487,8 @@ def aftersales_transition(
             )
         if to_status in JUDGEMENT_STATUSES and not roles.is_agent(actor):
             raise Forbidden(_("Only agents and managers review, approve or reject after-sales requests."))
+        if not roles.is_agent(actor) and to_status not in INTEGRATION_STATUSES:
+            raise Forbidden(_("Shop platforms may report the buyer's parcel and cancellations only."))
         _check_allowed(locked, to_status)
         fields: list[str] = []
         if to_status == RequestStatus.APPROVED:
@@ -579,6 +588,8 @@ def _set_status(
         body += "\n" + note
     _timeline(request, actor, body)
     if to_status in TERMINAL_STATUSES:
+        # A pending approval of a request that has ended can never be decided: withdraw it.
+        request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)
         ticket_status = Ticket.objects.filter(pk=request.ticket_id).values_list("status", flat=True).first()
         if ticket_status in UNRESOLVED_STATUSES:
             ticket_services.ticket_transition(ticket=request.ticket, to_status=TicketStatus.RESOLVED, actor=actor)
@@ -658,6 +669,12 @@ def aftersales_approval_decide(*, approval: Approval | int, actor: Any, approve:
                 _("This approval was already decided (%(status)s).") % {"status": current.get_status_display()},
                 code="already_decided",
             )
+        if approve and current.requested_by_id == getattr(actor, "pk", None):
+            raise Forbidden(_("You asked for this approval; another manager has to decide it."))
+        if approve and not policy.limits_for(actor).covers(
+            compensation=current.compensation_amount, refund=current.refund_amount
+        ):
+            raise Forbidden(_("These amounts are above your own authority limit."))
         now = timezone.now()
         current.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
         current.decided_by = actor
@@ -731,6 +748,8 @@ def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -
     """Record the buyer's answer. Accepting turns the request into what was accepted (a compensation of the
     offered amount, an exchange, or a return and refund) and withdraws any pending approval of the old
     amounts; the request still needs approving within someone's authority."""
+    if not roles.can_use_ticket_api(actor):
+        raise Forbidden(_("Your account may not record the buyer's answer."))
     offer_pk = offer.pk if isinstance(offer, Offer) else offer
     request_pk = Offer.objects.filter(pk=offer_pk).values_list("request_id", flat=True).first()
     if request_pk is None:

@@ -121,7 +121,8 @@ def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
     if AfterSalesRequest.objects.filter(ticket=ticket).exists():
         messages.info(request, _("This ticket already has an after-sales request."))
         return redirect("tickets:detail", pk=ticket.pk)
-    order_id = request.POST.get("order") or request.GET.get("order") or ticket.order_id
+    raw_order = request.POST.get("order") or request.GET.get("order") or ""
+    order_id = int(raw_order) if raw_order.isdigit() and len(raw_order) <= 18 else ticket.order_id
     order = ticket.customer.orders.filter(pk=order_id).prefetch_related("lines").first() if order_id else None
     if order is None:
         order = ticket.customer.orders.order_by("-created_at").prefetch_related("lines").first()

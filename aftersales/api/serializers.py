@@ -22,7 +22,7 @@ MAX_QUANTITY = 10_000
 
 
 class AfterSalesLineInput(serializers.Serializer):
-    order_line_id = serializers.IntegerField(required=False, min_value=1)
+    order_line_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     sku = serializers.CharField(required=False, max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
@@ -53,7 +53,9 @@ class AfterSalesCustomerRef(serializers.Serializer):
 
 
 class AfterSalesRequestCreateInput(serializers.Serializer):
-    ticket = serializers.IntegerField(required=False, min_value=1, help_text="An existing after-sales ticket.")
+    ticket = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="An existing after-sales ticket."
+    )
     customer = AfterSalesCustomerRef(required=False, help_text="Without a ticket: the buyer (a new ticket is opened).")
     order_number = serializers.CharField(max_length=64)
     type = serializers.ChoiceField(choices=RequestType.choices)
@@ -122,7 +124,7 @@ class AfterSalesListFilterInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=RequestType.choices, required=False)
     reason = serializers.CharField(required=False, max_length=40)
     order_number = serializers.CharField(required=False, max_length=64)
-    ticket = serializers.IntegerField(required=False, min_value=1)
+    ticket = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
 
 
 # --- output ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -14,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from helpdesk.errors import ValidationFailed
 from tickets.api.views import CanUseTicketApi, IsManager, TicketCursorPagination
 from tickets.enums import Channel
 from tickets.models import Ticket
@@ -72,6 +74,11 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
             customer = selectors.customer_for_request(**v["customer"])
         order = selectors.order_for_request(customer=customer, order_number=v["order_number"])
         key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > 80:
+            raise ValidationFailed(
+                _("The Idempotency-Key header is too long."),
+                fields={"Idempotency-Key": [_("Use at most 80 characters (a UUID is 36).")]},
+            )
         created = services.aftersales_request_create(
             ticket=ticket,
             customer=customer,
