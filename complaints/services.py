@@ -182,7 +182,9 @@ def complaint_resolve(
         raise ValidationFailed(_("The resolution is incomplete."), fields=errors)
     with transaction.atomic():
         complaint = _lock(complaint)
-        ticket = complaint.ticket
+        # Read the ticket in a statement of its own: a row joined to the locked one comes from the snapshot
+        # taken before we waited for the lock, and would miss another manager's resolution.
+        ticket = Ticket.objects.get(pk=complaint.ticket_id)
         if ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
             raise Conflict(_("This complaint is already resolved."))
         complaint.root_cause = root_cause.strip()
