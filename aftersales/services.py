@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -29,6 +28,7 @@ from notifications.services import notifications_create
 from tickets import services as ticket_services
 from tickets.enums import UNRESOLVED_STATUSES, Channel, TicketKind, TicketStatus
 from tickets.models import Ticket
+from tickets.selectors import ticket_managers
 
 from . import files, policy
 from .enums import (
@@ -105,12 +105,7 @@ def _validate_choice(value: str, choices: Any, field: str) -> None:
 
 
 def _managers_for(ticket: Ticket) -> list[Any]:
-    if ticket.team_id is not None:
-        managers = list(ticket.team.managers.filter(is_active=True))  # type: ignore[union-attr]
-        if managers:
-            return managers
-    User = get_user_model()
-    return list(User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN]).distinct())
+    return ticket_managers(ticket=ticket)
 
 
 def request_lines(request: AfterSalesRequest) -> list[tuple[OrderLine, int]]:

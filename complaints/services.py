@@ -18,6 +18,7 @@ from notifications.services import notifications_create
 from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
+from tickets.selectors import ticket_managers
 from tickets.tracking import tracking_url
 
 from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
@@ -35,9 +36,7 @@ def _follow_up_delay() -> timedelta:
 
 
 def _team_managers(ticket: Ticket) -> list[Any]:
-    if ticket.team_id is None:
-        return []
-    return list(ticket.team.managers.filter(is_active=True).order_by("id"))  # type: ignore[union-attr]
+    return ticket_managers(ticket=ticket, fallback_to_all=False)
 
 
 def severity_for_text(text: str) -> tuple[str, str]:
@@ -92,7 +91,7 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
     if severity == Severity.CRITICAL and ticket.priority != Priority.URGENT:
         ticket_services.ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=None)
     notifications_create(
-        recipients=managers or _all_managers(),
+        recipients=managers or ticket_managers(ticket=ticket),
         verb="complaint",
         message=gettext_noop("New complaint %(reference)s (%(severity)s): %(subject)s"),
         params={"reference": ticket.reference, "severity": SEVERITY_LABEL_IDS[severity], "subject": ticket.subject},
@@ -100,16 +99,6 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
         dedupe_key=f"complaint:{ticket.pk}",
     )
     return complaint
-
-
-def _all_managers() -> list[Any]:
-    from django.contrib.auth import get_user_model
-
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN])
-        .distinct()
-    )
 
 
 def _lock(complaint: Complaint) -> Complaint:
@@ -262,7 +251,7 @@ def follow_up_record(*, follow_up: FollowUp, actor: Any, satisfied: bool, note: 
                     "Complaint %(reference)s: the customer is not satisfied; it is closed, open a new one"
                 )
             notifications_create(
-                recipients=[complaint.owner] if complaint.owner else _team_managers(ticket) or _all_managers(),
+                recipients=[complaint.owner] if complaint.owner else ticket_managers(ticket=ticket),
                 verb="complaint",
                 message=message,
                 params={"reference": ticket.reference},

@@ -142,3 +142,20 @@ def assignable_users() -> QuerySet[Any]:
         .distinct()
         .order_by("username")
     )
+
+
+def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any]:
+    """Who answers for a ticket above the agents: the active managers of its team; without a team, or with a
+    team without managers, every active manager and admin (unless ``fallback_to_all`` is off)."""
+    if ticket.team_id is not None:
+        managers = list(Team.objects.get(pk=ticket.team_id).managers.filter(is_active=True).order_by("id"))
+        if managers or not fallback_to_all:
+            return managers
+    if not fallback_to_all:
+        return []
+    User = get_user_model()
+    return list(
+        User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN])
+        .distinct()
+        .order_by("id")
+    )

@@ -650,15 +650,9 @@ def _enqueue_safely(task: Any, *args: Any) -> None:
 
 
 def _escalation_recipients(ticket: Ticket) -> list[Any]:
-    """The managers of the ticket's team; without a team (or with a team without managers) every manager."""
-    from django.contrib.auth import get_user_model
+    from .selectors import ticket_managers  # local: selectors import models only, but keep services' imports lean
 
-    if ticket.team is not None:
-        managers = list(ticket.team.managers.filter(is_active=True))
-        if managers:
-            return managers
-    User = get_user_model()
-    return list(User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN]).distinct())
+    return ticket_managers(ticket=ticket)
 
 
 def escalation_send_email(*, escalation_id: int) -> bool:
