@@ -29,6 +29,7 @@ from tickets import services as ticket_services
 from tickets.enums import UNRESOLVED_STATUSES, Channel, TicketKind, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
+from tickets.services import label_id
 
 from . import files, policy
 from .enums import (
@@ -90,10 +91,10 @@ def _status_label(status: str) -> str:
     return str(RequestStatus(status).label) if status in RequestStatus.values else status
 
 
-def _timeline(request: AfterSalesRequest, actor: Any, body: str) -> None:
-    """Put a step on the ticket's timeline (a workflow event: staff see it, the buyer does not). The text is
-    composed in the actor's language; the request's own audit rows (``RequestEvent``) keep the raw values."""
-    ticket_services.ticket_record_event(ticket=request.ticket, actor=actor, summary="%(text)s", text=body)
+def _timeline(request: AfterSalesRequest, actor: Any, summary: str | list[str], **params: Any) -> None:
+    """Put a step on the ticket's timeline (a workflow event: staff see it, the buyer does not), stored as
+    message ids and translated for each reader; see ``tickets.services.ticket_record_event``."""
+    ticket_services.ticket_record_event(ticket=request.ticket, actor=actor, summary=summary, **params)
 
 
 def _validate_choice(value: str, choices: Any, field: str) -> None:
@@ -274,12 +275,10 @@ def aftersales_request_create(
             _timeline(
                 request,
                 created_by,
-                _("After-sales request submitted: %(type)s, %(reason)s, %(lines)s.")
-                % {
-                    "type": request.get_type_display(),
-                    "reason": reason.label,
-                    "lines": ", ".join(f"{line.sku} × {quantity}" for line, quantity in pairs),
-                },
+                gettext_noop("After-sales request submitted: %(type_label)s, %(reason)s, %(lines)s."),
+                type_label=label_id(RequestType(request.type).label),
+                reason=reason.label,
+                lines=", ".join(f"{line.sku} × {quantity}" for line, quantity in pairs),
             )
     except IntegrityError:
         _delete_files(saved_names)
@@ -441,7 +440,12 @@ def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any,
                 raise Conflict(_("The request has ended; no more evidence can be added."))
             evidence = _store_evidence(request, kind, checked, actor)
             saved = [evidence.file.name, evidence.thumbnail.name or ""]
-            _timeline(request, actor, _("Evidence added: %(kind)s.") % {"kind": evidence.get_kind_display()})
+            _timeline(
+                request,
+                actor,
+                gettext_noop("Evidence added: %(kind_label)s."),
+                kind_label=label_id(EvidenceKind(evidence.kind).label),
+            )
     except BaseException:
         _delete_files(saved)
         raise
@@ -567,21 +571,31 @@ def _set_status(
         note=note,
         created_at=now,
     )
-    body = _("After-sales: %(old)s → %(new)s.") % {"old": _status_label(old_status), "new": _status_label(to_status)}
+    summary = [gettext_noop("After-sales: %(old_label)s → %(new_label)s.")]
+    params: dict[str, Any] = {
+        "old_label": label_id(RequestStatus(old_status).label),
+        "new_label": label_id(RequestStatus(to_status).label),
+    }
     if to_status == RequestStatus.WAITING_FOR_RETURN and request.return_tracking_number:
-        body += " " + _("Return parcel %(number)s.") % {"number": request.return_tracking_number}
+        summary.append(gettext_noop("Return parcel %(return_number)s."))
+        params["return_number"] = request.return_tracking_number
     if to_status == RequestStatus.REPLACEMENT_SHIPPED:
-        body += " " + _("Replacement parcel %(number)s.") % {"number": request.outbound_tracking_number}
+        summary.append(gettext_noop("Replacement parcel %(outbound_number)s."))
+        params["outbound_number"] = request.outbound_tracking_number
     if to_status == RequestStatus.REFUNDED:
-        body += " " + _("¥%(amount)s refunded.") % {"amount": request.refund_amount}
+        summary.append(gettext_noop("¥%(refund)s refunded."))
+        params["refund"] = str(request.refund_amount)
     if to_status == RequestStatus.COMPENSATED:
-        body += " " + _("¥%(amount)s paid.") % {"amount": request.compensation_amount}
+        summary.append(gettext_noop("¥%(compensation)s paid."))
+        params["compensation"] = str(request.compensation_amount)
     if to_status == RequestStatus.COMPLETED and request.approved_at:
         seconds = request.processing_seconds(now) or 0
-        body += " " + _("Processed in %(hours)s h (target 72 h).") % {"hours": round(seconds / 3600, 1)}
+        summary.append(gettext_noop("Processed in %(hours)s h (target 72 h)."))
+        params["hours"] = round(seconds / 3600, 1)
     if note:
-        body += "\n" + note
-    _timeline(request, actor, body)
+        summary.append("%(note)s")
+        params["note"] = note
+    _timeline(request, actor, summary, **params)
     if to_status in TERMINAL_STATUSES:
         # A pending approval of a request that has ended can never be decided: withdraw it.
         request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)
@@ -628,8 +642,9 @@ def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Any,
         _timeline(
             locked,
             actor,
-            _("Manager approval requested: %(why)s") % {"why": " ".join(why)}
-            + (f"\n{note.strip()}" if note.strip() else ""),
+            [gettext_noop("Manager approval requested: %(why)s"), "%(note)s"],
+            why=" ".join(why),
+            note=note.strip(),
         )
         notifications_create(
             recipients=_managers_for(ticket),
@@ -685,7 +700,7 @@ def aftersales_approval_decide(*, approval: Approval | int, actor: Any, approve:
                 note=_("Approved by a manager.") + (f" {note}" if note else ""),
             )
         else:
-            _timeline(locked, actor, _("Manager rejected the approval request: %(note)s") % {"note": note})
+            _timeline(locked, actor, gettext_noop("Manager rejected the approval request: %(note)s"), note=note)
         if current.requested_by_id is not None:
             notifications_create(
                 recipients=[current.requested_by],
@@ -733,8 +748,9 @@ def aftersales_offer_make(
         _timeline(
             locked,
             actor,
-            _("Offered to the customer: %(resolution)s (¥%(amount)s).")
-            % {"resolution": offer.get_resolution_display(), "amount": amount},
+            gettext_noop("Offered to the customer: %(resolution_label)s (¥%(amount)s)."),
+            resolution_label=label_id(Resolution(offer.resolution).label),
+            amount=str(amount),
         )
     return offer
 
@@ -766,12 +782,11 @@ def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -
         _timeline(
             locked,
             actor,
-            (
-                _("The customer accepted: %(resolution)s (¥%(amount)s).")
-                if accepted
-                else _("The customer declined: %(resolution)s (¥%(amount)s).")
-            )
-            % {"resolution": current.get_resolution_display(), "amount": current.amount},
+            gettext_noop("The customer accepted: %(resolution_label)s (¥%(amount)s).")
+            if accepted
+            else gettext_noop("The customer declined: %(resolution_label)s (¥%(amount)s)."),
+            resolution_label=label_id(Resolution(current.resolution).label),
+            amount=str(current.amount),
         )
     return current
 

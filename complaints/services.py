@@ -19,6 +19,7 @@ from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
+from tickets.services import label_id
 from tickets.tracking import tracking_url
 
 from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
@@ -85,8 +86,8 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
     ticket_services.ticket_record_event(
         ticket=ticket,
         actor=actor,
-        summary=gettext_noop("Complaint received, apology sent; severity %(severity)s"),
-        severity=SEVERITY_LABEL_IDS[severity],
+        summary=gettext_noop("Complaint received, apology sent; severity %(severity_label)s"),
+        severity_label=SEVERITY_LABEL_IDS[severity],
     )
     if severity == Severity.CRITICAL and ticket.priority != Priority.URGENT:
         ticket_services.ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=None)
@@ -139,8 +140,11 @@ def complaint_update(*, complaint: Complaint, actor: Any, **changes: Any) -> Com
         ticket_services.ticket_record_event(
             ticket=complaint.ticket,
             actor=actor,
-            summary=gettext_noop("Complaint details updated: %(fields)s"),
-            fields=", ".join(sorted(changed)),
+            summary=gettext_noop("Complaint details updated: %(fields_labels)s"),
+            fields_labels=[
+                label_id(getattr(Complaint._meta.get_field(name), "verbose_name", name)) for name in sorted(changed)
+            ],
+            fields=sorted(changed),
             changes={name: (str(value) if name == "owner" else value) for name, value in changed.items()},
         )
     return complaint

@@ -363,11 +363,20 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None)
     return message
 
 
-def ticket_record_event(*, ticket: Ticket, actor: Any, summary: str, **data: Any) -> TicketEvent:
+def label_id(label: Any) -> str:
+    """The message id of a lazily translated label (a TextChoices label, a verbose name), for storing."""
+    from django.utils import translation
+
+    with translation.override(None):
+        return str(label)
+
+
+def ticket_record_event(*, ticket: Ticket, actor: Any, summary: str | list[str], **data: Any) -> TicketEvent:
     """Put a kind app's step (a complaint analysed, a follow-up recorded …) on the ticket's timeline.
 
-    ``summary`` is an untranslated message id (mark it with ``gettext_noop``); the timeline shows it in the
-    reader's language. Call inside the kind app's own transaction.
+    ``summary`` is an untranslated message id, or a list of them shown in a row (mark them with
+    ``gettext_noop``); parameters named ``*_label`` (or ``*_labels``, a list) hold message ids too, made with
+    ``label_id``. The timeline shows it all in the reader's language. Call inside the kind app's transaction.
     """
     return _record_event(ticket, EventType.WORKFLOW, actor, summary=summary, **data)
 

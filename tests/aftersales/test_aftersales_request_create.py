@@ -21,7 +21,7 @@ def test_creates_the_request_with_lines_audit_row_and_timeline_note(make_request
     assert request.refund_amount == Decimal("79.00")  # defaults to what was paid for the line
     event = RequestEvent.objects.get(request=request)
     assert (event.from_status, event.to_status, event.actor) == ("", "submitted", agent)
-    texts = [e.data["text"] for e in TicketEvent.objects.filter(ticket=as_ticket, type="workflow")]
+    texts = [_shown(e) for e in TicketEvent.objects.filter(ticket=as_ticket, type="workflow")]
     assert any("TS-COT-L × 1" in text for text in texts)
 
 
@@ -145,3 +145,10 @@ def test_a_refused_request_leaves_no_files_behind(make_request, settings):
         make_request(reason_code="quality_defect", evidence=[("product_photo", png_upload())])
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def _shown(event):
+    """The timeline line as an English reader sees it."""
+    from tickets.templatetags.sla_tags import translate_message
+
+    return translate_message(event.data["summary"], event.data)

@@ -81,6 +81,16 @@ def test_update_records_analysis_and_review_outcome_on_the_timeline(team, manage
     assert (complaint.review_outcome, complaint.severity, complaint.customer_request) == ("revised", "serious", "退款")
     event = ticket.events.filter(type="workflow").last()
     assert "review_outcome" in event.data["fields"]
+    from django.utils import translation
+
+    from tickets.templatetags.sla_tags import translate_message
+
+    with translation.override("en"):
+        assert translate_message(event.data["summary"], event.data) == (
+            "Complaint details updated: what the customer asks for, review link, review outcome, severity"
+        )
+    with translation.override("zh-hans"):
+        assert "customer_request" not in translate_message(event.data["summary"], event.data)
 
 
 @pytest.mark.parametrize("changes", [{"severity": "apocalyptic"}, {"review_outcome": "x"}, {"status": "closed"}])

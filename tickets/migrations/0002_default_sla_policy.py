@@ -5,7 +5,7 @@ def create_default_policy(apps, schema_editor):
     SlaPolicy = apps.get_model("tickets", "SlaPolicy")
     if not SlaPolicy.objects.exists():
         SlaPolicy.objects.create(
-            name="Default (10 min / 24 h)", position=1000, first_response_minutes=10, resolution_minutes=24 * 60
+            name="默认 Default (10 min / 24 h)", position=1000, first_response_minutes=10, resolution_minutes=24 * 60
         )
 
 

@@ -55,14 +55,25 @@ def minutes_duration(minutes: Any) -> str:
 
 
 @register.filter
-def translate_message(message_id: str, params: Any) -> str:
-    """An untranslated message id stored with its parameters, in the reader's language."""
+def translate_message(message_ids: Any, params: Any) -> str:
+    """Untranslated message ids (one, or a list shown one after another) stored with their parameters, in the
+    reader's language. Parameters named ``*_label`` are message ids themselves (a status, a type); lists of
+    them are joined; other parameters are data and shown as stored."""
     from django.utils.translation import gettext as translate
 
-    if not message_id:
+    if not message_ids:
         return ""
-    values = {key: translate(value) if isinstance(value, str) else value for key, value in (params or {}).items()}
-    try:
-        return translate(message_id) % values
-    except (KeyError, TypeError, ValueError):
-        return translate(message_id)
+    values: dict[str, Any] = {}
+    for key, value in (params or {}).items() if isinstance(params, dict) else ():
+        if key.endswith("_label") and isinstance(value, str):
+            value = translate(value)
+        elif key.endswith("_labels") and isinstance(value, list):
+            value = ", ".join(translate(item) for item in value)
+        values[key] = value
+    parts = []
+    for message_id in message_ids if isinstance(message_ids, list) else [message_ids]:
+        try:
+            parts.append(translate(message_id) % values)
+        except (KeyError, TypeError, ValueError):
+            parts.append(translate(message_id))
+    return " ".join(parts)

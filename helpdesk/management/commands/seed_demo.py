@@ -209,7 +209,7 @@ class Command(BaseCommand):
             "agent2": ("小周 (agent2)", Role.AGENT, False),
             "manager1": ("陈经理 (manager1)", Role.MANAGER, False),
             "admin": ("Admin", Role.ADMIN, True),
-            "platform": ("Demo shop platform", Role.INTEGRATION, False),
+            "platform": ("演示店铺平台 (platform)", Role.INTEGRATION, False),
         }
         users = {}
         for username, (display, role, superuser) in spec.items():
