@@ -62,6 +62,19 @@ TYPE_STEPS: dict[str, frozenset[str]] = {
 }
 
 TERMINAL_STATUSES = (S.REJECTED, S.COMPLETED, S.CANCELLED)
+# The happy path in order, as the buyer's tracking page shows it (each type keeps the steps it has).
+CUSTOMER_PATH = (
+    S.SUBMITTED,
+    S.UNDER_REVIEW,
+    S.APPROVED,
+    S.WAITING_FOR_RETURN,
+    S.RECEIVED,
+    S.INSPECTED,
+    S.REFUNDED,
+    S.REPLACEMENT_SHIPPED,
+    S.COMPENSATED,
+    S.COMPLETED,
+)
 # Requests that no longer claim their order lines (for the "not beyond the quantity bought" rule).
 RELEASED_STATUSES = (S.REJECTED, S.CANCELLED)
 # Before approval the amounts and the offered resolution may still change.

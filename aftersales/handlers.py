@@ -17,7 +17,18 @@ def _panel(request: Any, ticket: Ticket) -> str:
     return request_panel(request, ticket)
 
 
-HANDLERS = KindHandlers(panel=_panel)
+def _customer_panel(ticket: Ticket) -> str:
+    from django.template.loader import render_to_string
+
+    from .models import AfterSalesRequest
+
+    request = AfterSalesRequest.objects.select_related("reason").filter(ticket=ticket).first()
+    if request is None:
+        return ""
+    return render_to_string("aftersales/_customer_panel.html", {"request": request, "steps": request.customer_steps()})
+
+
+HANDLERS = KindHandlers(panel=_panel, customer_panel=_customer_panel)
 
 
 def register() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,8 @@ from customers.models import Order, OrderLine
 from tickets.models import Ticket
 
 from .enums import (
+    CUSTOMER_PATH,
+    STATUS_TIMESTAMP,
     TERMINAL_STATUSES,
     TYPE_STEPS,
     ApprovalStatus,
@@ -189,6 +192,20 @@ class AfterSalesRequest(models.Model):
     @property
     def is_terminal(self) -> bool:
         return self.status in TERMINAL_STATUSES
+
+    def customer_steps(self) -> list[dict[str, Any]]:
+        """The request's path as the buyer sees it: each step of its type, done or not, and how it ended."""
+        path = [status for status in CUSTOMER_PATH if status in TYPE_STEPS[self.type]]
+        steps = [
+            {
+                "label": RequestStatus(status).label,
+                "done": status == RequestStatus.SUBMITTED or bool(getattr(self, STATUS_TIMESTAMP[status], None)),
+            }
+            for status in path
+        ]
+        if self.status in (RequestStatus.REJECTED, RequestStatus.CANCELLED):
+            steps = [step for step in steps if step["done"]] + [{"label": self.get_status_display(), "done": True}]
+        return steps
 
     @property
     def has_parcel(self) -> bool:

@@ -97,6 +97,39 @@ def _timeline(request: AfterSalesRequest, actor: Any, summary: str | list[str], 
     ticket_services.ticket_record_event(ticket=request.ticket, actor=actor, summary=summary, **params)
 
 
+BUYER_MESSAGES: dict[str, str] = {
+    RequestStatus.REJECTED: gettext_noop("Sorry, your %(type)s request could not be accepted. %(note)s"),
+    RequestStatus.WAITING_FOR_RETURN: gettext_noop(
+        "Your %(type)s request was approved. Please send the item back and tell us the tracking number."
+    ),
+    RequestStatus.REFUNDED: gettext_noop("¥%(refund)s has been refunded to you."),
+    RequestStatus.REPLACEMENT_SHIPPED: gettext_noop("Your replacement is on its way: parcel %(outbound)s."),
+    RequestStatus.COMPENSATED: gettext_noop("¥%(compensation)s compensation has been paid to you."),
+}
+
+
+def _tell_the_buyer(request: AfterSalesRequest, to_status: str, note: str) -> None:
+    """The buyer hears of each step that concerns them (a public system message, in the shop's language),
+    unless the ticket is already closed. It does not count as an agent's reply."""
+    from django.conf import settings
+    from django.utils import translation
+
+    message_id = BUYER_MESSAGES.get(to_status)
+    if message_id is None or Ticket.objects.filter(pk=request.ticket_id, status=TicketStatus.CLOSED).exists():
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(message_id) % {
+            "type": RequestType(request.type).label,
+            "note": note,
+            "refund": request.refund_amount,
+            "outbound": request.outbound_tracking_number,
+            "compensation": request.compensation_amount,
+        }
+    ticket_services.ticket_add_system_message(
+        ticket=request.ticket, body=body.strip(), event_data={"aftersales": to_status}
+    )
+
+
 def _validate_choice(value: str, choices: Any, field: str) -> None:
     if value not in choices.values:
         raise ValidationFailed(
@@ -596,6 +629,7 @@ def _set_status(
         summary.append("%(note)s")
         params["note"] = note
     _timeline(request, actor, summary, **params)
+    _tell_the_buyer(request, to_status, note)
     if to_status in TERMINAL_STATUSES:
         # A pending approval of a request that has ended can never be decided: withdraw it.
         request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)

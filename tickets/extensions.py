@@ -7,6 +7,7 @@ Apps that give a ticket kind its own behaviour (complaints, after-sales) registe
   the service's transaction, while the ticket row is locked: they may write their own rows and call ticket
   services; anything slow or external goes to ``transaction.on_commit``. An exception aborts the whole change.
 - ``panel(request, ticket)`` returns HTML for the ticket page (or ``""``), rendered from the app's own template.
+- ``customer_panel(ticket)`` returns HTML for the buyer's tracking page: only what the buyer may see.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class KindHandlers:
     on_created: Callable[[Ticket, Any], None] | None = None
     on_status_changed: Callable[[Ticket, str, str, Any], None] | None = None
     panel: Callable[[Any, Ticket], str] | None = None
+    customer_panel: Callable[[Ticket], str] | None = None
 
 
 _registry: dict[str, list[KindHandlers]] = {}
@@ -54,4 +56,12 @@ def run_status_changed(ticket: Ticket, old_status: str, new_status: str, actor: 
 def panels(request: Any, ticket: Ticket) -> list[str]:
     return [
         html for handlers in handlers_for(ticket.kind) if handlers.panel and (html := handlers.panel(request, ticket))
+    ]
+
+
+def customer_panels(ticket: Ticket) -> list[str]:
+    return [
+        html
+        for handlers in handlers_for(ticket.kind)
+        if handlers.customer_panel and (html := handlers.customer_panel(ticket))
     ]

@@ -399,6 +399,7 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
         "public_messages": ticket.messages.filter(visibility="public").order_by("created_at", "id"),
         "form": form,
         "steps": _tracking_steps(ticket),
+        "kind_panels": extensions.customer_panels(ticket),
     }
     return render(request, "tickets/track.html", context, status=status_code)
 

@@ -151,3 +151,30 @@ def other_manager(db):
     user = UserFactory(username="manager2")
     user.groups.add(Group.objects.get_or_create(name="Manager")[0])
     return user
+
+
+def test_the_buyers_tracking_page_shows_the_request_steps(make_request, agent):
+    from tickets.tracking import tracking_token
+
+    request = walk(make_request(), ["under_review", "approved", "waiting_for_return"], agent, tracking_number="YT88")
+    html = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/track/{tracking_token(request.ticket)}/").content.decode()
+    assert 'data-testid="aftersales-steps"' in html and "YT88" in html
+    steps = request.customer_steps()
+    assert [s["done"] for s in steps][:5] == [True, True, True, True, False]
+    assert len(steps) == 8  # submitted … inspected, refunded, completed for a return
+
+
+def test_a_rejected_request_shows_where_it_ended(make_request, agent):
+    request = walk(make_request(), ["under_review", "rejected"], agent)
+    assert [str(s["label"]) for s in request.customer_steps()] == ["Submitted", "Under review", "Rejected"]
+
+
+def test_the_buyer_is_told_of_each_step_that_concerns_them(make_request, agent):
+    request = walk(
+        make_request(), ["under_review", "approved", "waiting_for_return", "received", "inspected", "refunded"], agent
+    )
+    bodies = list(request.ticket.messages.filter(author_type="system").values_list("body", flat=True))
+    assert len(bodies) == 2
+    assert "¥79.00" in bodies[-1]
+    request.ticket.refresh_from_db()
+    assert request.ticket.first_responded_at is None  # automatic messages are not an agent's answer
