@@ -148,7 +148,8 @@ def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any
     """Who answers for a ticket above the agents: the active managers of its team; without a team, or with a
     team without managers, every active manager and admin (unless ``fallback_to_all`` is off)."""
     if ticket.team_id is not None:
-        managers = list(Team.objects.get(pk=ticket.team_id).managers.filter(is_active=True).order_by("id"))
+        # ``ticket.team`` is usually loaded already (the sweep selects it with the ticket).
+        managers = list(ticket.team.managers.filter(is_active=True).order_by("id"))  # type: ignore[union-attr]
         if managers or not fallback_to_all:
             return managers
     if not fallback_to_all:
