@@ -1,28 +1,117 @@
+from zoneinfo import available_timezones
+
+from django import forms
 from django.contrib import admin
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import services
-from .models import Escalation, Message, SlaPolicy, Team, Ticket, TicketEvent
+from .models import (
+    BusinessCalendar,
+    CalendarDay,
+    Escalation,
+    EscalationStep,
+    Message,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketEvent,
+    WorkingHours,
+)
+from .services import enqueue_sla_reevaluation
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+
+
+class CalendarDayInline(admin.TabularInline):
+    model = CalendarDay
+    extra = 0
+
+
+class BusinessCalendarForm(forms.ModelForm):
+    class Meta:
+        model = BusinessCalendar
+        fields = ("name", "time_zone", "makeup_day_hours", "description")
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"].strip()
+        if value not in available_timezones():
+            raise forms.ValidationError(_("Unknown time zone. Use a name such as Asia/Shanghai."))
+        return value
+
+
+@admin.register(BusinessCalendar)
+class BusinessCalendarAdmin(admin.ModelAdmin):
+    """Hours, holidays and make-up days. Saving recomputes the due times of the open tickets it runs."""
+
+    form = BusinessCalendarForm
+    list_display = ("name", "time_zone", "updated_at")
+    inlines = [WorkingHoursInline, CalendarDayInline]
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        calendar = form.instance
+        # Inline edits do not touch the calendar row; bump it so every process drops its cached copy.
+        BusinessCalendar.objects.filter(pk=calendar.pk).update(updated_at=timezone.now())
+        if change:
+            calendar_id = calendar.pk
+            transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="calendar_changed", calendar_id=calendar_id))
+            self.message_user(request, _("Due times of the open tickets on this calendar are being recomputed."))
 
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ("name", "default_for_kind")
+    list_display = ("name", "default_for_kind", "calendar")
     filter_horizontal = ("members", "managers")
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if change and "calendar" in form.changed_data:
+            transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="calendar_changed"))
+
+
+class EscalationStepInline(admin.TabularInline):
+    model = EscalationStep
+    extra = 0
+    filter_horizontal = ("notify_users",)
 
 
 @admin.register(SlaPolicy)
 class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ("name", "position", "kind", "priority", "first_response_minutes", "resolution_minutes", "is_active")
+    """Policies are tried in position order; the first whose conditions all match applies. Any change
+    re-matches the open tickets and recomputes their due times (in the background)."""
+
+    list_display = (
+        "name",
+        "position",
+        "kind",
+        "priority",
+        "channel",
+        "team",
+        "customer_tier",
+        "first_response_minutes",
+        "next_reply_minutes",
+        "resolution_minutes",
+        "calendar",
+        "is_active",
+    )
     list_editable = ("position", "is_active")
     ordering = ("position", "id")
+    inlines = [EscalationStepInline]
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
         super().save_model(request, obj, form, change)
-        if change and {"first_response_minutes", "resolution_minutes"} & set(form.changed_data):
-            count = services.sla_policy_apply(policy=obj)
-            self.message_user(request, _("Due times of %(count)s open tickets recomputed.") % {"count": count})
+        transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="policy_changed"))
+        if change:
+            self.message_user(request, _("The open tickets are being matched to the policies again."))
+
+    def delete_model(self, request, obj):  # type: ignore[no-untyped-def]
+        super().delete_model(request, obj)
+        transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="policy_changed"))
 
 
 class MessageInline(admin.TabularInline):
@@ -76,6 +165,15 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(Escalation)
 class EscalationAdmin(admin.ModelAdmin):
-    list_display = ("ticket", "target", "level", "due_at", "escalated_at", "acknowledged_at", "acknowledged_by")
+    list_display = (
+        "ticket",
+        "target",
+        "level",
+        "due_at",
+        "escalated_at",
+        "met_at",
+        "acknowledged_at",
+        "acknowledged_by",
+    )
     list_filter = ("target", "level")
     readonly_fields = [f.name for f in Escalation._meta.fields]

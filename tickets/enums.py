@@ -121,13 +121,16 @@ class EventType(TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     TEAM_CHANGED = "team_changed", _("Team changed")
     FIRST_RESPONDED = "first_responded", _("First response given")
+    NEXT_REPLIED = "next_replied", _("Next reply given")
     SLA_PAUSED = "sla_paused", _("SLA clocks paused")
     SLA_RESUMED = "sla_resumed", _("SLA clocks resumed")
     ESCALATED = "escalated", _("Escalated")
     SLA_RECOMPUTED = "sla_recomputed", _("SLA due times recomputed")
+    SLA_WARNED = "sla_warned", _("SLA warning")
     WORKFLOW = "workflow", _("Workflow")
 
 
 class SlaTarget(TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_REPLY = "next_reply", _("Next reply")
     RESOLUTION = "resolution", _("Resolution")

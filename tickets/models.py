@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.enums import CustomerTier
 from customers.models import Customer, Order
 
 from .enums import (
@@ -29,6 +32,86 @@ from .enums import (
 REFERENCE_PREFIX = "HD-"
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class BusinessCalendar(models.Model):
+    """When SLA clocks run: weekly working hours in a time zone, holidays and make-up working days (调休).
+
+    Assign one to a team or an SLA policy (the policy's wins). Without one, the clocks run 24×7.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    makeup_day_hours = models.PositiveSmallIntegerField(
+        _("make-up working days keep the hours of"),
+        choices=Weekday.choices,
+        default=Weekday.MONDAY,
+        help_text=_("A make-up working day (调休) is usually a weekend day; it has this weekday's hours."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("business calendar")
+        verbose_name_plural = _("business calendars")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingHours(models.Model):
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="hours", verbose_name=_("calendar")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("from"))
+    end = models.TimeField(
+        _("to"), help_text=_("An end at or before the start runs past midnight; 00:00 to 00:00 is the whole day.")
+    )
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering = ["weekday", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday (no working time)")
+    WORKDAY = "workday", _("Make-up working day (调休)")
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the weekly hours: a public holiday or a make-up working day."""
+
+    calendar = models.ForeignKey(
+        BusinessCalendar, on_delete=models.CASCADE, related_name="days", verbose_name=_("calendar")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or make-up day")
+        verbose_name_plural = _("holidays and make-up days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name or self.get_kind_display()}"
+
+
 class Team(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     default_for_kind = models.CharField(
@@ -43,6 +126,15 @@ class Team(models.Model):
     )
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True, verbose_name=_("managers")
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("business calendar"),
+        help_text=_("When this team's SLA clocks run. Empty: 24×7 (unless the SLA policy has a calendar)."),
     )
 
     class Meta:
@@ -65,12 +157,52 @@ class SlaPolicy(models.Model):
     priority = models.CharField(
         _("priority"), max_length=20, choices=Priority.choices, blank=True, help_text=_("Blank: any priority.")
     )
-    first_response_minutes = models.PositiveIntegerField(_("first response target (minutes)"), default=10)
-    resolution_minutes = models.PositiveIntegerField(_("resolution target (minutes)"), default=24 * 60)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, blank=True, help_text=_("Blank: any channel.")
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("team"),
+        help_text=_("Blank: any team."),
+    )
+    customer_tier = models.CharField(
+        _("customer tier"),
+        max_length=20,
+        choices=CustomerTier.choices,
+        blank=True,
+        help_text=_("Blank: any tier."),
+    )
+    first_response_minutes = models.PositiveIntegerField(
+        _("first response target (minutes)"), default=10, validators=[MinValueValidator(1)]
+    )
+    next_reply_minutes = models.PositiveIntegerField(
+        _("next reply target (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Each customer message after the first answer starts this clock; empty: no next-reply target."),
+    )
+    resolution_minutes = models.PositiveIntegerField(
+        _("resolution target (minutes)"), default=24 * 60, validators=[MinValueValidator(1)]
+    )
     warning_percent = models.PositiveSmallIntegerField(
-        _("close-to-due point (percent of target)"),
+        _("warning point (percent of target)"),
         default=80,
-        help_text=_("Badges turn amber after this share of the time."),
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("At this share of a target the assignee (or the team) is warned once; badges turn amber."),
+    )
+    calendar = models.ForeignKey(
+        BusinessCalendar,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("business calendar"),
+        help_text=_("When the clocks of matching tickets run. Empty: the team's calendar, else 24×7."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -82,8 +214,48 @@ class SlaPolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def matches(self, *, kind: str, priority: str) -> bool:
-        return self.is_active and self.kind in ("", kind) and self.priority in ("", priority)
+    def matches(self, *, kind: str, priority: str, channel: str, team_id: int | None, customer_tier: str) -> bool:
+        return (
+            self.is_active
+            and self.kind in ("", kind)
+            and self.priority in ("", priority)
+            and self.channel in ("", channel)
+            and self.team_id in (None, team_id)
+            and self.customer_tier in ("", customer_tier)
+        )
+
+
+class EscalationStep(models.Model):
+    """A further level of an SLA policy's escalation chain. Level 1 (the team's managers at the breach) is
+    built in; level N fires this many working minutes after level N-1 if the breached target is still unmet."""
+
+    policy = models.ForeignKey(
+        SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps", verbose_name=_("SLA policy")
+    )
+    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(2), MaxValueValidator(9)])
+    after_minutes = models.PositiveIntegerField(
+        _("minutes after the previous level"), default=30, validators=[MinValueValidator(1)]
+    )
+    notify_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("notify these people")
+    )
+    notify_group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("and everyone in this role"),
+    )
+
+    class Meta:
+        verbose_name = _("escalation level")
+        verbose_name_plural = _("escalation chain (levels after the first)")
+        ordering = ["policy", "level"]
+        constraints = [models.UniqueConstraint(fields=["policy", "level"], name="escalation_step_level_once")]
+
+    def __str__(self) -> str:
+        return f"{self.policy} L{self.level}"
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -106,11 +278,24 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
             resolution_due_at__lte=now,
         )
 
+    def next_reply_due(self, now: datetime) -> TicketQuerySet:
+        return self.filter(
+            status__in=RUNNING_STATUSES,
+            sla_paused_at__isnull=True,
+            next_reply_started_at__isnull=False,
+            next_reply_breached_at__isnull=True,
+            next_reply_due_at__lte=now,
+        )
+
+    def warning_due(self, now: datetime) -> TicketQuerySet:
+        return self.filter(sla_warn_at__isnull=False, sla_warn_at__lte=now)
+
     def overdue(self, now: datetime) -> TicketQuerySet:
         """Tickets with a running clock past its due time, escalated or not."""
         return self.filter(status__in=RUNNING_STATUSES, sla_paused_at__isnull=True).filter(
             Q(first_responded_at__isnull=True, first_response_due_at__lte=now)
             | Q(resolved_at__isnull=True, resolution_due_at__lte=now)
+            | Q(next_reply_started_at__isnull=False, next_reply_due_at__lte=now)
         )
 
 
@@ -164,6 +349,24 @@ class Ticket(models.Model):
     sla_paused_seconds = models.PositiveIntegerField(_("SLA paused time (seconds)"), default=0)
     first_response_breached_at = models.DateTimeField(_("first response breached at"), null=True, blank=True)
     resolution_breached_at = models.DateTimeField(_("resolution breached at"), null=True, blank=True)
+    # The clocks as one running total: ``sla_elapsed`` is the business time the clocks have run up to
+    # ``sla_clock_started_at`` (empty while paused or stopped). A clock is due when the running total reaches
+    # its target, so a change of policy, priority, team or calendar keeps the time already spent and paused.
+    sla_elapsed = models.DurationField(_("SLA time used before the clocks last started"), default=timedelta(0))
+    sla_clock_started_at = models.DateTimeField(_("SLA clocks last started at"), null=True, blank=True)
+    next_reply_due_at = models.DateTimeField(_("next reply due at"), null=True, blank=True)
+    next_reply_started_at = models.DateTimeField(
+        _("waiting for a reply since"), null=True, blank=True, help_text=_("The oldest unanswered customer message.")
+    )
+    next_reply_offset = models.DurationField(_("SLA time used when the customer wrote"), null=True, blank=True)
+    next_reply_breached_at = models.DateTimeField(_("next reply breached at"), null=True, blank=True)
+    next_reply_cycle = models.PositiveIntegerField(_("next reply clocks started"), default=0)
+    first_response_warned_at = models.DateTimeField(_("first response warning sent at"), null=True, blank=True)
+    resolution_warned_at = models.DateTimeField(_("resolution warning sent at"), null=True, blank=True)
+    next_reply_warned_at = models.DateTimeField(_("next reply warning sent at"), null=True, blank=True)
+    sla_warn_at = models.DateTimeField(
+        _("next SLA warning at"), null=True, blank=True, help_text=_("The nearest warning point not yet warned.")
+    )
     sla_next_due_at = models.DateTimeField(
         _("next SLA deadline"), null=True, blank=True, help_text=_("The nearest running deadline; empty when paused.")
     )
@@ -200,6 +403,17 @@ class Ticket(models.Model):
                     resolution_breached_at__isnull=True,
                 ),
             ),
+            models.Index(
+                fields=["next_reply_due_at"],
+                name="ticket_next_reply_due_idx",
+                condition=Q(
+                    status__in=RUNNING_STATUSES,
+                    sla_paused_at__isnull=True,
+                    next_reply_started_at__isnull=False,
+                    next_reply_breached_at__isnull=True,
+                ),
+            ),
+            models.Index(fields=["sla_warn_at"], name="ticket_sla_warn_idx", condition=Q(sla_warn_at__isnull=False)),
             models.Index(fields=["status", "sla_next_due_at"], name="ticket_inbox_idx"),
             models.Index(fields=["assignee", "status", "sla_next_due_at"], name="ticket_assignee_inbox_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
@@ -307,6 +521,15 @@ class Escalation(models.Model):
         verbose_name=_("acknowledged by"),
     )
     notified_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    cycle = models.PositiveIntegerField(
+        _("cycle"), default=0, help_text=_("Which next-reply clock breached (0 for first response and resolution).")
+    )
+    met_at = models.DateTimeField(
+        _("target met at"), null=True, blank=True, help_text=_("When the breached target was finally met.")
+    )
+    next_level_at = models.DateTimeField(
+        _("next level due at"), null=True, blank=True, help_text=_("When the chain's next level fires if still unmet.")
+    )
 
     class Meta:
         verbose_name = _("escalation")
@@ -314,10 +537,13 @@ class Escalation(models.Model):
         ordering = ["-escalated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ticket", "target", "level"], name="escalation_once_per_ticket_target_level"
+                fields=["ticket", "target", "cycle", "level"], name="escalation_once_per_ticket_target_level"
             ),
         ]
         indexes = [
+            models.Index(
+                fields=["next_level_at"], condition=Q(next_level_at__isnull=False), name="escalation_chain_due_idx"
+            ),
             models.Index(
                 fields=["-escalated_at"], condition=Q(acknowledged_at__isnull=True), name="escalation_open_idx"
             ),
@@ -329,12 +555,6 @@ class Escalation(models.Model):
     @property
     def late_seconds_at_escalation(self) -> int:
         return max(0, int((self.escalated_at - self.due_at).total_seconds()))
-
-    @property
-    def met_at(self) -> datetime | None:
-        """When the breached target was finally met (first reply or resolution), if it was."""
-        ticket = self.ticket
-        return ticket.first_responded_at if self.target == SlaTarget.FIRST_RESPONSE else ticket.resolved_at
 
     def late_seconds(self, now: datetime) -> int:
         """How late the target is now, or was when it was finally met."""

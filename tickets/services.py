@@ -7,8 +7,10 @@ Status changes happen in ``ticket_transition`` only (or in the services that cal
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,8 +25,10 @@ from helpdesk.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 
 from . import extensions
+from .calendars import calendar_for_ticket
 from .enums import (
     CATEGORIES_BY_KIND,
+    RUNNING_STATUSES,
     UNRESOLVED_STATUSES,
     AuthorType,
     Channel,
@@ -35,15 +39,24 @@ from .enums import (
     TicketKind,
     TicketStatus,
 )
-from .models import Escalation, Message, SlaPolicy, Team, Ticket, TicketEvent
-from .sla import add_business_time, business_seconds_between
+from .models import BusinessCalendar as BusinessCalendarRow
+from .models import (
+    CalendarDay,
+    CalendarDayKind,
+    Escalation,
+    EscalationStep,
+    Message,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketEvent,
+)
+from .sla import BusinessCalendar, sla_targets, time_used
 
 logger = logging.getLogger(__name__)
 
 # A platform's clock may run a little ahead of ours; within this margin a future ``received_at`` means "now".
 RECEIVED_AT_CLOCK_SKEW = timedelta(minutes=2)
-DEFAULT_FIRST_RESPONSE_MINUTES = 10
-DEFAULT_RESOLUTION_MINUTES = 24 * 60
 
 
 # --- helpers (call while holding the ticket's row lock) ---------------------------------------------------
@@ -63,43 +76,152 @@ def _is_user(actor: Any) -> bool:
 
 def _lock(ticket: Ticket | int) -> Ticket:
     pk = ticket.pk if isinstance(ticket, Ticket) else ticket
-    return Ticket.objects.select_for_update(of=("self",)).select_related("sla_policy").get(pk=pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("sla_policy", "team").get(pk=pk)
 
 
-def sla_policy_for(*, kind: str, priority: str) -> SlaPolicy | None:
+# --- SLA clocks (call while holding the ticket's row lock) -------------------------------------------------
+
+
+def sla_policy_for(
+    *, kind: str, priority: str, channel: str = "", team_id: int | None = None, customer_tier: str = ""
+) -> SlaPolicy | None:
+    """The first active policy, in position order, whose conditions all match (a blank condition matches all)."""
     for policy in SlaPolicy.objects.filter(is_active=True).order_by("position", "id"):
-        if policy.matches(kind=kind, priority=priority):
+        if policy.matches(kind=kind, priority=priority, channel=channel, team_id=team_id, customer_tier=customer_tier):
             return policy
     return None
 
 
-def _recompute_due_times(ticket: Ticket) -> list[str]:
-    """Set the due times from the start, the policy's targets and the time spent paused.
+def _policy_for_ticket(ticket: Ticket) -> SlaPolicy | None:
+    return sla_policy_for(
+        kind=ticket.kind,
+        priority=ticket.priority,
+        channel=ticket.channel,
+        team_id=ticket.team_id,
+        customer_tier=ticket.customer.tier,
+    )
 
-    due = start + target + paused (in business time), so pausing and resuming shifts a deadline by exactly
-    the paused span and a priority change keeps the time already used. Returns the fields changed.
+
+def _working_time(calendar: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
+    return calendar.working_time_between(start, end)
+
+
+def sla_time_used(ticket: Ticket, now: datetime, calendar: BusinessCalendar | None = None) -> timedelta:
+    """The business time the clocks have run so far (pauses and stops excluded)."""
+    return time_used(ticket, now, calendar or calendar_for_ticket(ticket))
+
+
+def _stop_clocks(ticket: Ticket, now: datetime, calendar: BusinessCalendar) -> list[str]:
+    if ticket.sla_clock_started_at is not None:
+        ticket.sla_elapsed += _working_time(calendar, ticket.sla_clock_started_at, now)
+        ticket.sla_clock_started_at = None
+    return ["sla_elapsed", "sla_clock_started_at"]
+
+
+def _checkpoint_clocks(ticket: Ticket, now: datetime, calendar: BusinessCalendar) -> list[str]:
+    """Fold the running time into ``sla_elapsed`` (before the calendar or targets change)."""
+    if ticket.sla_clock_started_at is not None:
+        ticket.sla_elapsed += _working_time(calendar, ticket.sla_clock_started_at, now)
+        ticket.sla_clock_started_at = now
+    return ["sla_elapsed", "sla_clock_started_at"]
+
+
+def _recompute_due_times(
+    ticket: Ticket, now: datetime | None = None, calendar: BusinessCalendar | None = None
+) -> list[str]:
+    """Set the due and warning times from the time used so far, the policy's targets and the calendar.
+
+    A clock is due when the time used reaches its target: due = anchor + (target − used) in business time,
+    where the anchor is when the clocks last started (or stopped, while paused or resolved, which gives the
+    due time the ticket would have if it ran on). A target already passed gives a due time in the past.
+    Returns the fields changed.
     """
-    policy = ticket.sla_policy
-    first_minutes = policy.first_response_minutes if policy else DEFAULT_FIRST_RESPONSE_MINUTES
-    resolution_minutes = policy.resolution_minutes if policy else DEFAULT_RESOLUTION_MINUTES
-    paused = ticket.sla_paused_seconds
-    ticket.first_response_due_at = add_business_time(ticket.received_at, first_minutes * 60 + paused)
-    ticket.resolution_due_at = add_business_time(ticket.received_at, resolution_minutes * 60 + paused)
-    return ["first_response_due_at", "resolution_due_at", *_refresh_next_due(ticket)]
+    calendar = calendar or calendar_for_ticket(ticket)
+    now = now or timezone.now()
+    anchor = ticket.sla_clock_started_at or ticket.sla_paused_at or ticket.resolved_at or now
+    targets = sla_targets(ticket.sla_policy)
+    used = ticket.sla_elapsed
+
+    def due(threshold: timedelta) -> datetime:
+        return calendar.add(anchor, threshold - used)
+
+    ticket.first_response_due_at = due(targets.first_response)
+    ticket.resolution_due_at = due(targets.resolution)
+    if ticket.next_reply_started_at is not None and targets.next_reply is not None:
+        ticket.next_reply_due_at = due((ticket.next_reply_offset or timedelta(0)) + targets.next_reply)
+    else:
+        ticket.next_reply_due_at = None
+
+    warn_points = []
+    if ticket.sla_clock_started_at is not None and ticket.status in RUNNING_STATUSES:
+        share = targets.warning_percent / 100
+        if ticket.first_responded_at is None and ticket.first_response_warned_at is None:
+            if ticket.first_response_breached_at is None:
+                warn_points.append(due(targets.first_response * share))
+        if ticket.resolved_at is None and ticket.resolution_warned_at is None:
+            if ticket.resolution_breached_at is None:
+                warn_points.append(due(targets.resolution * share))
+        if ticket.next_reply_due_at is not None and ticket.next_reply_warned_at is None:
+            if ticket.next_reply_breached_at is None and targets.next_reply is not None:
+                offset = ticket.next_reply_offset or timedelta(0)
+                warn_points.append(due(offset + targets.next_reply * share))
+    ticket.sla_warn_at = min(warn_points) if warn_points else None
+    return [
+        "first_response_due_at",
+        "resolution_due_at",
+        "next_reply_due_at",
+        "sla_warn_at",
+        *_refresh_next_due(ticket),
+    ]
 
 
 def _refresh_next_due(ticket: Ticket) -> list[str]:
     """Keep ``sla_next_due_at`` (the inbox's sort key) equal to the nearest running deadline."""
     if not ticket.is_clock_running:
         next_due = None
-    elif ticket.first_responded_at is None:
-        next_due = ticket.first_response_due_at
-    elif ticket.resolved_at is None:
-        next_due = ticket.resolution_due_at
     else:
-        next_due = None
+        candidates = []
+        if ticket.first_responded_at is None:
+            candidates.append(ticket.first_response_due_at)
+        if ticket.next_reply_started_at is not None:
+            candidates.append(ticket.next_reply_due_at)
+        if ticket.resolved_at is None:
+            candidates.append(ticket.resolution_due_at)
+        present = [moment for moment in candidates if moment is not None]
+        next_due = min(present) if present else None
     ticket.sla_next_due_at = next_due
     return ["sla_next_due_at"]
+
+
+def _reevaluate_sla_locked(
+    ticket: Ticket, *, reason: str, actor: Any, now: datetime, change: Callable[[], None] | None = None
+) -> list[str]:
+    """Apply ``change`` (a new priority, kind or team), re-match the policy and recompute the due times from
+    the time already used — measured on the calendar in force before the change — and the paused time kept
+    as it was. Records why when the policy or a due time changed."""
+    old_calendar = calendar_for_ticket(ticket)
+    fields = _checkpoint_clocks(ticket, now, old_calendar)
+    if change is not None:
+        change()
+    old_policy = ticket.sla_policy
+    old_due = (ticket.first_response_due_at, ticket.next_reply_due_at, ticket.resolution_due_at)
+    ticket.sla_policy = _policy_for_ticket(ticket)
+    fields += ["sla_policy", *_recompute_due_times(ticket, now)]
+    new_due = (ticket.first_response_due_at, ticket.next_reply_due_at, ticket.resolution_due_at)
+    if old_policy != ticket.sla_policy or old_due != new_due:
+        _record_event(
+            ticket,
+            EventType.SLA_RECOMPUTED,
+            actor,
+            reason=reason,
+            old_policy=old_policy.name if old_policy else "",
+            new_policy=ticket.sla_policy.name if ticket.sla_policy else "",
+            used_seconds=int(sla_time_used(ticket, now).total_seconds()),
+            first_response_due_at=_iso(ticket.first_response_due_at),
+            next_reply_due_at=_iso(ticket.next_reply_due_at),
+            resolution_due_at=_iso(ticket.resolution_due_at),
+        )
+    return fields
 
 
 def _refuse_if_closed(ticket: Ticket) -> None:
@@ -190,10 +312,17 @@ def ticket_create(
             team=team,
             assignee=assignee,
             created_by=created_by if _is_user(created_by) else None,
-            sla_policy=sla_policy_for(kind=kind, priority=priority),
+            sla_policy=sla_policy_for(
+                kind=kind,
+                priority=priority,
+                channel=channel,
+                team_id=team.pk if team else None,
+                customer_tier=customer.tier,
+            ),
             received_at=received_at,
+            sla_clock_started_at=received_at,
         )
-        _recompute_due_times(ticket)
+        _recompute_due_times(ticket, now)
         ticket.save()
         _record_event(
             ticket,
@@ -285,8 +414,8 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
         _record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
-            fields = ["first_responded_at", *_refresh_next_due(ticket)]
-            ticket.save(update_fields=[*fields, "updated_at"])
+            ticket.save(update_fields=["first_responded_at", *_recompute_due_times(ticket, now), "updated_at"])
+            _mark_escalations_met(ticket, SlaTarget.FIRST_RESPONSE, now)
             _record_event(
                 ticket,
                 EventType.FIRST_RESPONDED,
@@ -294,6 +423,19 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
                 due_at=_iso(ticket.first_response_due_at),
                 on_time=bool(ticket.first_response_due_at and now <= ticket.first_response_due_at),
             )
+        elif ticket.next_reply_started_at is not None:
+            due_at = ticket.next_reply_due_at
+            _record_event(
+                ticket,
+                EventType.NEXT_REPLIED,
+                author,
+                waiting_since=_iso(ticket.next_reply_started_at),
+                due_at=_iso(due_at),
+                on_time=due_at is None or now <= due_at,
+            )
+            _mark_escalations_met(ticket, SlaTarget.NEXT_REPLY, now, cycle=ticket.next_reply_cycle)
+            fields = _clear_next_reply(ticket)
+            ticket.save(update_fields=[*fields, *_recompute_due_times(ticket, now), "updated_at"])
         if ticket.status == TicketStatus.NEW:
             _transition_locked(ticket, TicketStatus.OPEN, author, now=now)
     return message
@@ -358,9 +500,39 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None)
             body=body,
         )
         _record_event(ticket, EventType.CUSTOMER_REPLIED, actor, message_id=message.pk)
+        now = message.created_at
         if ticket.status in (TicketStatus.PENDING_CUSTOMER, TicketStatus.RESOLVED):
-            _transition_locked(ticket, TicketStatus.OPEN, actor, reason="customer_replied")
+            _transition_locked(ticket, TicketStatus.OPEN, actor, now=now, reason="customer_replied")
+        if ticket.first_responded_at is not None and ticket.next_reply_started_at is None:
+            # The buyer is waiting for an answer again: a next-reply clock starts. Further messages before the
+            # answer keep the oldest one's clock, so a buyer writing often does not push the deadline away.
+            ticket.next_reply_started_at = now
+            ticket.next_reply_offset = sla_time_used(ticket, now)
+            ticket.next_reply_cycle += 1
+            ticket.next_reply_breached_at = None
+            ticket.next_reply_warned_at = None
+            fields = [
+                "next_reply_started_at",
+                "next_reply_offset",
+                "next_reply_cycle",
+                "next_reply_breached_at",
+                "next_reply_warned_at",
+            ]
+            ticket.save(update_fields=[*fields, *_recompute_due_times(ticket, now), "updated_at"])
     return message
+
+
+def _clear_next_reply(ticket: Ticket) -> list[str]:
+    ticket.next_reply_started_at = None
+    ticket.next_reply_offset = None
+    ticket.next_reply_due_at = None
+    ticket.next_reply_warned_at = None
+    return ["next_reply_started_at", "next_reply_offset", "next_reply_due_at", "next_reply_warned_at"]
+
+
+def _mark_escalations_met(ticket: Ticket, target: str, now: datetime, *, cycle: int = 0) -> None:
+    """The breached target is met: its escalations say when, and their chains stop."""
+    ticket.escalations.filter(target=target, cycle=cycle, met_at__isnull=True).update(met_at=now, next_level_at=None)
 
 
 def label_id(label: Any) -> str:
@@ -417,46 +589,56 @@ def _transition_locked(
             fields={"status": [_("Not allowed from the current status.")]},
         )
     now = now or timezone.now()
+    calendar = calendar_for_ticket(ticket)
     old_status = ticket.status
+    was_running, will_run = old_status in RUNNING_STATUSES, to_status in RUNNING_STATUSES
     fields = ["status"]
     ticket.status = to_status
+    if was_running and not will_run:
+        fields += _stop_clocks(ticket, now, calendar)
 
     resumed_from: datetime | None = None
     if old_status == TicketStatus.PENDING_CUSTOMER and ticket.sla_paused_at is not None:
         resumed_from = ticket.sla_paused_at
+        ticket.sla_paused_at = None
+        fields.append("sla_paused_at")
     elif old_status == TicketStatus.RESOLVED and to_status == TicketStatus.OPEN and ticket.resolved_at is not None:
         # Reopened: the clock stood still while the ticket was resolved.
         resumed_from = ticket.resolved_at
         ticket.resolved_at = None
         fields.append("resolved_at")
+    paused_for = 0
     if resumed_from is not None:
-        paused_for = int(business_seconds_between(resumed_from, now))
+        paused_for = int(calendar.seconds_between(resumed_from, now))
         ticket.sla_paused_seconds += paused_for
-        ticket.sla_paused_at = None
-        fields += ["sla_paused_seconds", "sla_paused_at", *_recompute_due_times(ticket)]
+        fields.append("sla_paused_seconds")
+    if will_run and not was_running:
+        ticket.sla_clock_started_at = now
+        fields.append("sla_clock_started_at")
 
     if to_status == TicketStatus.PENDING_CUSTOMER:
         ticket.sla_paused_at = now
         fields.append("sla_paused_at")
     elif to_status == TicketStatus.RESOLVED:
         ticket.resolved_at = now
-        fields.append("resolved_at")
+        fields += ["resolved_at", *_clear_next_reply(ticket)]
+        _mark_escalations_met(ticket, SlaTarget.RESOLUTION, now)
     elif to_status == TicketStatus.CLOSED:
         ticket.closed_at = now
         fields.append("closed_at")
+    fields += _recompute_due_times(ticket, now, calendar)
 
-    fields += _refresh_next_due(ticket)
     ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     _record_event(ticket, EventType.STATUS_CHANGED, actor, old=old_status, new=to_status, reason=reason)
     extensions.run_status_changed(ticket, old_status, to_status, actor)
     if to_status == TicketStatus.PENDING_CUSTOMER:
         _record_event(ticket, EventType.SLA_PAUSED, actor)
-    if resumed_from is not None:
+    if resumed_from is not None and will_run:
         _record_event(
             ticket,
             EventType.SLA_RESUMED,
             actor,
-            paused_seconds=int(business_seconds_between(resumed_from, now)),
+            paused_seconds=paused_for,
             first_response_due_at=_iso(ticket.first_response_due_at),
             resolution_due_at=_iso(ticket.resolution_due_at),
         )
@@ -474,11 +656,15 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
         if ticket.priority == priority:
             return ticket
         old = ticket.priority
-        ticket.priority = priority
-        ticket.sla_policy = sla_policy_for(kind=ticket.kind, priority=priority)
-        fields = ["priority", "sla_policy", *_recompute_due_times(ticket)]
-        ticket.save(update_fields=[*fields, "updated_at"])
         _record_event(ticket, EventType.PRIORITY_CHANGED, actor, old=old, new=priority)
+        fields = _reevaluate_sla_locked(
+            ticket,
+            reason="priority_changed",
+            actor=actor,
+            now=timezone.now(),
+            change=lambda: setattr(ticket, "priority", priority),
+        )
+        ticket.save(update_fields=[*dict.fromkeys(["priority", *fields]), "updated_at"])
     return ticket
 
 
@@ -489,8 +675,6 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
         if ticket.team_id == (team.pk if team else None):
             return ticket
         old = ticket.team
-        ticket.team = team
-        ticket.save(update_fields=["team", "updated_at"])
         _record_event(
             ticket,
             EventType.TEAM_CHANGED,
@@ -500,6 +684,10 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
             new=team.pk if team else None,
             new_name=str(team) if team else "",
         )
+        fields = _reevaluate_sla_locked(
+            ticket, reason="team_changed", actor=actor, now=timezone.now(), change=lambda: setattr(ticket, "team", team)
+        )
+        ticket.save(update_fields=[*dict.fromkeys(["team", *fields]), "updated_at"])
     return ticket
 
 
@@ -559,20 +747,20 @@ class EscalationResult:
 
 
 def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> list[EscalationResult]:
-    """Escalate every ticket whose first response or resolution is past due and not yet escalated.
+    """Escalate every breached clock, fire the escalation chains' further levels and send the warnings.
 
     Safe to run from several workers and beats at once and after any downtime:
-    - due tickets are found through two partial indexes, so the cost follows the number due, not the table;
+    - due tickets are found through partial indexes, so the cost follows the number due, not the table;
     - each batch is locked with ``SKIP LOCKED``: a ticket another sweep holds is left to that sweep;
     - the row is re-checked under the lock (PostgreSQL re-evaluates the filter on locked rows);
-    - the unique constraint on (ticket, target, level) makes a second escalation impossible even if all
-      of the above were bypassed;
+    - the unique constraint on (ticket, target, cycle, level) makes a second escalation impossible even if
+      all of the above were bypassed, and warnings are marked on the ticket in the same transaction;
     - it loops until nothing due is left, so a sweep after hours of downtime catches up at once.
-    E-mails go out from a task enqueued after commit, never inside the sweep's transaction.
+    E-mails go out from tasks enqueued after commit, never inside the sweep's transaction.
     """
     now = now or timezone.now()
     results: list[EscalationResult] = []
-    for target in (SlaTarget.FIRST_RESPONSE, SlaTarget.RESOLUTION):
+    for target in (SlaTarget.FIRST_RESPONSE, SlaTarget.NEXT_REPLY, SlaTarget.RESOLUTION):
         while True:
             escalated, locked = _sweep_batch(target=target, now=now, batch_size=batch_size)
             results.extend(escalated)
@@ -580,44 +768,98 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> list[Esc
             # there may be more and a short one means this target is done.
             if locked < batch_size:
                 break
+    while True:
+        escalated, handled = _sweep_chain_batch(now=now, batch_size=batch_size)
+        results.extend(escalated)
+        if handled < batch_size:
+            break
+    while _sweep_warning_batch(now=now, batch_size=batch_size) >= batch_size:
+        pass
     return results
 
 
+_DUE_FIELDS: dict[str, tuple[str, str]] = {
+    SlaTarget.FIRST_RESPONSE: ("first_response_due_at", "first_response_breached_at"),
+    SlaTarget.NEXT_REPLY: ("next_reply_due_at", "next_reply_breached_at"),
+    SlaTarget.RESOLUTION: ("resolution_due_at", "resolution_breached_at"),
+}
+
+
 def _sweep_batch(*, target: str, now: datetime, batch_size: int) -> tuple[list[EscalationResult], int]:
-    if target == SlaTarget.FIRST_RESPONSE:
-        due, due_field = Ticket.objects.first_response_due(now), "first_response_due_at"
-    else:
-        due, due_field = Ticket.objects.resolution_due(now), "resolution_due_at"
+    due_querysets: dict[str, Callable[[datetime], Any]] = {
+        SlaTarget.FIRST_RESPONSE: Ticket.objects.first_response_due,
+        SlaTarget.NEXT_REPLY: Ticket.objects.next_reply_due,
+        SlaTarget.RESOLUTION: Ticket.objects.resolution_due,
+    }
+    due = due_querysets[target](now)
+    due_field = _DUE_FIELDS[target][0]
     results: list[EscalationResult] = []
     with transaction.atomic():
         tickets = list(
             due.select_for_update(skip_locked=True, of=("self",))
-            .select_related("team")
+            .select_related("team", "sla_policy")
             .order_by(due_field, "id")[:batch_size]
         )
         for ticket in tickets:
-            result = _escalate_locked(ticket, target=target, level=1, now=now)
+            result = _breach_locked(ticket, target=target, now=now)
             if result is not None:
                 results.append(result)
     return results, len(tickets)
 
 
-def _escalate_locked(ticket: Ticket, *, target: str, level: int, now: datetime) -> EscalationResult | None:
-    due_at: datetime = ticket.first_response_due_at if target == SlaTarget.FIRST_RESPONSE else ticket.resolution_due_at  # type: ignore[assignment]
+def _breach_locked(ticket: Ticket, *, target: str, now: datetime) -> EscalationResult | None:
+    """Record a breach and escalate it to level 1 (the team's managers); arm level 2 if the policy has one."""
+    due_field, breach_field = _DUE_FIELDS[target]
+    due_at: datetime = getattr(ticket, due_field)
+    cycle = ticket.next_reply_cycle if target == SlaTarget.NEXT_REPLY else 0
+    setattr(ticket, breach_field, now)
+    ticket.escalation_level = max(ticket.escalation_level, 1)
+    fields = [breach_field, "escalation_level", *_recompute_due_times(ticket, now)]
+    ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+    return _escalate_locked(
+        ticket, target=target, level=1, cycle=cycle, due_at=due_at, now=now, recipients=_escalation_recipients(ticket)
+    )
+
+
+def _next_step(ticket: Ticket, level: int) -> EscalationStep | None:
+    if ticket.sla_policy_id is None:
+        return None
+    return (
+        EscalationStep.objects.filter(policy_id=ticket.sla_policy_id, level=level + 1)
+        .prefetch_related("notify_users")
+        .select_related("notify_group")
+        .first()
+    )
+
+
+def _escalate_locked(
+    ticket: Ticket,
+    *,
+    target: str,
+    level: int,
+    cycle: int,
+    due_at: datetime,
+    now: datetime,
+    recipients: list[Any],
+) -> EscalationResult | None:
+    step = _next_step(ticket, level)
+    next_level_at = None
+    if step is not None:
+        next_level_at = calendar_for_ticket(ticket).add(now, step.after_minutes * 60)
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
-                ticket=ticket, target=target, level=level, team=ticket.team, due_at=due_at, escalated_at=now
+                ticket=ticket,
+                target=target,
+                level=level,
+                cycle=cycle,
+                team=ticket.team,
+                due_at=due_at,
+                escalated_at=now,
+                next_level_at=next_level_at,
             )
     except IntegrityError:
-        # Escalated already (by a sweep that crashed before marking the ticket): mark it and move on.
-        escalation = None
-    breach_field = "first_response_breached_at" if target == SlaTarget.FIRST_RESPONSE else "resolution_breached_at"
-    setattr(ticket, breach_field, now)
-    ticket.escalation_level = max(ticket.escalation_level, level)
-    ticket.save(update_fields=[breach_field, "escalation_level", "updated_at"])
-    if escalation is None:
-        return None
+        return None  # escalated already (by a sweep that crashed before marking the ticket)
     late_seconds = escalation.late_seconds_at_escalation
     _record_event(
         ticket,
@@ -627,19 +869,25 @@ def _escalate_locked(ticket: Ticket, *, target: str, level: int, now: datetime) 
         level=level,
         due_at=due_at.isoformat(),
         late_seconds=late_seconds,
+        recipients=sorted(str(user) for user in recipients),
     )
-    managers = _escalation_recipients(ticket)
-    notifications_create(
-        recipients=managers,
-        verb="escalated",
-        message=(
-            gettext_noop("Ticket %(reference)s escalated: first response overdue")
-            if target == SlaTarget.FIRST_RESPONSE
-            else gettext_noop("Ticket %(reference)s escalated: resolution overdue")
+    messages = {
+        SlaTarget.FIRST_RESPONSE: gettext_noop(
+            "Ticket %(reference)s escalated (level %(level)s): first response overdue"
         ),
-        params={"reference": ticket.reference, "subject": ticket.subject},
+        SlaTarget.NEXT_REPLY: gettext_noop(
+            "Ticket %(reference)s escalated (level %(level)s): reply to the customer overdue"
+        ),
+        SlaTarget.RESOLUTION: gettext_noop("Ticket %(reference)s escalated (level %(level)s): resolution overdue"),
+    }
+    notifications_create(
+        recipients=recipients,
+        verb="escalated",
+        message=messages[SlaTarget(target)],
+        params={"reference": ticket.reference, "subject": ticket.subject, "level": level},
         url=f"/tickets/{ticket.pk}/",
         dedupe_key=f"escalation:{escalation.pk}",
+        email=False,  # the escalation e-mail below goes to the same people
     )
     from .tasks import escalation_email_task  # local: tasks import services
 
@@ -647,6 +895,175 @@ def _escalate_locked(ticket: Ticket, *, target: str, level: int, now: datetime) 
     transaction.on_commit(lambda: _enqueue_safely(escalation_email_task, escalation_id))
     logger.info("escalated %s (%s, level %s, %ss late)", ticket.reference, target, level, late_seconds)
     return EscalationResult(ticket.pk, ticket.reference, target, level, late_seconds)
+
+
+def _target_unmet(ticket: Ticket, escalation: Escalation) -> bool:
+    if ticket.status not in UNRESOLVED_STATUSES:
+        return False
+    if escalation.target == SlaTarget.FIRST_RESPONSE:
+        return ticket.first_responded_at is None
+    if escalation.target == SlaTarget.NEXT_REPLY:
+        return ticket.next_reply_cycle == escalation.cycle and ticket.next_reply_started_at is not None
+    return ticket.resolved_at is None
+
+
+def _sweep_chain_batch(*, now: datetime, batch_size: int) -> tuple[list[EscalationResult], int]:
+    """Fire the next level of every chain whose time has come, if its target is still unmet.
+
+    Chains wait while a ticket waits on the customer (they fire when it runs again). The ticket is locked
+    before its escalation row, in the same order as every other service, so sweeps cannot deadlock.
+    """
+    candidates = list(
+        Escalation.objects.filter(
+            next_level_at__lte=now, ticket__status__in=RUNNING_STATUSES, ticket__sla_paused_at__isnull=True
+        )
+        .order_by("next_level_at", "id")
+        .values_list("pk", "ticket_id")[:batch_size]
+    )
+    results: list[EscalationResult] = []
+    for escalation_id, ticket_id in candidates:
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("team", "sla_policy")
+                .filter(pk=ticket_id)
+                .first()
+            )
+            if ticket is None:
+                continue  # another sweep holds it
+            escalation = Escalation.objects.select_for_update().filter(pk=escalation_id, next_level_at__lte=now).first()
+            if escalation is None:
+                continue
+            Escalation.objects.filter(pk=escalation.pk).update(next_level_at=None)
+            if not _target_unmet(ticket, escalation):
+                continue
+            step = _next_step(ticket, escalation.level)
+            if step is None:
+                continue  # the chain was shortened since
+            recipients = _step_recipients(step)
+            result = _escalate_locked(
+                ticket,
+                target=escalation.target,
+                level=step.level,
+                cycle=escalation.cycle,
+                due_at=escalation.due_at,
+                now=now,
+                recipients=recipients,
+            )
+            if result is not None:
+                ticket.escalation_level = max(ticket.escalation_level, step.level)
+                ticket.save(update_fields=["escalation_level", "updated_at"])
+                results.append(result)
+    return results, len(candidates)
+
+
+def _step_recipients(step: EscalationStep) -> list[Any]:
+    from django.contrib.auth import get_user_model
+
+    users = {user.pk: user for user in step.notify_users.all() if user.is_active}
+    if step.notify_group_id is not None:
+        for user in get_user_model().objects.filter(groups=step.notify_group_id, is_active=True):
+            users.setdefault(user.pk, user)
+    return list(users.values())
+
+
+_WARN_FIELDS: dict[str, str] = {
+    SlaTarget.FIRST_RESPONSE: "first_response_warned_at",
+    SlaTarget.NEXT_REPLY: "next_reply_warned_at",
+    SlaTarget.RESOLUTION: "resolution_warned_at",
+}
+
+
+def _sweep_warning_batch(*, now: datetime, batch_size: int) -> int:
+    """Warn the assignee (or the team, if nobody has it) once per clock when it reaches the warning point."""
+    with transaction.atomic():
+        tickets = list(
+            Ticket.objects.warning_due(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("team", "sla_policy", "assignee")
+            .order_by("sla_warn_at", "id")[:batch_size]
+        )
+        for ticket in tickets:
+            _warn_locked(ticket, now)
+    return len(tickets)
+
+
+def _warn_locked(ticket: Ticket, now: datetime) -> None:
+    calendar = calendar_for_ticket(ticket)
+    targets = sla_targets(ticket.sla_policy)
+    share = targets.warning_percent / 100
+    used = sla_time_used(ticket, now, calendar)
+    clocks: list[tuple[str, timedelta, timedelta, datetime | None, bool]] = [
+        (
+            SlaTarget.FIRST_RESPONSE,
+            timedelta(0),
+            targets.first_response,
+            ticket.first_response_due_at,
+            ticket.first_responded_at is None and ticket.first_response_breached_at is None,
+        ),
+        (
+            SlaTarget.RESOLUTION,
+            timedelta(0),
+            targets.resolution,
+            ticket.resolution_due_at,
+            ticket.resolved_at is None and ticket.resolution_breached_at is None,
+        ),
+    ]
+    if targets.next_reply is not None and ticket.next_reply_started_at is not None:
+        clocks.append(
+            (
+                SlaTarget.NEXT_REPLY,
+                ticket.next_reply_offset or timedelta(0),
+                targets.next_reply,
+                ticket.next_reply_due_at,
+                ticket.next_reply_breached_at is None,
+            )
+        )
+    fields: list[str] = []
+    for target, start, length, due_at, open_ in clocks:
+        warn_field = _WARN_FIELDS[target]
+        if not open_ or getattr(ticket, warn_field) is not None or used < start + length * share:
+            continue
+        setattr(ticket, warn_field, now)
+        fields.append(warn_field)
+        if due_at is not None and due_at <= now:
+            continue  # already breached: the escalation says it, a warning would only be noise
+        _send_warning(ticket, target=target, due_at=due_at, now=now)
+    fields += _recompute_due_times(ticket, now, calendar)
+    ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+
+
+def _send_warning(ticket: Ticket, *, target: str, due_at: datetime | None, now: datetime) -> None:
+    if ticket.assignee is not None and ticket.assignee.is_active:
+        recipients = [ticket.assignee]
+    elif ticket.team is not None:
+        recipients = [user for user in ticket.team.members.filter(is_active=True)]
+    else:
+        recipients = []
+    if not recipients:
+        recipients = _escalation_recipients(ticket)
+    cycle = ticket.next_reply_cycle if target == SlaTarget.NEXT_REPLY else 0
+    _record_event(
+        ticket,
+        EventType.SLA_WARNED,
+        None,
+        target=target,
+        due_at=_iso(due_at),
+        recipients=sorted(str(user) for user in recipients),
+    )
+    messages = {
+        SlaTarget.FIRST_RESPONSE: gettext_noop("Ticket %(reference)s: first response due soon"),
+        SlaTarget.NEXT_REPLY: gettext_noop("Ticket %(reference)s: the customer is waiting for a reply"),
+        SlaTarget.RESOLUTION: gettext_noop("Ticket %(reference)s: resolution due soon"),
+    }
+    notifications_create(
+        recipients=recipients,
+        verb="sla_warning",
+        message=messages[SlaTarget(target)],
+        params={"reference": ticket.reference, "subject": ticket.subject},
+        url=f"/tickets/{ticket.pk}/",
+        dedupe_key=f"warning:{ticket.pk}:{target}:{cycle}",
+    )
 
 
 def _enqueue_safely(task: Any, *args: Any) -> None:
@@ -677,7 +1094,12 @@ def escalation_send_email(*, escalation_id: int) -> bool:
     escalation = Escalation.objects.select_related("ticket", "ticket__team").filter(pk=escalation_id).first()
     if escalation is None or escalation.notified_at is not None:
         return False
-    recipients = [user.email for user in _escalation_recipients(escalation.ticket) if user.email]
+    people = _escalation_recipients(escalation.ticket)
+    if escalation.level > 1:
+        ticket = escalation.ticket
+        step = _next_step(ticket, escalation.level - 1)
+        people = _step_recipients(step) if step is not None else []
+    recipients = [user.email for user in people if user.email]
     if recipients:
         ticket = escalation.ticket
         with translation.override(settings.LANGUAGE_CODE):
@@ -694,32 +1116,108 @@ def escalation_send_email(*, escalation_id: int) -> bool:
     return bool(recipients)
 
 
-def sla_policy_apply(*, policy: SlaPolicy, batch_size: int = 500) -> int:
-    """Recompute the due times of every unresolved ticket on ``policy`` after its targets changed.
+def sla_reevaluate_open_tickets(*, reason: str, calendar_id: int | None = None, batch_size: int = 500) -> int:
+    """Re-match the policy and recompute the due times of every unresolved ticket (only those whose clocks
+    run on ``calendar_id``, when given) after policies or a calendar changed. Each ticket is locked and
+    handled like a priority change: time used and paused is kept, and a changed ticket records why.
+    Returns how many tickets changed."""
+    from django.db.models import Q
 
-    Each ticket is locked and recomputed from its start, its new targets and its paused time, like a
-    priority change. Returns how many tickets changed.
-    """
+    queryset = Ticket.objects.filter(status__in=UNRESOLVED_STATUSES)
+    if calendar_id is not None:
+        queryset = queryset.filter(
+            Q(sla_policy__calendar_id=calendar_id) | Q(sla_policy__calendar__isnull=True, team__calendar_id=calendar_id)
+        )
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
     changed = 0
-    ids = list(Ticket.objects.filter(sla_policy=policy, status__in=UNRESOLVED_STATUSES).values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         with transaction.atomic():
+            now = timezone.now()
             for ticket in (
                 Ticket.objects.select_for_update(of=("self",))
-                .select_related("sla_policy")
-                .filter(pk__in=ids[start : start + batch_size], sla_policy=policy)
+                .select_related("sla_policy", "team", "customer")
+                .filter(pk__in=ids[start : start + batch_size], status__in=UNRESOLVED_STATUSES)
             ):
-                old = (ticket.first_response_due_at, ticket.resolution_due_at)
-                fields = _recompute_due_times(ticket)
-                if (ticket.first_response_due_at, ticket.resolution_due_at) != old:
-                    ticket.save(update_fields=[*fields, "updated_at"])
-                    _record_event(
-                        ticket,
-                        EventType.SLA_RECOMPUTED,
-                        None,
-                        policy=policy.pk,
-                        first_response_due_at=_iso(ticket.first_response_due_at),
-                        resolution_due_at=_iso(ticket.resolution_due_at),
-                    )
+                before = (ticket.sla_policy_id, ticket.first_response_due_at, ticket.resolution_due_at)
+                fields = _reevaluate_sla_locked(ticket, reason=reason, actor=None, now=now)
+                if (ticket.sla_policy_id, ticket.first_response_due_at, ticket.resolution_due_at) != before:
                     changed += 1
+                ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     return changed
+
+
+def enqueue_sla_reevaluation(*, reason: str, calendar_id: int | None = None) -> None:
+    """Recompute open tickets in the background; if the broker is down, do it now (it must not be lost)."""
+    from .tasks import sla_reevaluate_task
+
+    try:
+        sla_reevaluate_task.delay(reason, calendar_id)
+    except Exception:  # noqa: BLE001 - any broker error
+        logger.warning("broker unreachable; recomputing due times in this process")
+        sla_reevaluate_open_tickets(reason=reason, calendar_id=calendar_id)
+
+
+# --- business calendars -----------------------------------------------------------------------------------------
+
+CHINA_HOLIDAYS_FILE = Path(__file__).resolve().parent / "fixtures" / "holidays" / "cn-2026.csv"
+
+
+@dataclass(frozen=True)
+class CalendarImportResult:
+    created: int
+    updated: int
+
+
+def calendar_import_days(*, calendar: BusinessCalendarRow, text: str) -> CalendarImportResult:
+    """Import holidays and make-up working days from CSV text (``date,kind,name``; ``#`` lines are comments).
+
+    All or nothing: any bad line refuses the whole file, naming the line. A date already in the calendar is
+    updated. The calendar's ``updated_at`` moves, so every process recomputes with the new days.
+    """
+    import csv
+    from datetime import date as date_type
+
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    rows: dict[date_type, tuple[str, str]] = {}
+    errors: list[str] = []
+    for number, record in enumerate(csv.reader(lines), start=1):
+        if number == 1 and record and record[0].strip().lower() == "date":
+            continue  # header
+        if len(record) < 2:
+            errors.append(_("Line %(n)s: expected date,kind,name.") % {"n": number})
+            continue
+        raw_date, kind = record[0].strip(), record[1].strip().lower()
+        name = record[2].strip() if len(record) > 2 else ""
+        try:
+            day = date_type.fromisoformat(raw_date)
+        except ValueError:
+            errors.append(_("Line %(n)s: “%(value)s” is not a date (YYYY-MM-DD).") % {"n": number, "value": raw_date})
+            continue
+        if kind not in CalendarDayKind.values:
+            errors.append(
+                _("Line %(n)s: kind must be “holiday” or “workday”, not “%(value)s”.") % {"n": number, "value": kind}
+            )
+            continue
+        rows[day] = (kind, name[:100])
+    if errors:
+        raise ValidationFailed(_("The file was not imported."), fields={"file": errors[:20]})
+    if not rows:
+        raise ValidationFailed(
+            _("The file has no dates."), fields={"file": [_("Add lines such as 2026-10-01,holiday,国庆节.")]}
+        )
+    created = updated = 0
+    with transaction.atomic():
+        existing = {day.date: day for day in CalendarDay.objects.select_for_update().filter(calendar=calendar)}
+        for day, (kind, name) in sorted(rows.items()):
+            row = existing.get(day)
+            if row is None:
+                CalendarDay.objects.create(calendar=calendar, date=day, kind=kind, name=name)
+                created += 1
+            elif (row.kind, row.name) != (kind, name):
+                row.kind, row.name = kind, name
+                row.save(update_fields=["kind", "name"])
+                updated += 1
+        BusinessCalendarRow.objects.filter(pk=calendar.pk).update(updated_at=timezone.now())
+        calendar_id = calendar.pk
+        transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="calendar_changed", calendar_id=calendar_id))
+    return CalendarImportResult(created, updated)

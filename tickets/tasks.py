@@ -23,3 +23,9 @@ def sla_sweep_task() -> int:
 )
 def escalation_email_task(escalation_id: int) -> bool:
     return services.escalation_send_email(escalation_id=escalation_id)
+
+
+@shared_task(name="tickets.tasks.sla_reevaluate_task", ignore_result=True)
+def sla_reevaluate_task(reason: str, calendar_id: int | None = None) -> int:
+    """Re-match policies and recompute due times of open tickets after an admin changed policies or calendars."""
+    return services.sla_reevaluate_open_tickets(reason=reason, calendar_id=calendar_id)
