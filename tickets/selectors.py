@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 
 from .enums import UNRESOLVED_STATUSES, TicketStatus
-from .models import REFERENCE_PREFIX, Escalation, Message, Team, Ticket, TicketEvent, TicketQuerySet
+from .models import REFERENCE_PREFIX, BusinessCalendar, Escalation, Message, Team, Ticket, TicketEvent, TicketQuerySet
 
 INBOX_VIEWS = ("mine", "team", "open")
 _REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
@@ -24,7 +24,9 @@ def ticket_pk_from_reference(text: str) -> int | None:
 
 
 def _base() -> TicketQuerySet:
-    return Ticket.objects.select_related("customer", "assignee", "team", "sla_policy")
+    return Ticket.objects.select_related(
+        "customer", "assignee", "team", "team__calendar", "sla_policy", "sla_policy__calendar"
+    )
 
 
 def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | None = None) -> TicketQuerySet:
@@ -160,3 +162,12 @@ def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any
         .distinct()
         .order_by("id")
     )
+
+
+def ticket_sla_calendar(*, ticket: Ticket) -> BusinessCalendar | None:
+    """The business calendar a ticket's clocks run on (its policy's, else its team's); None means 24×7."""
+    if ticket.sla_policy is not None and ticket.sla_policy.calendar_id is not None:
+        return ticket.sla_policy.calendar
+    if ticket.team is not None and ticket.team.calendar_id is not None:
+        return ticket.team.calendar
+    return None

@@ -21,6 +21,7 @@ from customers.masking import mask_email, mask_phone
 from helpdesk.errors import ApplicationError
 
 from . import extensions, selectors, services
+from .calendars import calendar_for_ticket
 from .enums import TicketKind, TicketStatus
 from .forms import (
     AssigneeForm,
@@ -33,7 +34,7 @@ from .forms import (
     apply_error,
 )
 from .models import Ticket
-from .sla import clock_state, next_clock_state
+from .sla import next_clock_state, ticket_clocks
 from .tracking import tracking_url
 
 
@@ -119,7 +120,8 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
         "customer_phone": mask_phone(customer.phone),
         "customer_email": mask_email(customer.email) if customer.email else "",
         "may_reveal_contact": roles.can_see_customer_contact(request.user),
-        "clocks": [clock_state(ticket, target, now) for target in ("first_response", "resolution")],
+        "clocks": ticket_clocks(ticket, now, calendar_for_ticket(ticket)),
+        "sla_calendar": selectors.ticket_sla_calendar(ticket=ticket),
         "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],
         "reply_form": forms.get("reply_form") or MessageForm(),
         "note_form": forms.get("note_form") or MessageForm(),

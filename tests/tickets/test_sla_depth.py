@@ -346,3 +346,45 @@ def test_editing_a_calendar_recomputes_its_open_tickets(team, office_calendar):
         services.sla_reevaluate_open_tickets(reason="calendar_changed", calendar_id=office_calendar.pk)
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == datetime(2026, 11, 24, 9, 5, tzinfo=SH)
+
+
+# --- visibility -------------------------------------------------------------------------------------------------
+
+
+def test_the_api_shows_every_clock_with_target_due_time_used_and_paused_time(
+    team, agent, next_reply_policy, office_calendar, agent_api
+):
+    team.calendar = office_calendar
+    team.save()
+    with at(datetime(2026, 11, 23, 17, 50, tzinfo=SH)):
+        ticket = make_ticket(team=team)
+        services.ticket_reply(ticket=ticket, author=agent, body="请提供照片")
+        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+    with at(datetime(2026, 11, 24, 9, 30, tzinfo=SH)):
+        services.ticket_add_customer_message(ticket=ticket, body="照片在这")
+    with at(datetime(2026, 11, 24, 9, 40, tzinfo=SH)):
+        body = agent_api.get(f"/api/v1/tickets/{ticket.pk}/").json()
+    assert body["sla_calendar"] == "Office"
+    assert body["sla_policy"] == next_reply_policy.name
+    clocks = {clock["target"]: clock for clock in body["sla"]}
+    assert list(clocks) == ["first_response", "next_reply", "resolution"]
+    assert clocks["first_response"]["state"] == "met"
+    assert clocks["first_response"]["elapsed_seconds"] == 0
+    # Paused from 17:50 to 09:30 the next day: ten working minutes (17:50–18:00 and 09:00–09:30 is 40).
+    assert clocks["resolution"]["paused_seconds"] == 40 * 60
+    assert clocks["resolution"]["elapsed_seconds"] == 10 * 60
+    assert clocks["resolution"]["target_seconds"] == 24 * 3600
+    assert clocks["next_reply"]["state"] == "on_time"
+    assert clocks["next_reply"]["elapsed_seconds"] == 10 * 60
+    assert clocks["next_reply"]["remaining_seconds"] == 20 * 60
+
+
+def test_the_ticket_page_shows_each_clock_and_the_calendar(team, agent, office_calendar, client):
+    team.calendar = office_calendar
+    team.save()
+    ticket = make_ticket(team=team)
+    client.force_login(agent)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'data-testid="clock-first_response"' in page
+    assert 'data-testid="clock-resolution"' in page
+    assert "Office (Asia/Shanghai)" in page

@@ -16,10 +16,11 @@ from customers.enums import CustomerTier, OrderStatus, Platform
 from customers.masking import mask_email, mask_phone
 from customers.services import MAX_LINE_QUANTITY
 
+from ..calendars import calendar_get, calendar_id_for
 from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
 from ..selectors import assignable_users
-from ..sla import clock_state
+from ..sla import ticket_clocks
 from ..tracking import tracking_url
 
 User = get_user_model()
@@ -144,10 +145,26 @@ class OrderOutput(serializers.Serializer):
 
 
 class SlaClockOutput(serializers.Serializer):
-    target = serializers.CharField()
-    state = serializers.CharField(help_text="on_time, close, overdue, paused, met, met_late or stopped")
+    target = serializers.CharField(help_text="first_response, next_reply or resolution")
+    state = serializers.CharField(
+        help_text="on_time, close (past the warning point), overdue, paused, met, met_late, stopped, or idle (a "
+        "next-reply clock with no unanswered customer message)"
+    )
     due_at = serializers.DateTimeField(allow_null=True)
-    seconds_left = serializers.IntegerField(allow_null=True)
+    seconds_left = serializers.IntegerField(allow_null=True, help_text="Wall-clock seconds to the due time.")
+    target_seconds = serializers.IntegerField(allow_null=True, help_text="The policy's target, in business seconds.")
+    elapsed_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Business time this clock has used (pauses and closed hours excluded)."
+    )
+    remaining_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Business time left before the target; negative when over."
+    )
+    paused_seconds = serializers.IntegerField(
+        allow_null=True, help_text="Business time the ticket's clocks have been paused (waiting on the buyer)."
+    )
+    started_at = serializers.DateTimeField(allow_null=True)
+    met_at = serializers.DateTimeField(allow_null=True)
+    breached_at = serializers.DateTimeField(allow_null=True)
 
 
 class MessageOutput(serializers.ModelSerializer):
@@ -176,9 +193,11 @@ class EscalationOutput(serializers.ModelSerializer):
             "id",
             "target",
             "level",
+            "cycle",
             "due_at",
             "escalated_at",
             "late_seconds",
+            "met_at",
             "acknowledged_at",
             "acknowledged_by",
         ]
@@ -189,7 +208,9 @@ class TicketListOutput(serializers.ModelSerializer):
     customer = CustomerOutput()
     team = TeamOutput(allow_null=True)
     assignee = UserOutput(allow_null=True)
-    sla = serializers.SerializerMethodField()
+    sla = serializers.SerializerMethodField(help_text="Every SLA clock: target, due time, business time used, state.")
+    sla_policy = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    sla_calendar = serializers.SerializerMethodField(help_text="The business calendar the clocks run on; null: 24×7.")
 
     class Meta:
         model = Ticket
@@ -207,11 +228,14 @@ class TicketListOutput(serializers.ModelSerializer):
             "assignee",
             "received_at",
             "first_response_due_at",
+            "next_reply_due_at",
             "resolution_due_at",
             "first_responded_at",
             "resolved_at",
             "closed_at",
             "escalation_level",
+            "sla_policy",
+            "sla_calendar",
             "sla",
             "created_at",
             "updated_at",
@@ -220,7 +244,18 @@ class TicketListOutput(serializers.ModelSerializer):
     @extend_schema_field(SlaClockOutput(many=True))
     def get_sla(self, ticket: Ticket) -> list[dict[str, Any]]:
         now = self.context.get("now") or timezone.now()
-        return [SlaClockOutput(clock_state(ticket, target, now)).data for target in ("first_response", "resolution")]
+        calendars = self.context.setdefault("calendars", {})  # one lookup per calendar per response
+        calendar_id = calendar_id_for(policy=ticket.sla_policy, team=ticket.team)
+        if calendar_id not in calendars:
+            calendars[calendar_id] = calendar_get(calendar_id)
+        return [SlaClockOutput(clock).data for clock in ticket_clocks(ticket, now, calendars[calendar_id])]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_sla_calendar(self, ticket: Ticket) -> str | None:
+        calendar = ticket.sla_policy.calendar if ticket.sla_policy and ticket.sla_policy.calendar_id else None
+        if calendar is None and ticket.team is not None and ticket.team.calendar_id:
+            calendar = ticket.team.calendar
+        return calendar.name if calendar else None
 
 
 class TicketDetailOutput(TicketListOutput):

@@ -66,7 +66,9 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
     filterset_class = TicketFilter
 
     def get_queryset(self) -> Any:
-        return Ticket.objects.select_related("customer", "team", "assignee", "sla_policy")
+        return Ticket.objects.select_related(
+            "customer", "team", "team__calendar", "assignee", "sla_policy", "sla_policy__calendar"
+        )
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}

@@ -35,6 +35,13 @@ def sla_badge(clock: ClockState | None) -> dict[str, Any]:
 
 
 @register.filter
+def sla_target_label(value: str) -> str:
+    from ..enums import SlaTarget
+
+    return str(SlaTarget(value).label) if value in SlaTarget.values else value
+
+
+@register.filter
 def status_label(value: str) -> str:
     from ..enums import TicketStatus
 
