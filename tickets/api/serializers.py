@@ -209,7 +209,9 @@ class TicketListOutput(serializers.ModelSerializer):
     team = TeamOutput(allow_null=True)
     assignee = UserOutput(allow_null=True)
     sla = serializers.SerializerMethodField(help_text="Every SLA clock: target, due time, business time used, state.")
-    sla_policy = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
+    sla_policy: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
     sla_calendar = serializers.SerializerMethodField(help_text="The business calendar the clocks run on; null: 24×7.")
 
     class Meta:
