@@ -4,7 +4,7 @@ complaints and after-sales requests. It lives in the project package because it 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,8 @@ from rest_framework.authtoken.models import Token
 from accounts.roles import Role
 from customers.services import OrderLineData, customer_upsert, order_upsert
 from tickets import services
-from tickets.models import Team, Ticket
+from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
+from tickets.services import CHINA_HOLIDAYS_FILE, calendar_import_days
 
 DEFAULT_PASSWORD = "helpdesk-demo"
 
@@ -186,6 +187,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(password)
             teams = self._teams(users)
+            self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
         token = Token.objects.get_or_create(user=users["platform"])[0]
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
@@ -238,6 +240,46 @@ class Command(BaseCommand):
             team.managers.add(users["manager1"])
             teams[key] = team
         return teams
+
+    def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
+        next-reply target and a second escalation level to the head of service on the default policy, and a
+        tighter policy for VIP buyers on chat."""
+        calendar, created = BusinessCalendar.objects.get_or_create(
+            name="中国大陆办公时间 China office hours",
+            defaults={"description": "Mon–Fri 09:00–12:00, 13:30–18:00; 2026 public holidays and 调休."},
+        )
+        if created:
+            WorkingHours.objects.bulk_create(
+                WorkingHours(calendar=calendar, weekday=weekday, start=start, end=end)
+                for weekday in range(5)
+                for start, end in ((time(9), time(12)), (time(13, 30), time(18)))
+            )
+            calendar_import_days(calendar=calendar, text=CHINA_HOLIDAYS_FILE.read_text(encoding="utf-8"))
+        teams["after"].calendar = calendar
+        teams["after"].save(update_fields=["calendar"])
+        default = (
+            SlaPolicy.objects.filter(kind="", priority="", channel="", team=None, customer_tier="")
+            .order_by("position", "id")
+            .first()
+        )
+        if default is not None:
+            if default.next_reply_minutes is None:
+                default.next_reply_minutes = 30
+                default.save(update_fields=["next_reply_minutes"])
+            step, _ = EscalationStep.objects.get_or_create(policy=default, level=2, defaults={"after_minutes": 30})
+            step.notify_users.add(users["admin"])
+        SlaPolicy.objects.get_or_create(
+            name="VIP 在线咨询 VIP chat",
+            defaults={
+                "position": 10,
+                "channel": "chat",
+                "customer_tier": "vip",
+                "first_response_minutes": 5,
+                "next_reply_minutes": 15,
+                "resolution_minutes": 12 * 60,
+            },
+        )
 
     def _tickets(self, users: dict[str, Any], teams: dict[str, Team]) -> int:
         now = timezone.now()
