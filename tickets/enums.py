@@ -118,6 +118,7 @@ class EventType(TextChoices):
     CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
     STATUS_CHANGED = "status_changed", _("Status changed")
     PRIORITY_CHANGED = "priority_changed", _("Priority changed")
+    RECLASSIFIED = "reclassified", _("Kind or category changed")
     ASSIGNED = "assigned", _("Assigned")
     TEAM_CHANGED = "team_changed", _("Team changed")
     FIRST_RESPONDED = "first_responded", _("First response given")

@@ -73,6 +73,31 @@ class PriorityForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
 
 
+class ClassificationForm(forms.Form):
+    """Kind and category in one select (“Complaint — Logistics”); an inquiry may become another kind."""
+
+    classification = forms.ChoiceField(label=_("Kind and category"))
+
+    def __init__(self, *args: Any, ticket: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = TicketKind.values if ticket is None or ticket.kind == TicketKind.INQUIRY else [ticket.kind]
+        self.fields["classification"].choices = [
+            (
+                TicketKind(kind).label,
+                [(f"{kind}:{category}", Category(category).label) for category in CATEGORIES_BY_KIND[kind]],
+            )
+            for kind in kinds
+        ]
+        if ticket is not None:
+            self.initial.setdefault("classification", f"{ticket.kind}:{ticket.category}")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "classification" in data:
+            data["kind"], data["category"] = data["classification"].split(":", 1)
+        return data
+
+
 class TeamForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("No team")

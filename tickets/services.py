@@ -668,6 +668,47 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
     return ticket
 
 
+def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -> Ticket:
+    """Change what a ticket is about. An inquiry may become a complaint or an after-sales request (the kind's
+    own workflow starts, as if it had been opened so); a complaint or after-sales ticket keeps its kind and may
+    change category only. A new kind re-matches the SLA policy, keeping the time already used and paused."""
+    _validate_choice(kind, TicketKind, "kind")
+    if category not in CATEGORIES_BY_KIND[kind]:
+        raise ValidationFailed(
+            _("Category “%(category)s” does not belong to kind “%(kind)s”.") % {"category": category, "kind": kind},
+            fields={"category": [_("Choose one of: %(values)s.") % {"values": ", ".join(CATEGORIES_BY_KIND[kind])}]},
+        )
+    with transaction.atomic():
+        ticket = _lock(ticket)
+        _refuse_if_closed(ticket)
+        if (ticket.kind, ticket.category) == (kind, category):
+            return ticket
+        old_kind, old_category = ticket.kind, ticket.category
+        if kind != old_kind and old_kind != TicketKind.INQUIRY:
+            raise Conflict(
+                _("Only an inquiry can become another kind of ticket; open a new ticket instead."),
+                fields={"kind": [_("A complaint or after-sales ticket keeps its kind.")]},
+            )
+        _record_event(
+            ticket,
+            EventType.RECLASSIFIED,
+            actor,
+            old_kind=old_kind,
+            new_kind=kind,
+            old_category=old_category,
+            new_category=category,
+        )
+
+        def change() -> None:
+            ticket.kind, ticket.category = kind, category
+
+        fields = _reevaluate_sla_locked(ticket, reason="kind_changed", actor=actor, now=timezone.now(), change=change)
+        ticket.save(update_fields=[*dict.fromkeys(["kind", "category", *fields]), "updated_at"])
+        if kind != old_kind:
+            extensions.run_created(ticket, actor)
+    return ticket
+
+
 def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
     with transaction.atomic():
         ticket = _lock(ticket)

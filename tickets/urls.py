@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:pk>/customer-message/", views.ticket_customer_message_view, name="customer-message"),
     path("tickets/<int:pk>/status/", views.ticket_status_view, name="status"),
     path("tickets/<int:pk>/priority/", views.ticket_priority_view, name="priority"),
+    path("tickets/<int:pk>/classification/", views.ticket_classification_view, name="classification"),
     path("tickets/<int:pk>/team/", views.ticket_team_view, name="team"),
     path("tickets/<int:pk>/assignee/", views.ticket_assignee_view, name="assignee"),
     path("tickets/<int:pk>/take/", views.ticket_take_view, name="take"),

@@ -25,6 +25,7 @@ from .calendars import calendar_for_ticket
 from .enums import TicketKind, TicketStatus
 from .forms import (
     AssigneeForm,
+    ClassificationForm,
     InboxFilterForm,
     MessageForm,
     PriorityForm,
@@ -127,6 +128,7 @@ def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[
         "note_form": forms.get("note_form") or MessageForm(),
         "customer_message_form": forms.get("customer_message_form") or MessageForm(),
         "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": ticket.priority}),
+        "classification_form": forms.get("classification_form") or ClassificationForm(ticket=ticket),
         "team_form": forms.get("team_form") or TeamForm(initial={"team": ticket.team_id}),
         "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
         "status_form": forms.get("status_form") or StatusForm(),
@@ -225,6 +227,19 @@ def ticket_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         "status_form",
         lambda t, d: services.ticket_transition(ticket=t, to_status=d["status"], actor=request.user),
         _("Status changed."),
+    )
+
+
+@agent_required
+@require_POST
+def ticket_classification_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _ticket_action(
+        request,
+        pk,
+        ClassificationForm,
+        "classification_form",
+        lambda t, d: services.ticket_reclassify(ticket=t, kind=d["kind"], category=d["category"], actor=request.user),
+        _("Kind and category changed."),
     )
 
 

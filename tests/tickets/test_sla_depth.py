@@ -388,3 +388,41 @@ def test_the_ticket_page_shows_each_clock_and_the_calendar(team, agent, office_c
     assert 'data-testid="clock-first_response"' in page
     assert 'data-testid="clock-resolution"' in page
     assert "Office (Asia/Shanghai)" in page
+
+
+# --- kind changes -----------------------------------------------------------------------------------------------
+
+
+def test_an_inquiry_reclassified_as_a_complaint_gets_the_complaint_policy_and_workflow(team, agent, policy):
+    SlaPolicy.objects.create(name="Complaints", position=1, kind="complaint", first_response_minutes=5)
+    with at(MONDAY):
+        ticket = make_ticket(team=team)
+    with at(MONDAY + timedelta(minutes=2)):
+        services.ticket_reclassify(ticket=ticket, kind="complaint", category="logistics", actor=agent)
+    ticket.refresh_from_db()
+    assert (ticket.kind, ticket.sla_policy.name) == ("complaint", "Complaints")
+    assert ticket.first_response_due_at == MONDAY + timedelta(minutes=5)
+    assert TicketEvent.objects.get(ticket=ticket, type="sla_recomputed").data["reason"] == "kind_changed"
+    assert ticket.complaint is not None  # the complaint workflow started
+
+
+def test_a_complaint_cannot_become_another_kind(team, agent):
+    from helpdesk.errors import Conflict
+
+    ticket = make_ticket(team=team, kind="complaint", category="logistics")
+    with pytest.raises(Conflict):
+        services.ticket_reclassify(ticket=ticket, kind="inquiry", category="other", actor=agent)
+    services.ticket_reclassify(ticket=ticket, kind="complaint", category="service_attitude", actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.category == "service_attitude"
+
+
+def test_reclassifying_over_the_api_and_a_refusal_is_a_4xx(team, agent_api):
+    ticket = make_ticket(team=team, kind="complaint", category="logistics")
+    response = agent_api.patch(f"/api/v1/tickets/{ticket.pk}/", {"kind": "inquiry", "category": "other"}, format="json")
+    assert response.status_code == 409
+    response = agent_api.patch(f"/api/v1/tickets/{ticket.pk}/", {"category": "product_quality"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["category"] == "product_quality"
+    response = agent_api.patch(f"/api/v1/tickets/{ticket.pk}/", {"category": "refund_only"}, format="json")
+    assert response.status_code == 400

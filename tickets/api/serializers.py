@@ -83,10 +83,18 @@ class TicketUpdateInput(serializers.Serializer):
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
     assignee = serializers.PrimaryKeyRelatedField(queryset=assignable_users(), required=False, allow_null=True)
+    kind = serializers.ChoiceField(
+        choices=TicketKind.choices, required=False, help_text="Only an inquiry may become another kind."
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices, required=False, help_text="Must belong to the (new) kind; give it with kind."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
-            raise serializers.ValidationError(_("Give at least one of status, priority, team, assignee."))
+            raise serializers.ValidationError(
+                _("Give at least one of status, priority, team, assignee, kind, category.")
+            )
         return attrs
 
 

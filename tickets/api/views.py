@@ -111,6 +111,13 @@ class TicketDetailApi(TicketApiMixin, GenericAPIView):
         actor = request.user
         # One request, one outcome: if any change is refused, none is kept.
         with transaction.atomic():
+            if "kind" in v or "category" in v:
+                services.ticket_reclassify(
+                    ticket=ticket,
+                    kind=v.get("kind", ticket.kind),
+                    category=v.get("category", ticket.category),
+                    actor=actor,
+                )
             if "team" in v:
                 services.ticket_set_team(ticket=ticket, team=v["team"], actor=actor)
             if "assignee" in v:
