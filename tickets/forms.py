@@ -81,7 +81,9 @@ class ClassificationForm(forms.Form):
     def __init__(self, *args: Any, ticket: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = TicketKind.values if ticket is None or ticket.kind == TicketKind.INQUIRY else [ticket.kind]
-        self.fields["classification"].choices = [
+        field = self.fields["classification"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (
                 TicketKind(kind).label,
                 [(f"{kind}:{category}", Category(category).label) for category in CATEGORIES_BY_KIND[kind]],
