@@ -38,6 +38,7 @@ sweep: install
 	$(BIN)/python manage.py sla_sweep
 
 bench: install
+	$(BIN)/python bench/calendar_bench.py
 	$(BIN)/python bench/sla_sweep_bench.py
 
 clean:
