@@ -7,5 +7,8 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Helpdesk"), {"fields": ("display_name", "time_zone")}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("Helpdesk"), {"fields": ("display_name", "time_zone", "notify_by_email")}),
+    )
     list_display = ("username", "display_name", "email", "is_active", "is_staff")

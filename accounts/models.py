@@ -12,6 +12,11 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai", choices=TIME_ZONE_CHOICES)
+    notify_by_email = models.BooleanField(
+        _("e-mail me my notifications"),
+        default=False,
+        help_text=_("Each new notification is also sent to the account's e-mail address."),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -173,6 +173,16 @@ HELPDESK_PUBLIC_URL = os.environ.get("HELPDESK_PUBLIC_URL", "http://127.0.0.1:80
 # Complaints: how long after resolution the follow-up call (回访) is due.
 COMPLAINT_FOLLOW_UP_HOURS = float(os.environ.get("COMPLAINT_FOLLOW_UP_HOURS", "24"))
 
+# --- Live notifications ---------------------------------------------------------------------------------
+# The bell's event stream (/notifications/stream/) ends after this many seconds and the browser reconnects
+# (EventSource does so by itself, resuming after the last event), so no connection holds a worker forever.
+NOTIFICATIONS_STREAM_SECONDS = float(os.environ.get("NOTIFICATIONS_STREAM_SECONDS", "55"))
+# How often an open stream re-reads the database: without Redis this is how news arrives; with Redis a
+# pub/sub message wakes the stream at once and the slower poll only covers a lost message.
+NOTIFICATIONS_POLL_SECONDS = 3.0
+NOTIFICATIONS_FALLBACK_POLL_SECONDS = 20.0
+NOTIFICATIONS_HEARTBEAT_SECONDS = 15.0
+
 # --- Uploads (after-sales evidence) ---------------------------------------------------------------------
 # Evidence is customer data: it is served only through an authenticated view, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))
