@@ -16,6 +16,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("customers.api.urls")),
     path("", include("complaints.api.urls")),
     path("", include("aftersales.api.urls")),
+    path("", include("notifications.api.urls")),
 ]
 
 urlpatterns = [
