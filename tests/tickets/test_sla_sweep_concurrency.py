@@ -41,3 +41,50 @@ def test_sweeps_racing_in_threads_escalate_each_ticket_once(team):
     assert len(escalated) == len(set(escalated)) == 80  # 40 tickets × (first response, resolution)
     assert Escalation.objects.count() == 80
     assert {t.pk for t in tickets} == {ticket_id for ticket_id, _ in escalated}
+
+
+def _race(count, target):
+    barrier = threading.Barrier(count)
+    results: list[list] = []
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(target())
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors
+    return results
+
+
+def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+    from tickets.models import EscalationStep, SlaPolicy
+
+    head = UserFactory(username="head")
+    policy = SlaPolicy.objects.first() or SlaPolicy.objects.create(name="Default")  # flushed in transactional tests
+    step = EscalationStep.objects.create(policy=policy, level=2, after_minutes=1)
+    step.notify_users.add(head)
+    now = timezone.now()
+    late = [make_ticket(team=team, received_at=now - timedelta(minutes=30)) for _ in range(12)]
+    warned = [make_ticket(team=team, assignee=agent, received_at=now - timedelta(minutes=9)) for _ in range(12)]
+
+    _race(4, lambda: services.sla_sweep(now=now, batch_size=5))
+    assert Escalation.objects.filter(level=1).count() == len(late)
+    assert Notification.objects.filter(verb="sla_warning", recipient=agent).count() == len(warned)
+
+    results = _race(4, lambda: services.sla_sweep(now=now + timedelta(minutes=2), batch_size=5))
+    level_two = [(r.ticket_id, r.level) for batch in results for r in batch if r.level == 2]
+    assert len(level_two) == len(set(level_two)) == len(late)
+    assert Escalation.objects.filter(level=2).count() == len(late)
+    assert Notification.objects.filter(recipient=head, verb="escalated").count() == len(late)
