@@ -809,14 +809,19 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> list[Esc
             # there may be more and a short one means this target is done.
             if locked < batch_size:
                 break
-    while True:
+    # Bounded loops: rows another sweep holds are skipped, and a long-held lock must not make this one spin.
+    for _ in range(MAX_SWEEP_ROUNDS):
         escalated, handled = _sweep_chain_batch(now=now, batch_size=batch_size)
         results.extend(escalated)
         if handled < batch_size:
             break
-    while _sweep_warning_batch(now=now, batch_size=batch_size) >= batch_size:
-        pass
+    for _ in range(MAX_SWEEP_ROUNDS):
+        if _sweep_warning_batch(now=now, batch_size=batch_size) < batch_size:
+            break
     return results
+
+
+MAX_SWEEP_ROUNDS = 500
 
 
 _DUE_FIELDS: dict[str, tuple[str, str]] = {

@@ -84,7 +84,7 @@ def test_shipped_chinese_holidays_move_deadlines_past_national_day(team, office_
 def test_a_bad_holiday_file_is_refused_whole_with_the_line_named(office_calendar):
     with pytest.raises(ValidationFailed) as error:
         services.calendar_import_days(calendar=office_calendar, text="2026-10-01,holiday,国庆\n2026-13-01,holiday,x\n")
-    assert "Line 2" in error.value.fields["file"][0]
+    assert "2026-13-01" in error.value.fields["file"][0]  # the bad line is named (in the reader's language)
     assert not CalendarDay.objects.exists()
 
 
@@ -387,7 +387,7 @@ def test_the_ticket_page_shows_each_clock_and_the_calendar(team, agent, office_c
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert 'data-testid="clock-first_response"' in page
     assert 'data-testid="clock-resolution"' in page
-    assert "Office (Asia/Shanghai)" in page
+    assert "Office" in page and "Asia/Shanghai" in page
 
 
 # --- kind changes -----------------------------------------------------------------------------------------------
