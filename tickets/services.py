@@ -810,12 +810,12 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> list[Esc
             if locked < batch_size:
                 break
     # Bounded loops: rows another sweep holds are skipped, and a long-held lock must not make this one spin.
-    for _ in range(MAX_SWEEP_ROUNDS):
+    for _round in range(MAX_SWEEP_ROUNDS):
         escalated, handled = _sweep_chain_batch(now=now, batch_size=batch_size)
         results.extend(escalated)
         if handled < batch_size:
             break
-    for _ in range(MAX_SWEEP_ROUNDS):
+    for _round in range(MAX_SWEEP_ROUNDS):
         if _sweep_warning_batch(now=now, batch_size=batch_size) < batch_size:
             break
     return results
