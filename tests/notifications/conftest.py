@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from notifications.models import Notification
 from notifications.services import notifications_create
 
-ESCALATED = gettext_noop("Ticket %(reference)s escalated: first response overdue")
+ESCALATED = gettext_noop("Ticket %(reference)s escalated (level %(level)s): first response overdue")
 
 
 def notify(user, *, reference: str = "HD-000001", dedupe_key: str | None = None, **kwargs: Any) -> Notification:  # type: ignore[no-untyped-def]
@@ -21,7 +21,7 @@ def notify(user, *, reference: str = "HD-000001", dedupe_key: str | None = None,
         recipients=[user],
         verb="escalated",
         message=ESCALATED,
-        params={"reference": reference},
+        params={"reference": reference, "level": 1},
         url="/tickets/1/",
         dedupe_key=dedupe_key,
         **kwargs,

@@ -22,7 +22,7 @@ def test_list_shows_the_caller_s_own_notifications_newest_first(agent_api, agent
     assert results[0] == {
         "id": newer.pk,
         "verb": "escalated",
-        "text": "Ticket HD-000002 escalated: first response overdue",
+        "text": "Ticket HD-000002 escalated (level 1): first response overdue",
         "link": "/tickets/1/",
         "open_url": f"/notifications/{newer.pk}/open/",
         "created_at": results[0]["created_at"],

@@ -29,7 +29,7 @@ def test_the_email_is_sent_once_in_the_site_language_and_marked(wants_email, mai
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [wants_email.email]
-    assert "工单 HD-000042 已升级：首次响应超时" in mail.subject  # settings.LANGUAGE_CODE is Chinese
+    assert "工单 HD-000042 已升级（第 1 级）：首次响应超时" in mail.subject  # settings.LANGUAGE_CODE is Chinese
     assert f"https://help.example.com/notifications/{notification.pk}/open/" in mail.body
     notification.refresh_from_db()
     assert notification.emailed_at is not None

@@ -63,7 +63,7 @@ def test_stream_sends_the_unread_count_at_once_then_each_new_notification(agent)
                     {
                         "id": new.pk,
                         "verb": "escalated",
-                        "text": "Ticket HD-000002 escalated: first response overdue",
+                        "text": "Ticket HD-000002 escalated (level 1): first response overdue",
                         "url": f"/notifications/{new.pk}/open/",
                         "created_at": new.created_at.isoformat(),
                     }
@@ -223,7 +223,7 @@ def test_stream_text_is_in_the_reader_s_language(agent):
             await stream.next_data()
             await sync_to_async(notify)(agent, reference="HD-000009")
             event = await stream.next_data()
-            assert event.data["items"][0]["text"] == "工单 HD-000009 已升级：首次响应超时"
+            assert event.data["items"][0]["text"] == "工单 HD-000009 已升级（第 1 级）：首次响应超时"
         finally:
             await stream.close()
 

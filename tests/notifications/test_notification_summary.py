@@ -18,7 +18,7 @@ def test_summary_without_a_resume_point_gives_the_count_and_the_newest_items(age
     body = response.json()
     assert body["unread"] == 7 and body["last_id"] == made[-1].pk
     assert [item["id"] for item in body["items"]] == [n.pk for n in made[-5:]]  # newest five, oldest first
-    assert body["items"][-1]["text"] == "Ticket HD-000007 escalated: first response overdue"
+    assert body["items"][-1]["text"] == "Ticket HD-000007 escalated (level 1): first response overdue"
     assert body["items"][-1]["url"] == f"/notifications/{made[-1].pk}/open/"
 
 
