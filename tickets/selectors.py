@@ -166,8 +166,11 @@ def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any
 
 def ticket_sla_calendar(*, ticket: Ticket) -> BusinessCalendar | None:
     """The business calendar a ticket's clocks run on (its policy's, else its team's); None means 24×7."""
-    if ticket.sla_policy is not None and ticket.sla_policy.calendar_id is not None:
+    from .calendars import calendar_id_for
+
+    calendar_id = calendar_id_for(policy=ticket.sla_policy, team=ticket.team)
+    if calendar_id is None:
+        return None
+    if ticket.sla_policy is not None and ticket.sla_policy.calendar_id == calendar_id:
         return ticket.sla_policy.calendar
-    if ticket.team is not None and ticket.team.calendar_id is not None:
-        return ticket.team.calendar
-    return None
+    return ticket.team.calendar if ticket.team is not None else None

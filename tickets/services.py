@@ -102,27 +102,17 @@ def _policy_for_ticket(ticket: Ticket) -> SlaPolicy | None:
     )
 
 
-def _working_time(calendar: BusinessCalendar, start: datetime, end: datetime) -> timedelta:
-    return calendar.working_time_between(start, end)
-
-
 def sla_time_used(ticket: Ticket, now: datetime, calendar: BusinessCalendar | None = None) -> timedelta:
     """The business time the clocks have run so far (pauses and stops excluded)."""
     return time_used(ticket, now, calendar or calendar_for_ticket(ticket))
 
 
-def _stop_clocks(ticket: Ticket, now: datetime, calendar: BusinessCalendar) -> list[str]:
+def _checkpoint_clocks(ticket: Ticket, now: datetime, calendar: BusinessCalendar, *, stop: bool = False) -> list[str]:
+    """Fold the running time into ``sla_elapsed``: before the calendar or targets change (the clocks go on
+    from ``now``), or when they stop (``stop``: pending customer, resolved)."""
     if ticket.sla_clock_started_at is not None:
-        ticket.sla_elapsed += _working_time(calendar, ticket.sla_clock_started_at, now)
-        ticket.sla_clock_started_at = None
-    return ["sla_elapsed", "sla_clock_started_at"]
-
-
-def _checkpoint_clocks(ticket: Ticket, now: datetime, calendar: BusinessCalendar) -> list[str]:
-    """Fold the running time into ``sla_elapsed`` (before the calendar or targets change)."""
-    if ticket.sla_clock_started_at is not None:
-        ticket.sla_elapsed += _working_time(calendar, ticket.sla_clock_started_at, now)
-        ticket.sla_clock_started_at = now
+        ticket.sla_elapsed += calendar.working_time_between(ticket.sla_clock_started_at, now)
+        ticket.sla_clock_started_at = None if stop else now
     return ["sla_elapsed", "sla_clock_started_at"]
 
 
@@ -595,7 +585,7 @@ def _transition_locked(
     fields = ["status"]
     ticket.status = to_status
     if was_running and not will_run:
-        fields += _stop_clocks(ticket, now, calendar)
+        fields += _checkpoint_clocks(ticket, now, calendar, stop=True)
 
     resumed_from: datetime | None = None
     if old_status == TicketStatus.PENDING_CUSTOMER and ticket.sla_paused_at is not None:
@@ -871,7 +861,8 @@ def _next_step(ticket: Ticket, level: int) -> EscalationStep | None:
     if ticket.sla_policy_id is None:
         return None
     return (
-        EscalationStep.objects.filter(policy_id=ticket.sla_policy_id, level=level + 1)
+        EscalationStep.objects.filter(policy_id=ticket.sla_policy_id, level__gt=level)
+        .order_by("level")
         .prefetch_related("notify_users")
         .select_related("notify_group")
         .first()
@@ -1142,8 +1133,11 @@ def escalation_send_email(*, escalation_id: int) -> bool:
         return False
     people = _escalation_recipients(escalation.ticket)
     if escalation.level > 1:
-        ticket = escalation.ticket
-        step = _next_step(ticket, escalation.level - 1)
+        step = (
+            EscalationStep.objects.filter(policy_id=escalation.ticket.sla_policy_id, level=escalation.level)
+            .prefetch_related("notify_users")
+            .first()
+        )
         people = _step_recipients(step) if step is not None else []
     recipients = [user.email for user in people if user.email]
     if recipients:

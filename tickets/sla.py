@@ -224,14 +224,6 @@ class WorkingCalendar:
 DEFAULT_CALENDAR: BusinessCalendar = AlwaysOpenCalendar()
 
 
-def add_business_time(start: datetime, seconds: float, *, calendar: BusinessCalendar | None = None) -> datetime:
-    return (calendar or DEFAULT_CALENDAR).add(start, seconds)
-
-
-def business_seconds_between(start: datetime, end: datetime, *, calendar: BusinessCalendar | None = None) -> float:
-    return (calendar or DEFAULT_CALENDAR).seconds_between(start, end)
-
-
 # --- targets ------------------------------------------------------------------------------------------------
 
 DEFAULT_FIRST_RESPONSE_MINUTES = 10

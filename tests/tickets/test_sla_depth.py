@@ -426,3 +426,16 @@ def test_reclassifying_over_the_api_and_a_refusal_is_a_4xx(team, agent_api):
     assert response.json()["category"] == "product_quality"
     response = agent_api.patch(f"/api/v1/tickets/{ticket.pk}/", {"category": "refund_only"}, format="json")
     assert response.status_code == 400
+
+
+def test_a_gap_in_the_chain_levels_does_not_end_the_chain(team, policy, head_of_service):
+    step = EscalationStep.objects.create(policy=policy, level=3, after_minutes=30)
+    step.notify_users.add(head_of_service)
+    with at(MONDAY):
+        make_ticket(team=team)
+    with at(MONDAY + timedelta(minutes=10)):
+        services.sla_sweep()
+    with at(MONDAY + timedelta(minutes=40)):
+        assert [(r.target, r.level) for r in services.sla_sweep()] == [("first_response", 3)]
+    assert Notification.objects.filter(recipient=head_of_service, verb="escalated").count() == 1
+    assert services.escalation_send_email(escalation_id=Escalation.objects.get(level=3).pk) is True

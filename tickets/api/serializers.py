@@ -19,7 +19,7 @@ from customers.services import MAX_LINE_QUANTITY
 from ..calendars import calendar_get, calendar_id_for
 from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
-from ..selectors import assignable_users
+from ..selectors import assignable_users, ticket_sla_calendar
 from ..sla import ticket_clocks
 from ..tracking import tracking_url
 
@@ -262,9 +262,7 @@ class TicketListOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_sla_calendar(self, ticket: Ticket) -> str | None:
-        calendar = ticket.sla_policy.calendar if ticket.sla_policy and ticket.sla_policy.calendar_id else None
-        if calendar is None and ticket.team is not None and ticket.team.calendar_id:
-            calendar = ticket.team.calendar
+        calendar = ticket_sla_calendar(ticket=ticket)
         return calendar.name if calendar else None
 
 
