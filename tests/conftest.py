@@ -113,3 +113,13 @@ def api_client_for():  # type: ignore[no-untyped-def]
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():  # type: ignore[no-untyped-def]
+    """Each test's database is new, and ids come round again: no calendar copy may outlive its test."""
+    from tickets.calendars import calendar_forget
+
+    calendar_forget()
+    yield
+    calendar_forget()

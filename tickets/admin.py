@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .calendars import calendar_forget
 from .models import (
     BusinessCalendar,
     CalendarDay,
@@ -57,6 +58,7 @@ class BusinessCalendarAdmin(admin.ModelAdmin):
         calendar = form.instance
         # Inline edits do not touch the calendar row; bump it so every process drops its cached copy.
         BusinessCalendar.objects.filter(pk=calendar.pk).update(updated_at=timezone.now())
+        calendar_forget(calendar.pk)
         if change:
             calendar_id = calendar.pk
             transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="calendar_changed", calendar_id=calendar_id))

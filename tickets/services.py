@@ -25,7 +25,7 @@ from helpdesk.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 
 from . import extensions
-from .calendars import calendar_for_ticket
+from .calendars import calendar_for_ticket, calendar_forget
 from .enums import (
     CATEGORIES_BY_KIND,
     RUNNING_STATUSES,
@@ -1258,6 +1258,7 @@ def calendar_import_days(*, calendar: BusinessCalendarRow, text: str) -> Calenda
                 row.save(update_fields=["kind", "name"])
                 updated += 1
         BusinessCalendarRow.objects.filter(pk=calendar.pk).update(updated_at=timezone.now())
+        calendar_forget(calendar.pk)
         calendar_id = calendar.pk
         transaction.on_commit(lambda: enqueue_sla_reevaluation(reason="calendar_changed", calendar_id=calendar_id))
     return CalendarImportResult(created, updated)
