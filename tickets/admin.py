@@ -2,7 +2,7 @@ from zoneinfo import available_timezones
 
 from django import forms
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +24,12 @@ from .services import enqueue_sla_reevaluation
 
 
 class WorkingHoursInline(admin.TabularInline):
+    """Plain HH:MM inputs: the admin's clock widget would compare them with the server's zone and warn,
+    but these are times of day in the calendar's own time zone."""
+
     model = WorkingHours
     extra = 0
+    formfield_overrides = {models.TimeField: {"widget": forms.TimeInput(format="%H:%M", attrs={"size": 6})}}
 
 
 class CalendarDayInline(admin.TabularInline):

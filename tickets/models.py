@@ -73,9 +73,9 @@ class WorkingHours(models.Model):
         BusinessCalendar, on_delete=models.CASCADE, related_name="hours", verbose_name=_("calendar")
     )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("from"))
+    start = models.TimeField(_("starts at"), help_text=_("In the calendar's time zone, e.g. 09:00."))
     end = models.TimeField(
-        _("to"), help_text=_("An end at or before the start runs past midnight; 00:00 to 00:00 is the whole day.")
+        _("ends at"), help_text=_("An end at or before the start runs past midnight; 00:00 to 00:00 is the whole day.")
     )
 
     class Meta:

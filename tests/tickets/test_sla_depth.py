@@ -439,3 +439,29 @@ def test_a_gap_in_the_chain_levels_does_not_end_the_chain(team, policy, head_of_
         assert [(r.target, r.level) for r in services.sla_sweep()] == [("first_response", 3)]
     assert Notification.objects.filter(recipient=head_of_service, verb="escalated").count() == 1
     assert services.escalation_send_email(escalation_id=Escalation.objects.get(level=3).pk) is True
+
+
+def test_the_calendar_admin_refuses_an_unknown_time_zone_and_saves_hours(client, django_capture_on_commit_callbacks):
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    form = {
+        "name": "Night shift",
+        "time_zone": "Mars/Olympus",
+        "makeup_day_hours": "0",
+        "description": "",
+        "hours-TOTAL_FORMS": "1",
+        "hours-INITIAL_FORMS": "0",
+        "hours-0-weekday": "0",
+        "hours-0-start": "22:00",
+        "hours-0-end": "02:00",
+        "days-TOTAL_FORMS": "0",
+        "days-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/tickets/businesscalendar/add/", form)
+    assert response.status_code == 200 and not BusinessCalendar.objects.exists()
+    form["time_zone"] = "Asia/Shanghai"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/tickets/businesscalendar/add/", form)
+    assert response.status_code == 302
+    calendar = BusinessCalendar.objects.get()
+    assert [(h.start, h.end) for h in calendar.hours.all()] == [(time(22), time(2))]
