@@ -20,6 +20,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .request_id import current_request_id
+
 
 class ApplicationError(Exception):
     status_code: int = status.HTTP_400_BAD_REQUEST
@@ -75,8 +77,11 @@ def _flatten(detail: Any) -> dict[str, list[str]]:
     return {"non_field_errors": [str(detail)]}
 
 
-def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any) -> dict[str, Any]:
+    """The one error body. ``request_id`` matches the ``X-Request-ID`` header and our logs."""
+    return {
+        "error": {"code": code, "message": message, "fields": fields or {}, **extra, "request_id": current_request_id()}
+    }
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -100,5 +105,24 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         message = str(detail) if not isinstance(detail, (dict, list)) else str(_("Request failed."))
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
-        response.data = error_body(code, message)
+        response.data = error_body(code, message, **getattr(exc, "extra", {}))
     return response
+
+
+def page_not_found(request: Any, exception: Exception) -> Any:
+    """Under /api/ a missing page is the JSON error body, like every other API error; elsewhere the page."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found as default_page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("not_found", str(_("Not found."))), status=404)
+    return default_page_not_found(request, exception)
+
+
+def server_error(request: Any) -> Any:
+    from django.http import JsonResponse
+    from django.views.defaults import server_error as default_server_error
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", str(_("Something went wrong on our side."))), status=500)
+    return default_server_error(request)

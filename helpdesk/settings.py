@@ -48,10 +48,13 @@ INSTALLED_APPS = [
     "tickets",
     "complaints",
     "aftersales",
+    "integrations",
+    "webhooks",
     "helpdesk",  # the project's own commands (seed_demo)
 ]
 
 MIDDLEWARE = [
+    "helpdesk.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -137,6 +140,13 @@ CELERY_BEAT_SCHEDULE = {
         # A sweep that could not start in time is pointless: the next one finds the same work.
         "options": {"expires": max(SLA_SWEEP_SECONDS * 3, 30)},
     },
+    "idempotency-purge": {"task": "integrations.tasks.idempotency_purge_task", "schedule": 3600.0},
+    # The webhook outbox relay: sends deliveries that are due (new ones whose enqueue was lost, and retries).
+    "webhook-relay": {
+        "task": "webhooks.tasks.webhook_relay_task",
+        "schedule": float(os.environ.get("WEBHOOK_RELAY_SECONDS", "10")),
+        "options": {"expires": 60},
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -198,14 +208,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # ApiKeyScope: an API key may only call views that name a scope it holds (integrations.permissions).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "integrations.permissions.ApiKeyScope",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "helpdesk.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
+        "integrations.throttling.ApiKeyRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
         "rest_framework.throttling.AnonRateThrottle",
     ],
@@ -227,14 +243,20 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.enums.TicketStatus",
         "TicketCategoryEnum": "tickets.enums.Category",
         "OrderStatusEnum": "customers.enums.OrderStatus",
+        "PlatformEnum": "customers.enums.Platform",
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
     },
 }
 
+# Integrations: how long an Idempotency-Key's first response is kept for replay (never less than 24 h).
+IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "48"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "helpdesk.request_id.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -17,6 +17,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("complaints.api.urls")),
     path("", include("aftersales.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("integrations.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,3 +34,6 @@ urlpatterns = [
     path("aftersales/", include("aftersales.urls")),
     path("", include("tickets.urls")),
 ]
+
+handler404 = "helpdesk.errors.page_not_found"
+handler500 = "helpdesk.errors.server_error"

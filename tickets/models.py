@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.enums import CustomerTier
+from customers.enums import CustomerTier, Platform
 from customers.models import Customer, Order
 
 from .enums import (
@@ -332,6 +332,10 @@ class Ticket(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # The platform's own id for the conversation or message this ticket came from. The same buyer message
+    # synced twice is one ticket: (source_platform, external_id) is unique when given.
+    source_platform = models.CharField(_("source platform"), max_length=20, choices=Platform.choices, blank=True)
+    external_id = models.CharField(_("external id"), max_length=128, blank=True)
 
     # SLA bookkeeping. Due times are stored (never computed on the fly) so the sweep can find them by index.
     sla_policy = models.ForeignKey(
@@ -417,6 +421,14 @@ class Ticket(models.Model):
             models.Index(fields=["status", "sla_next_due_at"], name="ticket_inbox_idx"),
             models.Index(fields=["assignee", "status", "sla_next_due_at"], name="ticket_assignee_inbox_idx"),
             models.Index(fields=["customer", "-created_at"], name="ticket_customer_idx"),
+            models.Index(fields=["updated_at", "id"], name="ticket_updated_idx"),  # incremental sync
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_platform", "external_id"],
+                condition=~Q(external_id=""),
+                name="ticket_unique_external_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -239,6 +239,26 @@ def _check_assignable(user: Any) -> None:
 # --- create -------------------------------------------------------------------------------------------------
 
 
+class TicketAlreadyExists(Conflict):
+    """A ticket with this (platform, external id) exists: the platform synced the same message again."""
+
+    code = "duplicate_external_id"
+
+    def __init__(self, ticket: Ticket):
+        super().__init__(
+            _("Ticket %(reference)s already has this external id.") % {"reference": ticket.reference},
+            fields={"external_id": [_("Already used for %(reference)s.") % {"reference": ticket.reference}]},
+        )
+        self.ticket = ticket
+
+
+def _refuse_duplicate(platform: str, external_id: str) -> None:
+    if external_id:
+        existing = Ticket.objects.filter(source_platform=platform, external_id=external_id).first()
+        if existing is not None:
+            raise TicketAlreadyExists(existing)
+
+
 def ticket_create(
     *,
     kind: str,
@@ -253,8 +273,12 @@ def ticket_create(
     assignee: Any = None,
     received_at: datetime | None = None,
     created_by: Any = None,
+    external_id: str = "",
 ) -> Ticket:
     """Open a ticket and start its SLA clocks at ``received_at`` (default now).
+
+    ``external_id`` is the platform's id for the conversation or message: a second ticket with the same
+    (customer's platform, external id) is refused with ``TicketAlreadyExists``, which carries the first.
 
     ``received_at`` is when the buyer wrote on the shop platform: a platform that syncs late must not hide
     lateness, so the clocks start there, and a ticket already past its due time is escalated by the next
@@ -285,6 +309,9 @@ def ticket_create(
         )
     received_at = min(received_at, now)
     _check_assignable(assignee)
+    external_id = external_id.strip()
+    source_platform = customer.platform if external_id else ""
+    _refuse_duplicate(source_platform, external_id)
     if team is None:
         team = Team.objects.filter(default_for_kind=kind).order_by("id").first()
 
@@ -311,9 +338,17 @@ def ticket_create(
             ),
             received_at=received_at,
             sla_clock_started_at=received_at,
+            source_platform=source_platform,
+            external_id=external_id,
         )
         _recompute_due_times(ticket, now)
-        ticket.save()
+        try:
+            with transaction.atomic():
+                ticket.save()
+        except IntegrityError:
+            # The same message, synced by a concurrent request that committed first.
+            _refuse_duplicate(source_platform, external_id)
+            raise
         _record_event(
             ticket,
             EventType.CREATED,
@@ -343,7 +378,10 @@ def ticket_create_with_customer(
     ``customer`` takes ``customer_upsert``'s keywords (details given as ``None`` are kept); ``order`` takes
     ``order_upsert``'s, with ``lines`` as a list of dicts. With ``order_must_exist`` (an agent typing an order
     number) the order is only looked up — an unknown number is refused rather than recorded as an empty order.
+    A message already synced (same platform and ``external_id``) raises ``TicketAlreadyExists`` before
+    anything is written.
     """
+    _refuse_duplicate(customer["platform"], (ticket_fields.get("external_id") or "").strip())
     with transaction.atomic():
         buyer = customer_upsert(**customer)
         linked_order = None

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -15,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.errors import ValidationFailed
+from integrations.idempotency import idempotent
+from integrations.permissions import ApiKeyScope
+from integrations.scopes import Scope
 from tickets.api.views import CanUseTicketApi, IsManager, TicketCursorPagination
 from tickets.enums import Channel
 from tickets.models import Ticket
@@ -28,7 +30,8 @@ from . import serializers as s
 
 
 class AfterSalesApiMixin(APIView):
-    permission_classes = [CanUseTicketApi]
+    permission_classes = [ApiKeyScope, CanUseTicketApi]
+    required_scopes = (Scope.AFTERSALES_READ, Scope.AFTERSALES_WRITE)
 
     def get_request_or_404(self, pk: int) -> AfterSalesRequest:
         return get_object_or_404(AfterSalesRequest, pk=pk)
@@ -62,6 +65,7 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
         return selectors.aftersales_queue(view="all", filters=dict(filters.validated_data))
 
     @extend_schema(request=s.AfterSalesRequestCreateInput, responses={201: s.AfterSalesRequestDetailOutput})
+    @idempotent
     def post(self, request: Request) -> Response:
         data = s.AfterSalesRequestCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -73,12 +77,9 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
         else:
             customer = selectors.customer_for_request(**v["customer"])
         order = selectors.order_for_request(customer=customer, order_number=v["order_number"])
-        key = request.headers.get("Idempotency-Key") or None
-        if key is not None and len(key) > 80:
-            raise ValidationFailed(
-                _("The Idempotency-Key header is too long."),
-                fields={"Idempotency-Key": [_("Use at most 80 characters (a UUID is 36).")]},
-            )
+        # The generic Idempotency-Key handling (integrations.idempotency) replays retries; the request also
+        # remembers a digest of the key, so a retry after the replay record expired still finds it.
+        key = request.headers.get("Idempotency-Key", "").strip() or None
         created = services.aftersales_request_create(
             ticket=ticket,
             customer=customer,
@@ -102,7 +103,7 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
             evidence_tracking_number=v["evidence_tracking_number"],
             channel=Channel.API,
             created_by=request.user,
-            idempotency_key=f"{request.user.pk}:{key}" if key else None,
+            idempotency_key=f"{request.user.pk}:{hashlib.sha256(key.encode()).hexdigest()[:64]}" if key else None,
         )
         return self.detail_response(request, created.pk, status.HTTP_201_CREATED)
 
@@ -118,6 +119,7 @@ class RequestTransitionApi(AfterSalesApiMixin):
     """Move the request on (the allowed steps depend on its status and type; see ``next_statuses``)."""
 
     @extend_schema(request=s.AfterSalesTransitionInput, responses=s.AfterSalesRequestDetailOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         found = self.get_request_or_404(pk)
         data = s.AfterSalesTransitionInput(data=request.data)
@@ -138,6 +140,7 @@ class RequestEvidenceApi(AfterSalesApiMixin):
     parser_classes = [MultiPartParser, FormParser]
 
     @extend_schema(request=s.AfterSalesEvidenceInput, responses={201: s.AfterSalesRequestDetailOutput})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         found = self.get_request_or_404(pk)
         data = s.AfterSalesEvidenceInput(data=request.data)
@@ -152,6 +155,7 @@ class RequestApprovalRequestApi(AfterSalesApiMixin):
     """Ask a manager to approve what is beyond your authority."""
 
     @extend_schema(request=s.AfterSalesNoteInput, responses={201: s.AfterSalesApprovalOutput})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         found = self.get_request_or_404(pk)
         data = s.AfterSalesNoteInput(data=request.data)
@@ -165,7 +169,7 @@ class RequestApprovalRequestApi(AfterSalesApiMixin):
 class ApprovalListApi(AfterSalesApiMixin, ListAPIView):
     """Approvals waiting for a manager."""
 
-    permission_classes = [IsManager]
+    permission_classes = [ApiKeyScope, IsManager]
     serializer_class = s.AfterSalesApprovalOutput
     pagination_class = None
 
@@ -174,9 +178,10 @@ class ApprovalListApi(AfterSalesApiMixin, ListAPIView):
 
 
 class ApprovalDecisionApi(AfterSalesApiMixin):
-    permission_classes = [IsManager]
+    permission_classes = [ApiKeyScope, IsManager]
 
     @extend_schema(request=s.AfterSalesDecisionInput, responses=s.AfterSalesApprovalOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         approval = get_object_or_404(Approval, pk=pk)
         data = s.AfterSalesDecisionInput(data=request.data)
@@ -194,6 +199,7 @@ class RequestOfferApi(AfterSalesApiMixin):
     """Record a rung of the compensation ladder offered to the buyer."""
 
     @extend_schema(request=s.AfterSalesOfferInput, responses={201: s.AfterSalesOfferOutput})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         found = self.get_request_or_404(pk)
         data = s.AfterSalesOfferInput(data=request.data)
@@ -211,6 +217,7 @@ class OfferAnswerApi(AfterSalesApiMixin):
     """Record the buyer's answer to an offer."""
 
     @extend_schema(request=s.AfterSalesOfferAnswerInput, responses=s.AfterSalesOfferOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         offer = get_object_or_404(Offer, pk=pk)
         data = s.AfterSalesOfferAnswerInput(data=request.data)

@@ -12,6 +12,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from integrations.idempotency import idempotent
 from tickets.api.views import TicketApiMixin, TicketCursorPagination
 
 from .. import selectors, services
@@ -52,6 +53,7 @@ class ComplaintListCreateApi(ComplaintApiMixin, ListAPIView):  # type: ignore[ty
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     @extend_schema(request=s.ComplaintCreateInput, responses={201: s.ComplaintOutput})
+    @idempotent
     def post(self, request: Request) -> Response:
         data = s.ComplaintCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,6 +88,7 @@ class ComplaintResolveApi(ComplaintApiMixin):
     """Managers: record the analysis and resolution, report the result to the buyer, resolve the ticket."""
 
     @extend_schema(request=s.ComplaintResolveInput, responses=s.ComplaintOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         complaint = _complaint(pk)
         data = s.ComplaintResolveInput(data=request.data)
@@ -107,6 +110,7 @@ class FollowUpListApi(ComplaintApiMixin, ListAPIView):  # type: ignore[type-arg]
 
 class FollowUpRecordApi(ComplaintApiMixin):
     @extend_schema(request=s.FollowUpInput, responses=s.FollowUpOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         follow_up = get_object_or_404(FollowUp, pk=pk)
         data = s.FollowUpInput(data=request.data)

@@ -24,6 +24,12 @@ class TicketFilter(django_filters.FilterSet):
     order_number = django_filters.CharFilter(field_name="order__order_number")
     updated_after = django_filters.IsoDateTimeFilter(field_name="updated_at", method="filter_after")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", method="filter_after")
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        method="filter_after",
+        help_text="Incremental sync: tickets changed at or after this time. Use with ordering=updated_at.",
+    )
+    external_id = django_filters.CharFilter(field_name="external_id")
 
     class Meta:
         model = Ticket

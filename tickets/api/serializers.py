@@ -70,6 +70,14 @@ class TicketCreateInput(serializers.Serializer):
     order = OrderInput(required=False, allow_null=True)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
     received_at = serializers.DateTimeField(required=False, help_text="When the buyer wrote; not later than now.")
+    external_id = serializers.CharField(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The platform's id for this conversation or message. Sending the same (customer platform, "
+        "external_id) again returns the existing ticket with status 200 instead of creating a second one.",
+    )
 
     def validate_received_at(self, value: Any) -> Any:
         # The service allows a little clock skew; here the message is for the integrator.
@@ -244,6 +252,8 @@ class TicketListOutput(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
             "escalation_level",
+            "source_platform",
+            "external_id",
             "sla_policy",
             "sla_calendar",
             "sla",

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -19,6 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from integrations.idempotency import idempotent
+from integrations.permissions import ApiKeyScope
+from integrations.scopes import Scope
 
 from .. import services
 from ..models import Escalation, Team, Ticket
@@ -49,7 +53,8 @@ class TicketCursorPagination(CursorPagination):
 
 
 class TicketApiMixin(APIView):
-    permission_classes = [CanUseTicketApi]
+    permission_classes = [ApiKeyScope, CanUseTicketApi]
+    required_scopes = (Scope.TICKETS_READ, Scope.TICKETS_WRITE)
 
     def get_ticket(self, pk: int) -> Ticket:
         return get_object_or_404(Ticket, pk=pk)
@@ -62,8 +67,10 @@ class TicketApiMixin(APIView):
 class TicketListCreateApi(TicketApiMixin, ListAPIView):
     serializer_class = s.TicketListOutput
     pagination_class = TicketCursorPagination
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = TicketFilter
+    ordering_fields = ["id", "updated_at", "created_at"]
+    ordering = ["-id"]
 
     def get_queryset(self) -> Any:
         return Ticket.objects.select_related(
@@ -73,12 +80,26 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
 
-    @extend_schema(request=s.TicketCreateInput, responses={201: s.TicketDetailOutput})
+    @extend_schema(
+        request=s.TicketCreateInput,
+        responses={
+            201: s.TicketDetailOutput,
+            200: OpenApiResponse(s.TicketDetailOutput, description="The ticket with this external_id, made earlier."),
+        },
+    )
+    @idempotent
     def post(self, request: Request) -> Response:
         data = s.TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        ticket = services.ticket_create_with_customer(
+        try:
+            ticket = self._create(request, v)
+        except services.TicketAlreadyExists as exc:
+            return self.detail_response(request, exc.ticket.pk, status.HTTP_200_OK)
+        return self.detail_response(request, ticket.pk, status.HTTP_201_CREATED)
+
+    def _create(self, request: Request, v: dict[str, Any]) -> Ticket:
+        return services.ticket_create_with_customer(
             customer=v["customer"],
             order=v.get("order"),
             kind=v["kind"],
@@ -90,8 +111,8 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
             team=v.get("team"),
             received_at=v.get("received_at"),
             created_by=request.user,
+            external_id=v["external_id"],
         )
-        return self.detail_response(request, ticket.pk, status.HTTP_201_CREATED)
 
 
 class TicketDetailApi(TicketApiMixin, GenericAPIView):
@@ -134,6 +155,7 @@ class _MessageApi(TicketApiMixin, APIView):
         raise NotImplementedError
 
     @extend_schema(request=s.MessageInput, responses={201: s.TicketDetailOutput})
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.get_ticket(pk)
         data = s.MessageInput(data=request.data)
@@ -165,6 +187,7 @@ class TicketCustomerMessageApi(_MessageApi):
 
 class TicketTakeApi(TicketApiMixin, APIView):
     @extend_schema(request=None, responses=s.TicketDetailOutput)
+    @idempotent
     def post(self, request: Request, pk: int) -> Response:
         services.ticket_take(ticket=self.get_ticket(pk), actor=request.user)
         return self.detail_response(request, pk)
@@ -190,7 +213,7 @@ class EscalationListApi(ListAPIView):
     """Escalations, newest first; ``?open=false`` includes acknowledged ones. Managers only."""
 
     serializer_class = s.EscalationListOutput
-    permission_classes = [IsManager]
+    permission_classes = [ApiKeyScope, IsManager]
     pagination_class = TicketCursorPagination
 
     def get_queryset(self) -> Any:

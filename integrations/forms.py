@@ -1,0 +1,15 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Integration
+from .scopes import Scope
+
+
+class IntegrationAdminForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    class Meta:
+        model = Integration
+        fields = ["name", "platform", "scopes", "rate_limit_per_minute", "is_active", "notes"]

@@ -1,0 +1,19 @@
+"""What an API key may do. A view names the scope it needs for reading and for writing (``required_scopes``)."""
+
+from django.db.models import TextChoices
+from django.utils.translation import gettext_lazy as _
+
+
+class Scope(TextChoices):
+    TICKETS_READ = "tickets:read", _("Read tickets, complaints and their messages")
+    TICKETS_WRITE = "tickets:write", _("Create tickets and complaints, add messages, change tickets")
+    CUSTOMERS_READ = "customers:read", _("Read buyer profiles and their linked accounts")
+    CUSTOMERS_WRITE = "customers:write", _("Link and unlink buyer accounts")
+    ORDERS_READ = "orders:read", _("Read orders")
+    ORDERS_WRITE = "orders:write", _("Create and update orders (bulk sync)")
+    AFTERSALES_READ = "aftersales:read", _("Read return and exchange requests")
+    AFTERSALES_WRITE = "aftersales:write", _("Create return and exchange requests, add evidence, answer offers")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints and see deliveries")
+
+
+ALL_SCOPES = [scope.value for scope in Scope]
