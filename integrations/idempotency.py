@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
@@ -79,17 +80,17 @@ def _clean_key(value: str) -> str:
     return key
 
 
-def _replay(record: IdempotencyRecord) -> Response:
-    response = Response(record.response_body, status=record.status_code)
+def _replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(record.response_body or b"", status=record.status_code, content_type="application/json")
     response["Idempotent-Replayed"] = "true"
     return response
 
 
-def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
+def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
     """Decorate a view's ``post``: it then honours ``Idempotency-Key``."""
 
     @functools.wraps(handler)
-    def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> Response:
+    def wrapper(view: Any, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
         raw = request.headers.get(HEADER)
         if raw is None:
             return handler(view, request, *args, **kwargs)
@@ -113,8 +114,8 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., Response]:
             if response.status_code >= 400:
                 transaction.set_rollback(True)  # nothing kept: the client may retry with the same key
                 return response
-            # Stored as the client will see it, so the replay is the same JSON.
-            body = json.loads(JSONRenderer().render(response.data)) if response.data is not None else None
+            # Stored as the client sees it, so the replay is the same bytes.
+            body = JSONRenderer().render(response.data).decode() if response.data is not None else None
             IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response_body=body)
             return response
 

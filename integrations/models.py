@@ -117,7 +117,7 @@ class IdempotencyRecord(models.Model):
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
     status_code = models.PositiveSmallIntegerField(null=True)
-    response_body = models.JSONField(null=True)
+    response_body = models.TextField(null=True, help_text="The JSON exactly as first sent (replayed byte for byte).")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.filters import OrderingFilter
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
@@ -28,7 +27,7 @@ from .. import services
 from ..models import Escalation, Team, Ticket
 from ..selectors import assignable_users, escalation_list, ticket_get_for_agent
 from . import serializers as s
-from .filters import TicketFilter
+from .filters import StrictOrderingFilter, TicketFilter
 
 
 class CanUseTicketApi(BasePermission):
@@ -67,7 +66,7 @@ class TicketApiMixin(APIView):
 class TicketListCreateApi(TicketApiMixin, ListAPIView):
     serializer_class = s.TicketListOutput
     pagination_class = TicketCursorPagination
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = TicketFilter
     ordering_fields = ["id", "updated_at", "created_at"]
     ordering = ["-id"]
