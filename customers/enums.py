@@ -27,3 +27,9 @@ class OrderStatus(TextChoices):
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
     REFUNDED = "refunded", _("Refunded")
+
+
+class LinkAction(TextChoices):
+    LINKED = "linked", _("Linked")
+    MERGED = "merged", _("Merged")
+    UNLINKED = "unlinked", _("Unlinked")

@@ -1,11 +1,33 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CustomerTier, OrderStatus, Platform
+from .enums import CustomerTier, LinkAction, OrderStatus, Platform
+
+
+class Person(models.Model):
+    """One human behind buyer accounts on several platforms. Only ``customers.services`` links accounts."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return str(_("Person #%(id)s") % {"id": self.pk})
 
 
 class Customer(models.Model):
-    """A buyer, identified by their account on one shop platform."""
+    """A buyer, identified by their account on one shop platform. Accounts of one human share a ``person``."""
 
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
@@ -13,6 +35,15 @@ class Customer(models.Model):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     platform_account_id = models.CharField(_("platform account id"), max_length=128)
     tier = models.CharField(_("tier"), max_length=20, choices=CustomerTier.choices, default=CustomerTier.REGULAR)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("person"),
+        help_text=_("The same human's accounts on other platforms share this."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -24,6 +55,7 @@ class Customer(models.Model):
                 fields=["platform", "platform_account_id"], name="customer_unique_platform_account"
             ),
         ]
+        indexes = [models.Index(fields=["updated_at"], name="customer_updated_idx")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
@@ -48,6 +80,7 @@ class Order(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["platform", "order_number"], name="order_unique_platform_number"),
         ]
+        indexes = [models.Index(fields=["updated_at"], name="order_updated_idx")]
 
     def __str__(self) -> str:
         return self.order_number
@@ -92,3 +125,42 @@ class ContactReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.customer}"
+
+
+class CustomerLinkEvent(models.Model):
+    """An audit row: who linked, merged or unlinked buyer accounts, and when."""
+
+    action = models.CharField(_("action"), max_length=20, choices=LinkAction.choices)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="link_events", verbose_name=_("customer")
+    )
+    other = models.ForeignKey(
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("other account"),
+    )
+    # Plain ids, not keys: a merge deletes the absorbed person, and the trail must still say which it was.
+    person_ref = models.PositiveBigIntegerField(_("person id"), null=True, blank=True)
+    merged_person_ref = models.PositiveBigIntegerField(
+        _("merged person id"), null=True, blank=True, help_text=_("The person absorbed by a merge.")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("account link event")
+        verbose_name_plural = _("account link events")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.customer_id} ↔ {self.other_id}"

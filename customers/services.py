@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from helpdesk.errors import Forbidden, ValidationFailed
+from helpdesk.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
 
-from .models import ContactReveal, Customer, Order, OrderLine
+from .enums import LinkAction
+from .models import ContactReveal, Customer, CustomerLinkEvent, Order, OrderLine, Person
+
+logger = logging.getLogger(__name__)
 
 # Amounts are stored as DECIMAL(12, 2): anything from 10^10 up does not fit.
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -71,6 +79,18 @@ def customer_upsert(
         return customer
 
 
+class SyncOutcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class OrderSyncResult:
+    order: Order
+    outcome: SyncOutcome
+
+
 def order_upsert(
     *,
     customer: Customer,
@@ -88,7 +108,42 @@ def order_upsert(
 
     An order belongs to one buyer: an order number already recorded for another customer is refused, so
     one buyer's request can never be attached to someone else's order. Lines, when given, replace the
-    stored lines (the platform is the source of truth for what was bought).
+    stored lines (the platform is the source of truth for what was bought); see ``order_sync``.
+    """
+    return order_sync(
+        customer=customer,
+        platform=platform,
+        order_number=order_number,
+        status=status,
+        total_amount=total_amount,
+        paid_amount=paid_amount,
+        paid_at=paid_at,
+        shipped_at=shipped_at,
+        delivered_at=delivered_at,
+        lines=lines,
+    ).order
+
+
+def order_sync(
+    *,
+    customer: Customer,
+    platform: str,
+    order_number: str,
+    status: str | None = None,
+    total_amount: Decimal | None = None,
+    paid_amount: Decimal | None = None,
+    paid_at: datetime | None = None,
+    shipped_at: datetime | None = None,
+    delivered_at: datetime | None = None,
+    lines: list[OrderLineData] | None = None,
+) -> OrderSyncResult:
+    """``order_upsert``, also saying whether the order was created, updated or already as given.
+
+    Details given as ``None`` are kept. Lines, when given, are reconciled with the stored ones: the same lines
+    in the same order write nothing; otherwise lines are matched by SKU and updated in place (their ids stay,
+    so after-sales requests that point at them keep pointing at them), new ones are added and missing ones
+    removed. A line that an after-sales request refers to cannot be removed: ``Conflict``, nothing written.
+    Raises ``ValidationFailed`` for an order number of another customer or lines that cannot be stored.
     """
     if lines is not None:
         _check_lines(lines)
@@ -103,14 +158,18 @@ def order_upsert(
     ):
         if value is not None:
             updates[field] = value
+    if lines and total_amount is None:
+        updates["total_amount"] = _lines_total(lines)
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(platform=platform, order_number=order_number).first()
+        created = False
         if order is None:
             try:
                 with transaction.atomic():
                     order = Order.objects.create(
                         customer=customer, platform=platform, order_number=order_number, **updates
                     )
+                    created = True
             except IntegrityError:
                 order = Order.objects.select_for_update().get(platform=platform, order_number=order_number)
         if order.customer_id != customer.pk:
@@ -118,23 +177,128 @@ def order_upsert(
                 _("Order %(number)s belongs to another customer.") % {"number": order_number},
                 fields={"order.order_number": [_("This order belongs to another customer.")]},
             )
-        changed = [field for field, value in updates.items() if getattr(order, field) != value]
+        changed = [] if created else [field for field, value in updates.items() if getattr(order, field) != value]
         for field in changed:
             setattr(order, field, updates[field])
-        if changed:
+        lines_changed = lines is not None and _lines_reconcile(order, lines, created=created)
+        if changed or lines_changed:
             order.save(update_fields=[*changed, "updated_at"])
-        if lines is not None:
-            order.lines.all().delete()
-            OrderLine.objects.bulk_create(
-                OrderLine(
-                    order=order, sku=line.sku, title=line.title, quantity=line.quantity, unit_price=line.unit_price
-                )
-                for line in lines
+        if created:
+            outcome = SyncOutcome.CREATED
+        elif changed or lines_changed:
+            outcome = SyncOutcome.UPDATED
+        else:
+            outcome = SyncOutcome.UNCHANGED
+        return OrderSyncResult(order=order, outcome=outcome)
+
+
+MAX_SYNC_BATCH = 500
+
+
+@dataclass(frozen=True)
+class OrderSyncItem:
+    """One order of a bulk sync: ``customer`` takes ``customer_upsert``'s keywords, ``order`` ``order_sync``'s
+    (without ``customer``), with ``lines`` as ``OrderLineData``."""
+
+    customer: dict[str, Any]
+    order: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OrderSyncItemResult:
+    order: Order | None = None
+    outcome: SyncOutcome | None = None
+    error: ApplicationError | None = None
+
+
+def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemResult]:
+    """Upsert each buyer and order on its own, in its own savepoint; return one result per item, in order.
+
+    An item that is refused (``ApplicationError``) or fails in the database is rolled back alone and reported
+    as an error; the other items are kept. Outside a transaction each item commits at once, so whatever was
+    accepted stays accepted even if the request dies half-way. Items are written in (platform, order number)
+    order so that two batches touching the same orders take their locks in the same order.
+    """
+    if len(items) > MAX_SYNC_BATCH:
+        raise ValidationFailed(
+            _("At most %(max)s orders per request.") % {"max": MAX_SYNC_BATCH},
+            fields={"orders": [_("Send at most %(max)s orders per request.") % {"max": MAX_SYNC_BATCH}]},
+            code="batch_too_large",
+        )
+    results: list[OrderSyncItemResult] = [OrderSyncItemResult()] * len(items)
+    # A buyer sent again with the same details in the same batch needs no second upsert. Only buyers whose
+    # item committed are remembered: a rolled-back item may have created a buyer that no longer exists.
+    known_customers: dict[tuple[tuple[str, Any], ...], Customer] = {}
+    for index in sorted(range(len(items)), key=lambda i: (items[i].order["platform"], items[i].order["order_number"])):
+        item = items[index]
+        customer_key = tuple(sorted(item.customer.items()))
+        try:
+            with transaction.atomic():
+                customer = known_customers.get(customer_key) or customer_upsert(**item.customer)
+                synced = order_sync(customer=customer, **item.order)
+        except ApplicationError as exc:
+            results[index] = OrderSyncItemResult(error=exc)
+            continue
+        except DatabaseError as exc:
+            logger.warning(
+                "order sync: item %s (%s) failed in the database: %s", index, item.order["order_number"], exc
             )
-            if total_amount is None and lines:
-                order.total_amount = _lines_total(lines)
-                order.save(update_fields=["total_amount", "updated_at"])
-        return order
+            results[index] = OrderSyncItemResult(
+                error=Conflict(_("The order could not be saved; retry it."), code="database_error")
+            )
+            continue
+        known_customers[customer_key] = customer
+        results[index] = OrderSyncItemResult(order=synced.order, outcome=synced.outcome)
+    return results
+
+
+def _line_key(sku: str, title: str, quantity: int, unit_price: Decimal) -> tuple[str, str, int, Decimal]:
+    return (sku, title, quantity, Decimal(unit_price).quantize(Decimal("0.01")))
+
+
+def _lines_reconcile(order: Order, lines: list[OrderLineData], *, created: bool) -> bool:
+    """Make the order's lines equal ``lines``; return whether anything was written. Call holding the order lock."""
+    if created:
+        OrderLine.objects.bulk_create(
+            OrderLine(order=order, sku=line.sku, title=line.title, quantity=line.quantity, unit_price=line.unit_price)
+            for line in lines
+        )
+        return bool(lines)
+    stored = list(order.lines.order_by("id"))
+    wanted = [_line_key(line.sku, line.title, line.quantity, line.unit_price) for line in lines]
+    if [_line_key(s.sku, s.title, s.quantity, s.unit_price) for s in stored] == wanted:
+        return False
+    unmatched: dict[str, list[OrderLine]] = {}
+    for stored_line in stored:
+        unmatched.setdefault(stored_line.sku, []).append(stored_line)
+    to_update: list[OrderLine] = []
+    to_create: list[OrderLine] = []
+    for sku, title, quantity, unit_price in wanted:
+        same_sku = unmatched.get(sku)
+        if same_sku:
+            line = same_sku.pop(0)
+            if _line_key(line.sku, line.title, line.quantity, line.unit_price) != (sku, title, quantity, unit_price):
+                line.title, line.quantity, line.unit_price = title, quantity, unit_price
+                to_update.append(line)
+        else:
+            to_create.append(OrderLine(order=order, sku=sku, title=title, quantity=quantity, unit_price=unit_price))
+    to_delete = [line.pk for same_sku in unmatched.values() for line in same_sku]
+    if to_delete:
+        try:
+            with transaction.atomic():
+                OrderLine.objects.filter(pk__in=to_delete).delete()
+        except (ProtectedError, RestrictedError):
+            raise Conflict(
+                _("Order %(number)s: a line that an after-sales request refers to cannot be removed.")
+                % {"number": order.order_number},
+                fields={"order.lines": [_("Keep the lines that after-sales requests refer to.")]},
+                code="order_line_in_use",
+            ) from None
+    if to_update:
+        OrderLine.objects.bulk_update(to_update, ["title", "quantity", "unit_price"])
+    if to_create:
+        OrderLine.objects.bulk_create(to_create)
+    return True
 
 
 def _lines_total(lines: list[OrderLineData]) -> Decimal:
@@ -169,3 +333,101 @@ def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "")
         raise Forbidden(_("Your role may not see customer contact details."))
     ContactReveal.objects.create(customer=customer, user=user, context=context[:100])
     return {"phone": customer.phone, "email": customer.email}
+
+
+# --- identity: one person behind accounts on several platforms --------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    person: Person | None
+    changed: bool
+
+
+def _actor(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkResult:
+    """Record that ``customer`` and ``other`` are the same human: afterwards both share one person.
+
+    Neither linked yet: a new person. One linked: the other joins that person. Both linked to different
+    persons: the persons merge (the older one stays, the newer one's accounts move to it and it is deleted).
+    Already the same person: nothing changes (``changed`` is False). Linking an account to itself is refused
+    (``ValidationFailed``). Writes one ``CustomerLinkEvent`` (linked or merged) with the actor.
+    Locks both customer rows (in id order, so two links of the same pair cannot deadlock).
+    """
+    if customer.pk == other.pk:
+        raise ValidationFailed(
+            _("An account cannot be linked to itself."),
+            fields={"platform_account_id": [_("Choose another account of this buyer.")]},
+            code="link_to_self",
+        )
+    actor = _actor(actor)
+    with transaction.atomic():
+        locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[customer.pk, other.pk])}
+        customer, other = locked[customer.pk], locked[other.pk]
+        if customer.person_id is not None and customer.person_id == other.person_id:
+            return LinkResult(person=customer.person, changed=False)
+        if customer.person_id is None and other.person_id is None:
+            person = Person.objects.create(created_by=actor)
+            Customer.objects.filter(pk__in=[customer.pk, other.pk]).update(person=person, updated_at=timezone.now())
+            _link_event(LinkAction.LINKED, customer, other, person.pk, actor)
+        elif customer.person_id is None or other.person_id is None:
+            person_id = customer.person_id or other.person_id
+            Customer.objects.filter(pk__in=[customer.pk, other.pk]).update(
+                person_id=person_id, updated_at=timezone.now()
+            )
+            _link_event(LinkAction.LINKED, customer, other, person_id, actor)
+        else:
+            kept_id, absorbed_id = sorted([customer.person_id, other.person_id])  # type: ignore[type-var]
+            # Lock every account of both persons so no concurrent link or unlink sees half a merge.
+            list(Customer.objects.select_for_update().filter(person_id__in=[kept_id, absorbed_id]))
+            Customer.objects.filter(person_id=absorbed_id).update(person_id=kept_id, updated_at=timezone.now())
+            Person.objects.filter(pk=absorbed_id).delete()
+            _link_event(LinkAction.MERGED, customer, other, kept_id, actor, merged_person_ref=absorbed_id)
+        customer.refresh_from_db(fields=["person"])
+        other.refresh_from_db(fields=["person"])
+        return LinkResult(person=customer.person, changed=True)
+
+
+def customer_unlink(*, customer: Customer, actor: Any) -> LinkResult:
+    """Take ``customer`` out of its person (it becomes a lone account again).
+
+    A person left with a single account is dissolved too: one account needs no person. An account that is
+    not linked is left as it is (``changed`` is False), so a repeated unlink is harmless. Writes one
+    ``CustomerLinkEvent`` (unlinked) with the actor.
+    """
+    actor = _actor(actor)
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        person_id = customer.person_id
+        if person_id is None:
+            return LinkResult(person=None, changed=False)
+        rest = list(Customer.objects.select_for_update().filter(person_id=person_id).exclude(pk=customer.pk))
+        customer.person = None
+        customer.save(update_fields=["person", "updated_at"])
+        if len(rest) <= 1:
+            Customer.objects.filter(person_id=person_id).update(person=None, updated_at=timezone.now())
+            Person.objects.filter(pk=person_id).delete()
+        _link_event(LinkAction.UNLINKED, customer, rest[0] if len(rest) == 1 else None, person_id, actor)
+        return LinkResult(person=None, changed=True)
+
+
+def _link_event(
+    action: str,
+    customer: Customer,
+    other: Customer | None,
+    person_ref: int | None,
+    actor: Any,
+    *,
+    merged_person_ref: int | None = None,
+) -> CustomerLinkEvent:
+    return CustomerLinkEvent.objects.create(
+        action=action,
+        customer=customer,
+        other=other,
+        person_ref=person_ref,
+        merged_person_ref=merged_person_ref,
+        actor=actor,
+    )
