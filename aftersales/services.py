@@ -30,6 +30,7 @@ from tickets.enums import UNRESOLVED_STATUSES, Channel, TicketKind, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
 from tickets.services import label_id
+from webhooks import services as webhook_services
 
 from . import files, policy
 from .enums import (
@@ -630,6 +631,7 @@ def _set_status(
         params["note"] = note
     _timeline(request, actor, summary, **params)
     _tell_the_buyer(request, to_status, note)
+    webhook_services.webhook_on_aftersales_status_changed(request=request, old_status=old_status, new_status=to_status)
     if to_status in TERMINAL_STATUSES:
         # A pending approval of a request that has ended can never be decided: withdraw it.
         request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)

@@ -148,6 +148,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60},
     },
 }
+# Webhook sends wait on other people's servers: they run on their own queue and worker (Procfile "webhooks").
+CELERY_TASK_ROUTES = {"webhooks.tasks.*": {"queue": "webhooks"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Auth -----------------------------------------------------------------------------------------------
@@ -245,11 +247,19 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "customers.enums.OrderStatus",
         "PlatformEnum": "customers.enums.Platform",
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
+        "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
+        "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
     },
 }
 
 # Integrations: how long an Idempotency-Key's first response is kept for replay (never less than 24 h).
 IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "48"))
+
+# Webhooks: each attempt's timeout; how long a failing delivery is retried (never less than 24 h); whether
+# endpoints may point at private or loopback addresses (development only: it lets a webhook reach our network).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", "25"))
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
 
 LOGGING = {
     "version": 1,

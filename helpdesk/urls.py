@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("aftersales.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("webhooks.api.urls")),
 ]
 
 urlpatterns = [

@@ -8,6 +8,11 @@ Apps that give a ticket kind its own behaviour (complaints, after-sales) registe
   services; anything slow or external goes to ``transaction.on_commit``. An exception aborts the whole change.
 - ``panel(request, ticket)`` returns HTML for the ticket page (or ``""``), rendered from the app's own template.
 - ``customer_panel(ticket)`` returns HTML for the buyer's tracking page: only what the buyer may see.
+
+Apps that report ticket history outward (webhooks) register an *event listener* instead, for every kind:
+``listener(ticket, event)`` runs for each ``TicketEvent`` as it is written, inside the service's transaction,
+with the in-memory ticket (some events are written just before the change they describe is saved: read the
+new value from ``event.data``). A listener writes its own rows only; an exception aborts the change.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Ticket
+    from .models import Ticket, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class KindHandlers:
 
 
 _registry: dict[str, list[KindHandlers]] = {}
+_event_listeners: list[Callable[[Ticket, TicketEvent], None]] = []
 
 
 def register(kind: str, handlers: KindHandlers) -> None:
@@ -65,3 +71,13 @@ def customer_panels(ticket: Ticket) -> list[str]:
         for handlers in handlers_for(ticket.kind)
         if handlers.customer_panel and (html := handlers.customer_panel(ticket))
     ]
+
+
+def register_event_listener(listener: Callable[[Ticket, TicketEvent], None]) -> None:
+    if listener not in _event_listeners:
+        _event_listeners.append(listener)
+
+
+def run_event(ticket: Ticket, event: TicketEvent) -> None:
+    for listener in _event_listeners:
+        listener(ticket, event)

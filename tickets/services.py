@@ -63,7 +63,9 @@ RECEIVED_AT_CLOCK_SKEW = timedelta(minutes=2)
 
 
 def _record_event(ticket: Ticket, type: str, actor: Any = None, **data: Any) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, type=type, actor=actor if _is_user(actor) else None, data=data)
+    event = TicketEvent.objects.create(ticket=ticket, type=type, actor=actor if _is_user(actor) else None, data=data)
+    extensions.run_event(ticket, event)
+    return event
 
 
 def _iso(moment: datetime | None) -> str | None:

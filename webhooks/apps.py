@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class WebhooksConfig(AppConfig):
     name = "webhooks"
     verbose_name = _("Webhooks")
+
+    def ready(self) -> None:
+        from tickets import extensions
+
+        from .services import webhook_on_ticket_event
+
+        # tickets never imports webhooks: it calls the listeners registered here for every ticket event.
+        extensions.register_event_listener(webhook_on_ticket_event)

@@ -1,0 +1,125 @@
+"""What goes out: ticket events mapped to webhook types, and the compact ticket snapshot they carry.
+
+Only what a shop platform may see leaves the helpdesk: internal notes, SLA bookkeeping (warnings, pauses,
+recomputations) and kind-app workflow steps (complaint analysis …) never do.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tickets.enums import EventType, TicketStatus
+from tickets.models import Message, Ticket, TicketEvent
+from tickets.tracking import tracking_url
+
+from .enums import WebhookEventType
+
+# Ticket events that change what a platform sees, reported as ticket.updated (with ``change``).
+UPDATE_EVENTS = frozenset(
+    {
+        EventType.REPLIED,
+        EventType.CUSTOMER_REPLIED,
+        EventType.STATUS_CHANGED,
+        EventType.PRIORITY_CHANGED,
+        EventType.RECLASSIFIED,
+        EventType.ASSIGNED,
+        EventType.TEAM_CHANGED,
+    }
+)
+MESSAGE_EVENTS = frozenset({EventType.REPLIED, EventType.CUSTOMER_REPLIED})
+
+
+def webhook_type_for(event: TicketEvent) -> str | None:
+    """The webhook type a ticket event is sent as, or None when it stays inside the helpdesk."""
+    if event.type == EventType.CREATED:
+        return WebhookEventType.TICKET_CREATED
+    if event.type == EventType.ESCALATED:
+        return WebhookEventType.TICKET_ESCALATED
+    if event.type == EventType.STATUS_CHANGED and (event.data or {}).get("new") == TicketStatus.RESOLVED:
+        return WebhookEventType.TICKET_RESOLVED
+    if event.type in UPDATE_EVENTS:
+        return WebhookEventType.TICKET_UPDATED
+    return None  # noted (internal), sla_*, first_responded / next_replied (shown by the snapshot), workflow
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[str, Any]:
+    """The ticket as a platform sees it, from the in-memory instance (no re-read of the locked row).
+
+    Priority, kind/category and team changes are recorded just before they are saved, so the new value is
+    taken from the event: the snapshot always shows the ticket *after* the change it reports.
+    """
+    data = (event.data if event else None) or {}
+    kind, category, priority = ticket.kind, ticket.category, ticket.priority
+    team_name = ticket.team.name if ticket.team_id and ticket.team else None
+    if event is not None:
+        if event.type == EventType.PRIORITY_CHANGED:
+            priority = data.get("new", priority)
+        elif event.type == EventType.RECLASSIFIED:
+            kind, category = data.get("new_kind", kind), data.get("new_category", category)
+        elif event.type == EventType.TEAM_CHANGED:
+            team_name = data.get("new_name") or None
+    customer = ticket.customer
+    updated_at = ticket.updated_at
+    if event is not None and (updated_at is None or event.created_at > updated_at):
+        updated_at = event.created_at
+    return {
+        "id": ticket.pk,
+        "reference": ticket.reference,
+        "kind": kind,
+        "category": category,
+        "status": ticket.status,
+        "priority": priority,
+        "subject": ticket.subject,
+        "channel": ticket.channel,
+        "source_platform": ticket.source_platform,
+        "external_id": ticket.external_id,
+        "customer": {
+            "id": customer.pk,
+            "platform": customer.platform,
+            "platform_account_id": customer.platform_account_id,
+            "name": customer.name,
+        },
+        "order_number": ticket.order.order_number if ticket.order_id and ticket.order else None,
+        "team": team_name,
+        "assignee": str(ticket.assignee) if ticket.assignee_id and ticket.assignee else None,
+        "received_at": _iso(ticket.received_at),
+        "first_response_due_at": _iso(ticket.first_response_due_at),
+        "resolution_due_at": _iso(ticket.resolution_due_at),
+        "first_responded_at": _iso(ticket.first_responded_at),
+        "resolved_at": _iso(ticket.resolved_at),
+        "escalation_level": ticket.escalation_level,
+        "tracking_url": tracking_url(ticket),
+        "updated_at": _iso(updated_at),
+    }
+
+
+def _change(event: TicketEvent) -> dict[str, Any]:
+    """What happened, for ticket.updated / .resolved / .escalated: the event type and its public data."""
+    data = dict(event.data or {})
+    data.pop("recipients", None)  # staff names on an escalation stay inside
+    change: dict[str, Any] = {"type": event.type, "at": _iso(event.created_at), **data}
+    if event.type in MESSAGE_EVENTS and data.get("message_id"):
+        message = (
+            Message.objects.filter(pk=data["message_id"], visibility="public")
+            .values("id", "author_type", "body", "created_at")
+            .first()
+        )
+        if message is not None:
+            change["message"] = {**message, "created_at": _iso(message["created_at"])}
+    return change
+
+
+def ticket_event_data(webhook_type: str, ticket: Ticket, event: TicketEvent) -> dict[str, Any]:
+    """The ``data`` of a ticket webhook: the snapshot, plus ``change`` (and ``survey_url`` on resolve)."""
+    data = ticket_snapshot(ticket, event)
+    if webhook_type != WebhookEventType.TICKET_CREATED:
+        data["change"] = _change(event)
+    if webhook_type == WebhookEventType.TICKET_RESOLVED:
+        # Satisfaction surveys arrive with the surveys app; until then there is no link to send.
+        data["survey_url"] = None
+    return data

@@ -1,0 +1,18 @@
+"""Celery tasks: thin, idempotent, take ids. Both run on the "webhooks" queue (CELERY_TASK_ROUTES), on their
+own worker, so a slow receiver never holds up the SLA sweep or e-mail."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="webhooks.tasks.webhook_deliver_task", ignore_result=True)
+def webhook_deliver_task(delivery_id: int) -> bool:
+    """One attempt of one delivery, if it is still due (retries are found by the relay, not re-queued)."""
+    return services.webhook_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="webhooks.tasks.webhook_relay_task", ignore_result=True)
+def webhook_relay_task() -> int:
+    """The outbox relay (beat, every WEBHOOK_RELAY_SECONDS): sends what is due. Returns attempts made."""
+    return services.webhook_relay()
