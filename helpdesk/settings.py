@@ -241,6 +241,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1 for the "webhooks" section: the payloads we POST to platforms (webhooks.schema).
+    "OAS_VERSION": "3.1.0",
+    "WEBHOOKS": [
+        "webhooks.schema.ticket_created",
+        "webhooks.schema.ticket_updated",
+        "webhooks.schema.ticket_escalated",
+        "webhooks.schema.ticket_resolved",
+        "webhooks.schema.aftersales_status_changed",
+        "webhooks.schema.survey_completed",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.enums.TicketStatus",
         "TicketCategoryEnum": "tickets.enums.Category",
