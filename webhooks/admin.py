@@ -18,6 +18,8 @@ from .targets import target_validate
 
 
 class WebhookEndpointAdminForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = WebhookEndpoint
         fields = ["integration", "url", "events", "description", "is_active"]

@@ -1,0 +1,127 @@
+"""The outbox: ticket changes become webhook events in the same transaction, and only what a platform may see."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from tests.factories import CustomerFactory, make_ticket
+from tickets import services as ticket_services
+from webhooks import services
+from webhooks.models import WebhookDelivery, WebhookEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(type: str | None = None) -> list[dict]:
+    events = WebhookEvent.objects.order_by("created_at")
+    if type:
+        events = events.filter(type=type)
+    return [event.payload for event in events]
+
+
+def test_nobody_subscribed_writes_nothing_and_costs_no_query(integration, django_assert_num_queries):
+    customer = CustomerFactory()
+    services.webhook_subscriptions_forget()
+    assert not services.webhook_wanted(type="ticket.created")  # reads the (empty) subscriptions once
+    with django_assert_num_queries(0):
+        assert not services.webhook_wanted(type="ticket.created")
+    make_ticket(customer=customer)
+    assert WebhookEvent.objects.count() == 0 and WebhookDelivery.objects.count() == 0
+
+
+def test_ticket_creation_writes_one_event_and_a_pending_delivery_queued_after_commit(
+    endpoint, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(external_id="TB-1")
+    [payload] = _events("ticket.created")
+    assert payload["type"] == "ticket.created"
+    assert set(payload) == {"id", "type", "created_at", "data"}
+    data = payload["data"]
+    assert data["id"] == ticket.pk and data["reference"] == ticket.reference
+    assert data["status"] == "new" and data["external_id"] == "TB-1"
+    assert data["customer"]["platform_account_id"] == ticket.customer.platform_account_id
+    assert data["tracking_url"].startswith("http") and "/track/" in data["tracking_url"]
+    assert data["first_response_due_at"] is not None
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "pending" and delivery.endpoint == endpoint
+    assert (delivery.give_up_at - delivery.created_at).total_seconds() >= 24 * 3600
+    assert queued == [delivery.pk]
+
+
+def test_a_rolled_back_change_leaves_no_event(endpoint, queued, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            make_ticket()
+            assert WebhookEvent.objects.count() == 1  # written in the same transaction …
+            raise RuntimeError("the change fails")
+    assert WebhookEvent.objects.count() == 0  # … and gone with it
+    assert WebhookDelivery.objects.count() == 0
+    assert queued == []
+
+
+def test_internal_notes_never_go_out_but_public_replies_carry_their_body(endpoint, agent):
+    ticket = make_ticket()
+    WebhookEvent.objects.all().delete()
+    ticket_services.ticket_add_note(ticket=ticket, author=agent, body="内部：这个买家难缠")
+    assert WebhookEvent.objects.count() == 0
+    ticket_services.ticket_reply(ticket=ticket, author=agent, body="您好，已为您加急发货。")
+    updates = _events("ticket.updated")
+    replied = [p for p in updates if p["data"]["change"]["type"] == "replied"]
+    assert len(replied) == 1
+    assert replied[0]["data"]["change"]["message"]["body"] == "您好，已为您加急发货。"
+    assert "难缠" not in str(_events())
+
+
+def test_priority_change_shows_the_new_priority_in_the_snapshot(endpoint, agent):
+    ticket = make_ticket(priority="normal")
+    ticket_services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
+    [payload] = _events("ticket.updated")
+    assert payload["data"]["priority"] == "urgent"
+    assert payload["data"]["change"] == {
+        "type": "priority_changed",
+        "at": payload["data"]["change"]["at"],
+        "old": "normal",
+        "new": "urgent",
+    }
+
+
+def test_resolving_sends_ticket_resolved_with_a_survey_url_placeholder(endpoint, agent):
+    ticket = make_ticket()
+    ticket_services.ticket_reply(ticket=ticket, author=agent, body="已处理")
+    ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    [payload] = _events("ticket.resolved")
+    assert payload["data"]["status"] == "resolved" and payload["data"]["resolved_at"]
+    assert payload["data"]["survey_url"] is None
+    assert payload["data"]["change"]["new"] == "resolved"
+
+
+def test_only_subscribed_types_and_active_endpoints_get_deliveries(integration, receiver):
+    services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.resolved"])
+    inactive = services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.created"])
+    services.webhook_endpoint_update(endpoint=inactive, is_active=False)
+    make_ticket()
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_an_integration_for_one_platform_gets_only_that_platforms_tickets(make_integration, receiver):
+    jd, _secret = make_integration(platform="jd")
+    services.webhook_endpoint_create(integration=jd, url=receiver.url, events=["ticket.created"])
+    make_ticket(customer=CustomerFactory(platform="taobao"))
+    assert WebhookEvent.objects.count() == 0
+    make_ticket(customer=CustomerFactory(platform="jd"))
+    assert WebhookEvent.objects.count() == 1
+
+
+def test_escalation_sends_ticket_escalated_without_staff_names(endpoint, team):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=30))
+    ticket_services.sla_sweep()
+    [payload] = _events("ticket.escalated")
+    assert payload["data"]["change"]["type"] == "escalated"
+    assert payload["data"]["change"]["target"] == "first_response"
+    assert "recipients" not in payload["data"]["change"]
