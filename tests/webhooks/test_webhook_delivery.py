@@ -43,7 +43,9 @@ def test_a_delivery_is_signed_and_the_receiver_can_verify_it(endpoint, receiver)
 
 def test_signatures_older_than_the_replay_window_are_refused(endpoint):
     body = b'{"id":"x"}'
-    headers = signing.sign_headers(secrets_=[endpoint.secret], event_id="x", event_type="ping", body=body, timestamp=1000)
+    headers = signing.sign_headers(
+        secrets_=[endpoint.secret], event_id="x", event_type="ping", body=body, timestamp=1000
+    )
     assert signing.verify(endpoint.secret, headers, body, now=1000 + 299) == 1000
     with pytest.raises(signing.SignatureError, match="replay window"):
         signing.verify(endpoint.secret, headers, body, now=1000 + 301)
