@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,19 +148,15 @@ def order_sync(
     """
     if lines is not None:
         _check_lines(lines)
-    updates: dict[str, Any] = {}
-    for field, value in (
-        ("status", status),
-        ("total_amount", total_amount),
-        ("paid_amount", paid_amount),
-        ("paid_at", paid_at),
-        ("shipped_at", shipped_at),
-        ("delivered_at", delivered_at),
-    ):
-        if value is not None:
-            updates[field] = value
-    if lines and total_amount is None:
-        updates["total_amount"] = _lines_total(lines)
+    updates = _order_updates(
+        status=status,
+        total_amount=total_amount,
+        paid_amount=paid_amount,
+        paid_at=paid_at,
+        shipped_at=shipped_at,
+        delivered_at=delivered_at,
+        lines=lines,
+    )
     with transaction.atomic():
         order = Order.objects.select_for_update().filter(platform=platform, order_number=order_number).first()
         created = False
@@ -181,7 +178,7 @@ def order_sync(
         for field in changed:
             setattr(order, field, updates[field])
         lines_changed = lines is not None and _lines_reconcile(order, lines, created=created)
-        if changed or lines_changed:
+        if not created and (changed or lines_changed):
             order.save(update_fields=[*changed, "updated_at"])
         if created:
             outcome = SyncOutcome.CREATED
@@ -226,15 +223,46 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
             code="batch_too_large",
         )
     results: list[OrderSyncItemResult] = [OrderSyncItemResult()] * len(items)
+    # Platforms resend whole order lists, most of it unchanged. Two queries read what is stored; an item that
+    # would change nothing is answered from them without a lock or a write. (A concurrent sync of the same
+    # order may land just after this read; its write then stands, as if it had come after ours.)
+    stored_orders = {
+        (order.platform, order.order_number): order
+        for order in Order.objects.filter(
+            order_number__in={item.order["order_number"] for item in items}
+        ).prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+    }
+    stored_customers = {
+        (customer.platform, customer.platform_account_id): customer
+        for customer in Customer.objects.filter(
+            platform_account_id__in={item.customer["platform_account_id"] for item in items}
+        )
+    }
     # A buyer sent again with the same details in the same batch needs no second upsert. Only buyers whose
     # item committed are remembered: a rolled-back item may have created a buyer that no longer exists.
     known_customers: dict[tuple[tuple[str, Any], ...], Customer] = {}
-    for index in sorted(range(len(items)), key=lambda i: (items[i].order["platform"], items[i].order["order_number"])):
+    order_key = operator.itemgetter("platform", "order_number")
+    for index in sorted(range(len(items)), key=lambda i: order_key(items[i].order)):
         item = items[index]
         customer_key = tuple(sorted(item.customer.items()))
+        customer = known_customers.get(customer_key)
+        if customer is None:
+            stored = stored_customers.get((item.customer["platform"], item.customer["platform_account_id"]))
+            if stored is not None and _customer_is_as_given(stored, item.customer):
+                customer = stored
+        stored_order = stored_orders.get(order_key(item.order))
+        if (
+            customer is not None
+            and stored_order is not None
+            and stored_order.customer_id == customer.pk
+            and _order_is_as_given(stored_order, item.order)
+        ):
+            known_customers[customer_key] = customer
+            results[index] = OrderSyncItemResult(order=stored_order, outcome=SyncOutcome.UNCHANGED)
+            continue
         try:
             with transaction.atomic():
-                customer = known_customers.get(customer_key) or customer_upsert(**item.customer)
+                customer = customer or customer_upsert(**item.customer)
                 synced = order_sync(customer=customer, **item.order)
         except ApplicationError as exc:
             results[index] = OrderSyncItemResult(error=exc)
@@ -247,9 +275,40 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
                 error=Conflict(_("The order could not be saved; retry it."), code="database_error")
             )
             continue
+        # What this batch wrote is newer than what it read.
+        stored_orders.pop(order_key(item.order), None)
+        stored_customers.pop((customer.platform, customer.platform_account_id), None)
         known_customers[customer_key] = customer
         results[index] = OrderSyncItemResult(order=synced.order, outcome=synced.outcome)
     return results
+
+
+def _order_updates(*, lines: list[OrderLineData] | None, **fields: Any) -> dict[str, Any]:
+    """The order fields to set: those given, and the lines' sum as the total when no total is given."""
+    updates = {field: value for field, value in fields.items() if value is not None}
+    if lines and fields.get("total_amount") is None:
+        updates["total_amount"] = _lines_total(lines)
+    return updates
+
+
+def _order_is_as_given(order: Order, fields: dict[str, Any]) -> bool:
+    """Whether ``order_sync(**fields)`` would write nothing to ``order`` (its lines prefetched in id order)."""
+    lines = fields.get("lines")
+    updates = _order_updates(**{k: v for k, v in fields.items() if k not in ("platform", "order_number")})
+    if any(getattr(order, field) != value for field, value in updates.items()):
+        return False
+    if lines is None:
+        return True
+    stored = [_line_key(line.sku, line.title, line.quantity, line.unit_price) for line in order.lines.all()]
+    return stored == [_line_key(line.sku, line.title, line.quantity, line.unit_price) for line in lines]
+
+
+def _customer_is_as_given(customer: Customer, details: dict[str, Any]) -> bool:
+    return all(
+        value is None or getattr(customer, field) == value
+        for field, value in details.items()
+        if field not in ("platform", "platform_account_id")
+    )
 
 
 def _line_key(sku: str, title: str, quantity: int, unit_price: Decimal) -> tuple[str, str, int, Decimal]:

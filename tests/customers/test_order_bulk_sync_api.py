@@ -1,0 +1,158 @@
+"""POST /api/v1/orders/bulk/: up to 500 orders, each created, updated, unchanged or refused on its own."""
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from customers.models import Customer, Order
+from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/orders/bulk/"
+
+
+def item(number: str, account: str = "tb_buyer", **overrides):  # type: ignore[no-untyped-def]
+    data = {
+        "platform": "taobao",
+        "order_number": number,
+        "customer": {"platform_account_id": account, "name": "王小明"},
+        "status": "shipped",
+        "paid_amount": "158.00",
+        "paid_at": "2026-11-20T10:00:00+08:00",
+        "shipped_at": "2026-11-21T09:00:00+08:00",
+        "lines": [{"sku": "TS-L", "title": "纯棉T恤 L", "quantity": 2, "unit_price": "79.00"}],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_mix_of_created_updated_unchanged_and_refused_items(api):
+    assert api.post(URL, {"orders": [item("TB1"), item("TB2")]}, format="json").status_code == 200
+    batch = [
+        item("TB1"),  # as before
+        item("TB2", status="delivered", delivered_at="2026-11-23T15:00:00+08:00"),
+        item("TB3"),
+        {"platform": "taobao", "order_number": "TB4", "customer": {"name": "缺账号"}},
+        "not an object",
+        item("TB5", lines=[{"sku": "X", "title": "x", "quantity": 0}]),
+    ]
+    response = api.post(URL, {"orders": batch}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [r["status"] for r in body["results"]] == ["unchanged", "updated", "created", "error", "error", "error"]
+    assert [r["index"] for r in body["results"]] == [0, 1, 2, 3, 4, 5]
+    assert body["counts"] == {"total": 6, "created": 1, "updated": 1, "unchanged": 1, "error": 3}
+    missing_account = body["results"][3]
+    assert missing_account["order_number"] == "TB4" and missing_account["id"] is None
+    assert missing_account["error"]["code"] == "validation_error"
+    assert "customer.platform_account_id" in missing_account["error"]["fields"]
+    assert body["results"][4]["order_number"] is None
+    assert "lines.0.quantity" in body["results"][5]["error"]["fields"]
+    assert body["results"][0]["error"] is None
+    delivered = Order.objects.get(order_number="TB2")
+    assert body["results"][1]["id"] == delivered.pk and delivered.status == "delivered" and delivered.delivered_at
+    assert set(Order.objects.values_list("order_number", flat=True)) == {"TB1", "TB2", "TB3"}
+
+
+def test_synced_orders_keep_their_lines_amounts_and_times(api):
+    api.post(URL, {"orders": [item("TB1")]}, format="json")
+    order = Order.objects.get(order_number="TB1")
+    assert order.total_amount == Decimal("158.00")  # the lines' sum when no total is given
+    assert order.paid_amount == Decimal("158.00") and order.paid_at and order.shipped_at
+    assert [(line.sku, line.quantity) for line in order.lines.all()] == [("TS-L", 2)]
+    assert order.customer.platform == "taobao" and order.customer.phone == "" and order.customer.email == ""
+
+
+def test_new_lines_update_the_stored_ones_in_place(api):
+    api.post(URL, {"orders": [item("TB1")]}, format="json")
+    line_id = Order.objects.get().lines.get().pk
+    lines = [
+        {"sku": "TS-L", "title": "纯棉T恤 L", "quantity": 1, "unit_price": "79.00"},
+        {"sku": "PT-32", "title": "卡其裤 32", "quantity": 1, "unit_price": "120.00"},
+    ]
+    body = api.post(URL, {"orders": [item("TB1", lines=lines)]}, format="json").json()
+    assert body["results"][0]["status"] == "updated"
+    order = Order.objects.get()
+    assert [(line.pk == line_id, line.sku, line.quantity) for line in order.lines.all()] == [
+        (True, "TS-L", 1),
+        (False, "PT-32", 1),
+    ]
+    assert order.total_amount == Decimal("199.00")
+
+
+def test_an_order_number_of_another_buyer_is_an_item_error(api):
+    OrderFactory(order_number="TB-THEIRS", customer=CustomerFactory(platform_account_id="someone_else"))
+    body = api.post(URL, {"orders": [item("TB-THEIRS"), item("TB-MINE")]}, format="json").json()
+    refused, accepted = body["results"]
+    assert refused["status"] == "error" and refused["id"] is None
+    assert refused["error"]["code"] == "validation_error"
+    assert "order_number" in refused["error"]["fields"]
+    assert accepted["status"] == "created"
+    # The refused item left no buyer behind; the accepted one kept its buyer.
+    assert Customer.objects.filter(platform_account_id="tb_buyer").count() == 1
+    assert Order.objects.get(order_number="TB-THEIRS").customer.platform_account_id == "someone_else"
+
+
+def test_removing_a_line_an_after_sales_request_uses_is_an_item_error(api, agent):
+    from aftersales import services as aftersales_services
+
+    buyer = CustomerFactory(platform_account_id="tb_buyer")
+    order = OrderFactory(customer=buyer, order_number="TB-RET")
+    line = OrderLineFactory(order=order, sku="TS-L")
+    aftersales_services.aftersales_request_create(
+        customer=buyer,
+        order=order,
+        type="return_refund",
+        reason_code="no_reason",
+        lines=[aftersales_services.LineInput(order_line_id=line.pk, sku="", quantity=1)],
+        created_by=agent,
+    )
+    other_lines = [{"sku": "OTHER", "title": "别的", "quantity": 1, "unit_price": "1.00"}]
+    body = api.post(URL, {"orders": [item("TB-RET", lines=other_lines)]}, format="json").json()
+    assert body["results"][0]["status"] == "error"
+    assert body["results"][0]["error"]["code"] == "order_line_in_use"
+    assert list(order.lines.values_list("sku", flat=True)) == ["TS-L"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{}, {"orders": []}, {"orders": "TB1"}, [item("TB1")]],
+    ids=["no-orders", "empty", "not-a-list", "bare-list"],
+)
+def test_a_malformed_envelope_is_a_400(api, payload):
+    response = api.post(URL, payload, format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_more_than_500_orders_are_refused_naming_the_limit(api):
+    response = api.post(URL, {"orders": [item(f"TB{i}") for i in range(501)]}, format="json")
+    assert response.status_code == 400
+    assert "500" in " ".join(response.json()["error"]["fields"]["orders"])
+    assert not Order.objects.exists()
+
+
+def test_a_retried_batch_with_the_same_idempotency_key_replays(api):
+    batch = {"orders": [item("TB1"), item("TB2", customer={"name": "x"})]}
+    first = api.post(URL, batch, format="json", HTTP_IDEMPOTENCY_KEY="sync-2026-11-23-01")
+    second = api.post(URL, batch, format="json", HTTP_IDEMPOTENCY_KEY="sync-2026-11-23-01")
+    assert second.status_code == 200 and second["Idempotent-Replayed"] == "true"
+    assert second.json() == first.json()
+    assert second.json()["results"][0]["status"] == "created"  # not "unchanged": the first answer again
+    assert Order.objects.count() == 1
+
+
+def test_500_orders_in_one_request(api, django_assert_max_num_queries):
+    batch = {"orders": [item(f"TB{i:04d}", account=f"buyer_{i % 50}") for i in range(500)]}
+    started = time.perf_counter()
+    response = api.post(URL, batch, format="json")
+    created_in = time.perf_counter() - started
+    assert response.json()["counts"]["created"] == 500
+    started = time.perf_counter()
+    again = api.post(URL, batch, format="json")
+    unchanged_in = time.perf_counter() - started
+    assert again.json()["counts"]["unchanged"] == 500
+    print(f"\n500 orders: created in {created_in:.2f}s, unchanged in {unchanged_in:.2f}s")
+    assert Order.objects.count() == 500 and Customer.objects.count() == 50
