@@ -1,13 +1,34 @@
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.errors import Forbidden
+from accounts import roles
+from helpdesk.errors import ApplicationError, Forbidden
 
+from . import selectors
+from .forms import CustomerLinkForm
+from .masking import mask_email, mask_phone
 from .models import Customer
-from .services import customer_contact_reveal
+from .services import customer_contact_reveal, customer_link, customer_unlink
+
+
+def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not roles.is_agent(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
 
 
 @login_required
@@ -20,3 +41,69 @@ def contact_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Forbidden as exc:
         raise PermissionDenied(exc.message) from exc
     return render(request, "customers/_contact.html", {**contact, "masked": False})
+
+
+def _render_profile(
+    request: HttpRequest, customer: Customer, form: CustomerLinkForm, status: int = 200
+) -> HttpResponse:
+    profile = selectors.customer_profile(customer=customer, ticket_limit=200, order_limit=200)
+    return render(
+        request,
+        "customers/profile.html",
+        {
+            "profile": profile,
+            "customer": customer,
+            "customer_phone": mask_phone(customer.phone),
+            "customer_email": mask_email(customer.email) if customer.email else "",
+            "may_reveal_contact": roles.can_see_customer_contact(request.user),
+            "link_form": form,
+        },
+        status=status,
+    )
+
+
+@agent_required
+def customer_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer across platforms: this account, the linked ones, every ticket and order of all of them."""
+    return _render_profile(request, get_object_or_404(Customer, pk=pk), CustomerLinkForm())
+
+
+@agent_required
+@require_POST
+def customer_link_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk)
+    form = CustomerLinkForm(request.POST)
+    if not form.is_valid():
+        return _render_profile(request, customer, form, status=400)
+    other = Customer.objects.filter(
+        platform=form.cleaned_data["platform"], platform_account_id=form.cleaned_data["platform_account_id"].strip()
+    ).first()
+    if other is None:
+        form.add_error("platform_account_id", _("No customer with this account on this platform."))
+        return _render_profile(request, customer, form, status=400)
+    try:
+        result = customer_link(customer=customer, other=other, actor=request.user)
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
+        return _render_profile(request, customer, form, status=400)
+    if result.changed:
+        messages.success(request, _("Linked %(account)s.") % {"account": str(other)})
+    else:
+        messages.info(request, _("These accounts were already linked."))
+    return redirect("customers:profile", pk=customer.pk)
+
+
+@agent_required
+@require_POST
+def customer_unlink_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the account out of its person; back to the profile the agent came from."""
+    customer = get_object_or_404(Customer, pk=pk)
+    back = request.POST.get("back", "")
+    back_pk = (
+        int(back)
+        if back.isdigit() and len(back) < 19 and Customer.objects.filter(pk=int(back)).exists()
+        else customer.pk
+    )
+    if customer_unlink(customer=customer, actor=request.user).changed:
+        messages.success(request, _("Unlinked %(account)s.") % {"account": str(customer)})
+    return redirect("customers:profile", pk=back_pk)
