@@ -63,3 +63,17 @@ def test_people_without_an_agent_role_are_refused(client, customer):
     assert client.get(f"/customers/{customer.pk}/").status_code == 302  # to the login page
     client.force_login(UserFactory(username="nobody"))
     assert client.get(f"/customers/{customer.pk}/").status_code == 403
+
+
+def test_admin_shows_a_person_with_its_accounts(client, agent):
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(username="root", is_staff=True, is_superuser=True)
+    a, b = CustomerFactory(platform_account_id="tb_a"), CustomerFactory(platform="jd", platform_account_id="jd_b")
+    person = customer_link(customer=a, other=b, actor=agent).person
+    client.force_login(admin_user)
+    page = client.get(f"/admin/customers/person/{person.pk}/change/").content.decode()
+    assert "tb_a" in page and "jd_b" in page
+    assert client.get("/admin/customers/person/").status_code == 200
+    assert client.get(f"/admin/customers/customer/{a.pk}/change/").status_code == 200
+    assert client.get("/admin/customers/customerlinkevent/").status_code == 200
