@@ -419,13 +419,17 @@ def _post(delivery: WebhookDelivery, now: datetime) -> _Outcome:
 
 def _attempt(delivery_id: int) -> WebhookDelivery:
     """One attempt of a claimed delivery: POST, log the attempt, then succeed, schedule a retry or give up."""
-    delivery = WebhookDelivery.objects.select_related("endpoint", "event").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("endpoint__integration", "event").get(pk=delivery_id)
     attempted_at = timezone.now()
-    if not delivery.endpoint.is_active:
+    if not delivery.endpoint.is_active or not delivery.endpoint.integration.is_active:
         WebhookDelivery.objects.filter(pk=delivery_id).update(
             status=DeliveryStatus.FAILED, next_attempt_at=None, lease_until=None, last_error="endpoint disabled"
         )
-        logger.info("webhook delivery %s not sent: endpoint %s is disabled", delivery_id, delivery.endpoint_id)
+        logger.info(
+            "webhook delivery %s not sent: endpoint %s (or its integration) is disabled",
+            delivery_id,
+            delivery.endpoint_id,
+        )
         delivery.refresh_from_db()
         return delivery
     outcome = _post(delivery, attempted_at)

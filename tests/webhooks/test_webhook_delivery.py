@@ -160,3 +160,11 @@ def test_private_targets_are_refused_unless_allowed(integration, settings, recei
     services.webhook_deliver(delivery_id=delivery.pk)
     assert receiver.requests == []
     assert "private address" in WebhookAttempt.objects.get(delivery=delivery).error
+
+
+def test_a_disabled_endpoint_is_not_called_and_its_delivery_fails(endpoint, receiver):
+    delivery = _one_delivery(endpoint)
+    services.webhook_endpoint_update(endpoint=endpoint, is_active=False)
+    services.webhook_deliver(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert receiver.requests == [] and delivery.status == "failed" and delivery.last_error == "endpoint disabled"
