@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "integrations.permissions.ApiKeyScope",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.HelpdeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "helpdesk.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

@@ -1,0 +1,112 @@
+"""The OpenAPI document is the integration contract: every operation lists the errors it can answer with
+(one error body), the ``Idempotency-Key`` header where it applies, the scope an API key needs, and the
+``X-Request-ID`` / rate-limit headers. schemathesis checks the running API against it in CI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
+
+from integrations.idempotency import HEADER as IDEMPOTENCY_HEADER
+from integrations.idempotency import MAX_KEY_LENGTH
+from integrations.permissions import ANY_KEY, ApiKeyScope
+
+
+class ErrorDetail(serializers.Serializer):
+    code = serializers.CharField(help_text="Machine-readable, e.g. validation_error, missing_scope, throttled.")
+    message = serializers.CharField(help_text="Human-readable, in the caller's language.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Per input field (dotted paths for nested fields), the problems found.",
+    )
+    request_id = serializers.CharField(help_text="Same as the X-Request-ID header; quote it to support.")
+    required_scope = serializers.CharField(
+        required=False, allow_null=True, help_text="With missing_scope: the scope the key lacks."
+    )
+
+
+class ErrorOutput(serializers.Serializer):
+    error = ErrorDetail()
+
+
+ERRORS = {
+    "400": "Invalid input: see error.fields.",
+    "401": "No credentials, or an invalid, expired or revoked API key.",
+    "403": "The key lacks the scope (error.required_scope) or the account lacks the role.",
+    "404": "Not found.",
+    "405": "Method not allowed.",
+    "406": "The Accept header asks for a format we do not serve.",
+    "409": "Conflict: the object's state does not allow it, or the Idempotency-Key was used for another request.",
+    "415": "Unsupported Content-Type.",
+    "429": "Too many requests for this key: wait Retry-After seconds.",
+}
+BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+_STRING = {"schema": {"type": "string"}}
+_INTEGER = {"schema": {"type": "integer"}}
+REQUEST_ID_HEADER = {"X-Request-ID": {**_STRING, "description": "This request's id (also in logs)."}}
+RATE_HEADERS = {
+    "X-RateLimit-Limit": {**_INTEGER, "description": "Requests allowed per minute for this key."},
+    "X-RateLimit-Remaining": {**_INTEGER, "description": "Requests left in this minute."},
+    "X-RateLimit-Reset": {**_INTEGER, "description": "Unix time the window resets."},
+}
+
+
+class HelpdeskAutoSchema(AutoSchema):
+    def _handler(self) -> Any:
+        return getattr(self.view, self.method.lower(), None)
+
+    def _required_scope(self) -> str | None:
+        if ApiKeyScope not in [*getattr(self.view, "permission_classes", [])]:
+            return None
+        scopes = getattr(self.view, "required_scopes", None)
+        if not scopes:
+            return None
+        return scopes[0] if self.method in SAFE_METHODS else scopes[1]
+
+    def get_operation(self, path: str, path_regex: str, path_prefix: str, method: str, registry: Any) -> Any:
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        handler = self._handler()
+        if getattr(handler, "idempotent", False):
+            operation.setdefault("parameters", []).append(
+                {
+                    "in": "header",
+                    "name": IDEMPOTENCY_HEADER,
+                    "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+                    "description": "Makes a retry safe: the same key with the same body returns the first "
+                    "response (header Idempotent-Replayed: true) without doing it again; the same key with "
+                    "another body is a 409. Keys are kept at least 24 hours, per integration.",
+                }
+            )
+        scope = self._required_scope()
+        if scope == ANY_KEY:
+            operation["x-required-scopes"] = []
+        elif scope:
+            operation["x-required-scopes"] = [scope]
+        error_ref = self.resolve_serializer(ErrorOutput, "response").ref
+        responses = operation.setdefault("responses", {})
+        for response in responses.values():
+            response.setdefault("headers", {}).update({**REQUEST_ID_HEADER, **RATE_HEADERS})
+        codes = ["400", "401", "403", "404", "405", "406", "429"]
+        if self.method in BODY_METHODS or self.method == "DELETE":
+            codes += ["409"]
+        if self.method in BODY_METHODS:
+            codes += ["415"]
+        for code in codes:
+            if code in responses:
+                continue
+            headers = {**REQUEST_ID_HEADER}
+            if code == "429":
+                headers["Retry-After"] = {**_INTEGER, "description": "Seconds to wait before retrying."}
+            responses[code] = {
+                "description": ERRORS[code],
+                "content": {"application/json": {"schema": error_ref}},
+                "headers": headers,
+            }
+        return operation
