@@ -7,7 +7,8 @@ from tickets.services import sla_sweep
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys):
+def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
     call_command("seed_demo")
     out = capsys.readouterr().out
     for name in ("agent1", "agent2", "manager1", "admin"):
@@ -23,3 +24,17 @@ def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys):
     assert Complaint.objects.filter(severity="critical").exists()
     call_command("seed_demo")  # idempotent
     assert Ticket.objects.count() == count
+
+
+def test_seed_demo_prints_a_working_api_key_for_the_demo_integration(capsys, settings, tmp_path):
+    from rest_framework.test import APIClient
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo")
+    key = (tmp_path / "demo-api-key.txt").read_text().strip()
+    assert key in capsys.readouterr().out
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/integrations/me/").json()["name"].startswith("演示淘宝店")
+    call_command("seed_demo")  # the same key again, not a new one
+    assert (tmp_path / "demo-api-key.txt").read_text().strip() == key

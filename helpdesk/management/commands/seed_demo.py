@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 from datetime import time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -17,6 +19,9 @@ from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
 from customers.services import OrderLineData, customer_upsert, order_upsert
+from integrations import services as integration_services
+from integrations.models import Integration
+from integrations.scopes import ALL_SCOPES
 from tickets import services
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
 from tickets.services import CHINA_HOLIDAYS_FILE, calendar_import_days
@@ -179,6 +184,9 @@ TICKETS = [
 ]
 
 
+DEMO_INTEGRATION = "演示淘宝店 Demo Taobao shop"
+
+
 class Command(BaseCommand):
     help = "Create demo teams, users (agent1, agent2, manager1, admin) and a realistic mix of tickets."
 
@@ -202,7 +210,26 @@ class Command(BaseCommand):
             ("admin", "admin"),
         ):
             self.stdout.write(f"  {name:<9} {role}")
-        self.stdout.write(f"API token of the demo integration 'platform': {token.key}")
+        self.stdout.write(f"API token of the demo account 'platform' (Authorization: Token …): {token.key}")
+        self._integration()
+
+    def _integration(self) -> None:
+        """The demo shop integration with every scope. Its key is shown once: on the run that makes it, it is
+        printed and written to var/demo-api-key.txt (a local file, never committed)."""
+        integration = Integration.objects.filter(name=DEMO_INTEGRATION).first()
+        if integration is None:
+            integration = integration_services.integration_create(
+                name=DEMO_INTEGRATION, platform="taobao", scopes=list(ALL_SCOPES)
+            )
+        key_file = Path(settings.VAR_DIR) / "demo-api-key.txt"
+        if not any(key.is_valid_at() for key in integration.keys.all()) or not key_file.exists():
+            secret = integration_services.api_key_create(integration=integration, name="demo").secret
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secret + "\n")
+        self.stdout.write(
+            f"API key of the demo integration '{DEMO_INTEGRATION}' (Authorization: Bearer …): "
+            f"{key_file.read_text().strip()}  (also in {key_file})"
+        )
 
     def _users(self, password: str) -> dict[str, Any]:
         User = get_user_model()
