@@ -32,7 +32,7 @@ test: install messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy helpdesk accounts customers notifications tickets complaints aftersales
+	$(BIN)/mypy helpdesk accounts customers notifications tickets complaints aftersales integrations webhooks
 
 sweep: install
 	$(BIN)/python manage.py sla_sweep
@@ -40,6 +40,7 @@ sweep: install
 bench: install
 	$(BIN)/python bench/calendar_bench.py
 	$(BIN)/python bench/sla_sweep_bench.py
+	$(BIN)/python bench/api_bench.py
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -18,7 +18,7 @@ from integrations.permissions import ANY_KEY, ApiKeyScope
 class ErrorDetail(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. validation_error, missing_scope, throttled.")
     message = serializers.CharField(help_text="Human-readable, in the caller's language.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # (DRF pops declared fields off the class)
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Per input field (dotted paths for nested fields), the problems found.",
     )

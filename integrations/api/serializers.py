@@ -11,7 +11,7 @@ from ..scopes import Scope
 class ApiKeyOutput(serializers.ModelSerializer):
     key_prefix = serializers.SerializerMethodField(help_text="The visible start of the key, to tell keys apart.")
     state = serializers.ChoiceField(choices=["active", "expiring", "expired", "revoked"], read_only=True)
-    replaced_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    replaced_by = serializers.IntegerField(source="replaced_by_id", read_only=True, allow_null=True)
 
     class Meta:
         model = ApiKey
