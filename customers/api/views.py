@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -188,6 +189,8 @@ class OrderBulkSyncApi(_OrderApi):
     error body as elsewhere), and one refused order never holds back the others. Only a malformed envelope
     (no ``orders`` list, an empty one, or more than 500) is a 400. Send an ``Idempotency-Key`` so a retried
     batch replays the first answer."""
+
+    parser_classes = [JSONParser]  # nested orders and lines: JSON only
 
     @extend_schema(
         request=s.OrderSyncRequestInput,
