@@ -93,7 +93,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    # The web process runs under ASGI, where Django's persistent connections are not reused between requests
+    # (each request's thread may differ) and pile up until PostgreSQL refuses new ones: bench/api_bench.py
+    # saw 98 open connections and 500s under load with 60 s. So: one connection per request (0), and a
+    # pooler (PgBouncer) in front of PostgreSQL when deploying past one machine.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
+        )
+    }
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
