@@ -149,6 +149,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": max(SLA_SWEEP_SECONDS * 3, 30)},
     },
     "idempotency-purge": {"task": "integrations.tasks.idempotency_purge_task", "schedule": 3600.0},
+    "webhook-purge": {"task": "webhooks.tasks.webhook_purge_task", "schedule": 86400.0},
     # The webhook outbox relay: sends deliveries that are due (new ones whose enqueue was lost, and retries).
     "webhook-relay": {
         "task": "webhooks.tasks.webhook_relay_task",
@@ -278,6 +279,7 @@ IDEMPOTENCY_KEY_TTL_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "4
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", "25"))
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS", False)
+WEBHOOK_RETENTION_DAYS = float(os.environ.get("WEBHOOK_RETENTION_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

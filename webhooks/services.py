@@ -509,3 +509,15 @@ def webhook_relay(*, limit: int = 100, budget_seconds: float = 30.0) -> int:
         _attempt(delivery_id)
         sent += 1
     return sent
+
+
+def webhook_purge(*, now: datetime | None = None) -> int:
+    """Delete events (with their deliveries and attempt logs) older than ``WEBHOOK_RETENTION_DAYS`` once none
+    of their deliveries is still pending. Returns the number of events deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=max(2.0, float(settings.WEBHOOK_RETENTION_DAYS)))
+    old = WebhookEvent.objects.filter(created_at__lt=cutoff).exclude(deliveries__status=DeliveryStatus.PENDING)
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:1000]):
+        WebhookEvent.objects.filter(pk__in=ids).delete()
+        deleted += len(ids)
+    return deleted

@@ -16,3 +16,9 @@ def webhook_deliver_task(delivery_id: int) -> bool:
 def webhook_relay_task() -> int:
     """The outbox relay (beat, every WEBHOOK_RELAY_SECONDS): sends what is due. Returns attempts made."""
     return services.webhook_relay()
+
+
+@shared_task(name="webhooks.tasks.webhook_purge_task", ignore_result=True)
+def webhook_purge_task() -> int:
+    """Daily: forget delivered or abandoned events older than WEBHOOK_RETENTION_DAYS."""
+    return services.webhook_purge()
