@@ -56,16 +56,16 @@ class Conflict(ApplicationError):
     code = "conflict"
 
 
-def _flatten(detail: Any) -> dict[str, list[str]]:
+def flatten_errors(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
             if isinstance(value, dict):
-                for sub_key, sub_value in _flatten(value).items():
+                for sub_key, sub_value in flatten_errors(value).items():
                     out[f"{key}.{sub_key}"] = sub_value
             elif isinstance(value, list) and value and isinstance(value[0], dict):
                 for index, item in enumerate(value):
-                    for sub_key, sub_value in _flatten(item).items():
+                    for sub_key, sub_value in flatten_errors(item).items():
                         out[f"{key}[{index}].{sub_key}"] = sub_value
             elif isinstance(value, list):
                 out[key] = [str(v) for v in value]
@@ -99,7 +99,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None:
         return None
     if isinstance(exc, drf_exceptions.ValidationError):
-        response.data = error_body("validation_error", str(_("Invalid input.")), _flatten(exc.detail))
+        response.data = error_body("validation_error", str(_("Invalid input.")), flatten_errors(exc.detail))
     elif isinstance(exc, drf_exceptions.APIException):
         detail = exc.detail
         message = str(detail) if not isinstance(detail, (dict, list)) else str(_("Request failed."))

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from accounts import roles
 from helpdesk.errors import ApplicationError, NotFound, ValidationFailed
-from helpdesk.errors import _flatten as flatten_errors
+from helpdesk.errors import flatten_errors
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
