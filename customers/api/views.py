@@ -12,7 +12,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -20,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from helpdesk.errors import ApplicationError, NotFound, ValidationFailed
-from helpdesk.errors import flatten_errors
+from helpdesk.api import StandardCursorPagination, StrictOrderingFilter
+from helpdesk.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
@@ -29,7 +28,7 @@ from integrations.scopes import Scope
 from .. import selectors, services
 from ..models import Customer
 from . import serializers as s
-from .filters import CustomerFilter, OrderFilter, StrictOrderingFilter
+from .filters import CustomerFilter, OrderFilter
 
 
 class CanUseCustomerApi(BasePermission):
@@ -38,13 +37,6 @@ class CanUseCustomerApi(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         # The same people as the ticket API: staff roles and integration accounts.
         return roles.can_use_ticket_api(request.user)
-
-
-class CustomerCursorPagination(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class _CustomerApi(APIView):
@@ -87,7 +79,7 @@ class CustomerListApi(_CustomerApi, ListAPIView):
     updated_since; ``ordering=updated_at`` with ``updated_since`` for incremental sync. Contact details are masked."""
 
     serializer_class = s.CustomerAccountOutput
-    pagination_class = CustomerCursorPagination
+    pagination_class = StandardCursorPagination
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = CustomerFilter
     ordering_fields = ["id", "updated_at", "created_at"]
@@ -162,7 +154,7 @@ class OrderListApi(_OrderApi, ListAPIView):
     ``ordering=updated_at`` with ``updated_since`` for incremental sync."""
 
     serializer_class = s.OrderRecordOutput
-    pagination_class = CustomerCursorPagination
+    pagination_class = StandardCursorPagination
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = OrderFilter
     ordering_fields = ["id", "updated_at", "created_at"]

@@ -12,13 +12,13 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from helpdesk.api import StandardCursorPagination, StrictOrderingFilter
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
@@ -27,7 +27,7 @@ from .. import services
 from ..models import Escalation, Team, Ticket
 from ..selectors import assignable_users, escalation_list, ticket_get_for_agent
 from . import serializers as s
-from .filters import StrictOrderingFilter, TicketFilter
+from .filters import TicketFilter
 
 
 class CanUseTicketApi(BasePermission):
@@ -44,11 +44,8 @@ class IsManager(BasePermission):
         return roles.is_manager(request.user)
 
 
-class TicketCursorPagination(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class TicketCursorPagination(StandardCursorPagination):
+    pass
 
 
 class TicketApiMixin(APIView):
