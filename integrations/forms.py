@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Integration
@@ -7,7 +8,7 @@ from .scopes import Scope
 
 class IntegrationAdminForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
-        label=_("scopes"), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=capfirst(_("scopes")), choices=Scope.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
     class Meta:
