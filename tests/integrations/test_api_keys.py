@@ -172,3 +172,29 @@ def test_admin_create_shows_the_key_once(admin_client):
         shown.group()
         not in admin_client.get(f"/admin/integrations/integration/{key.integration_id}/change/").content.decode()
     )
+
+
+def test_every_api_view_checks_key_scopes_or_is_admin_only():
+    """A new endpoint cannot forget scopes: each API view either runs ApiKeyScope or admits admins only."""
+    from django.urls import get_resolver
+    from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+    from helpdesk.api_auth import TokenCreateApi
+    from integrations.api.views import IsAdmin
+    from integrations.permissions import ApiKeyScope
+
+    def walk(patterns, prefix=""):  # type: ignore[no-untyped-def]
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), getattr(pattern.callback, "view_class", None)
+
+    exempt = {TokenCreateApi, SpectacularAPIView, SpectacularSwaggerView}  # password login, public schema
+    unguarded = [
+        path
+        for path, view in walk(get_resolver().url_patterns)
+        if path.startswith("api/v1/") and view is not None and view not in exempt
+        if ApiKeyScope not in view.permission_classes and IsAdmin not in view.permission_classes
+    ]
+    assert unguarded == []
