@@ -254,6 +254,16 @@ class TicketAlreadyExists(Conflict):
         self.ticket = ticket
 
 
+def _save_unless_duplicate(ticket: Ticket) -> None:
+    try:
+        with transaction.atomic():
+            ticket.save()
+    except IntegrityError:
+        # The same message, synced by a concurrent request that committed first.
+        _refuse_duplicate(ticket.source_platform, ticket.external_id)
+        raise
+
+
 def _refuse_duplicate(platform: str, external_id: str) -> None:
     if external_id:
         existing = Ticket.objects.filter(source_platform=platform, external_id=external_id).first()
@@ -344,13 +354,10 @@ def ticket_create(
             external_id=external_id,
         )
         _recompute_due_times(ticket, now)
-        try:
-            with transaction.atomic():
-                ticket.save()
-        except IntegrityError:
-            # The same message, synced by a concurrent request that committed first.
-            _refuse_duplicate(source_platform, external_id)
-            raise
+        if not external_id:
+            ticket.save()
+        else:
+            _save_unless_duplicate(ticket)
         _record_event(
             ticket,
             EventType.CREATED,
