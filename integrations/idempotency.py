@@ -124,7 +124,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
 
 
 def _claim(*, owner: str, key: str, fingerprint: str, request: Any) -> IdempotencyRecord:
-    """Insert the record, or return the finished one a earlier request left (waiting for it to commit)."""
+    """Insert the record, or return the finished one an earlier request left (waiting for it to commit)."""
     for _attempt in range(2):
         try:
             with transaction.atomic():
