@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.decorators import agent_required, manager_required
 from helpdesk.errors import ApplicationError
 from tickets.enums import Channel, TicketKind
 from tickets.forms import apply_error
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_for_agent
-from tickets.views import agent_required, manager_required, render_ticket_page
+from tickets.views import render_ticket_page
 
 from . import selectors, services
 from .enums import ACTION_LABELS, TYPE_STEPS, EvidenceKind, RequestStatus, RequestType

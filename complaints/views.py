@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import roles
+from accounts.decorators import agent_required
 from helpdesk.errors import ApplicationError
 from tickets.forms import apply_error
 from tickets.models import Ticket
 from tickets.sla import clock_state
-from tickets.views import agent_required, render_ticket_page
+from tickets.views import render_ticket_page
 
 from . import selectors, services
 from .enums import Severity

@@ -6,10 +6,11 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from helpdesk.api import StandardCursorPagination
 
 from ..models import Notification
 from ..selectors import notification_list, notification_unread_count
@@ -17,11 +18,8 @@ from ..services import notifications_mark_read
 from . import serializers as s
 
 
-class NotificationCursorPagination(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class NotificationCursorPagination(StandardCursorPagination):
+    pass
 
 
 class NotificationListApi(ListAPIView):

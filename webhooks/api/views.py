@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from helpdesk.api import StandardCursorPagination
 from helpdesk.errors import ValidationFailed
 from integrations.idempotency import idempotent
 from integrations.models import Integration
@@ -59,11 +59,8 @@ class WebhookApiMixin(APIView):
         return get_object_or_404(self.deliveries(), pk=pk)
 
 
-class WebhookDeliveryPagination(CursorPagination):
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class WebhookDeliveryPagination(StandardCursorPagination):
+    pass
 
 
 class WebhookDeliveryFilter(django_filters.FilterSet):
