@@ -105,7 +105,20 @@ class OrderSyncEnvelopeInput(serializers.Serializer):
 # --- output ---------------------------------------------------------------------------------------------------
 
 
-class CustomerAccountOutput(serializers.Serializer):
+class MaskedContactOutput(serializers.Serializer):
+    """A buyer's phone and e-mail, masked everywhere they are output (DESIGN rule 8)."""
+
+    phone = serializers.SerializerMethodField(help_text="Masked; managers get it in full from reveal-contact (logged).")
+    email = serializers.SerializerMethodField(help_text="Masked, like phone.")
+
+    def get_phone(self, customer: Any) -> str:
+        return mask_phone(customer.phone)
+
+    def get_email(self, customer: Any) -> str:
+        return mask_email(customer.email) if customer.email else ""
+
+
+class CustomerAccountOutput(MaskedContactOutput):
     id = serializers.IntegerField()
     name = serializers.CharField()
     platform = serializers.CharField()
@@ -113,16 +126,8 @@ class CustomerAccountOutput(serializers.Serializer):
     platform_account_id = serializers.CharField()
     tier = serializers.CharField()
     person = serializers.IntegerField(source="person_id", allow_null=True, help_text="Shared by linked accounts.")
-    phone = serializers.SerializerMethodField(help_text="Masked; managers get it in full from reveal-contact (logged).")
-    email = serializers.SerializerMethodField(help_text="Masked, like phone.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-
-    def get_phone(self, customer: Any) -> str:
-        return mask_phone(customer.phone)
-
-    def get_email(self, customer: Any) -> str:
-        return mask_email(customer.email) if customer.email else ""
 
 
 class OrderRecordLineOutput(serializers.Serializer):

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from customers.api.serializers import MaskedContactOutput
 from customers.enums import CustomerTier, OrderStatus, Platform
-from customers.masking import mask_email, mask_phone
 from customers.services import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for
@@ -124,20 +124,12 @@ class TeamOutput(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CustomerOutput(serializers.Serializer):
+class CustomerOutput(MaskedContactOutput):
     id = serializers.IntegerField()
     name = serializers.CharField()
     platform = serializers.CharField()
     platform_account_id = serializers.CharField()
     tier = serializers.CharField()
-    phone = serializers.SerializerMethodField(help_text="Masked; managers get it in full from reveal-contact (logged).")
-    email = serializers.SerializerMethodField(help_text="Masked, like phone.")
-
-    def get_phone(self, customer: Any) -> str:
-        return mask_phone(customer.phone)
-
-    def get_email(self, customer: Any) -> str:
-        return mask_email(customer.email) if customer.email else ""
 
 
 class OrderLineOutput(serializers.Serializer):
