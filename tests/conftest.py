@@ -106,6 +106,18 @@ def manager_api(manager) -> APIClient:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def key_client():  # type: ignore[no-untyped-def]
+    """key_client(secret) -> an API client sending ``Authorization: Bearer <secret>`` (an integration's key)."""
+
+    def client(secret: str) -> APIClient:
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return api
+
+    return client
+
+
+@pytest.fixture
 def api_client_for():  # type: ignore[no-untyped-def]
     return _api_client_for
 

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.test import APIClient
 
 from integrations import services
 from integrations.scopes import ALL_SCOPES
@@ -22,13 +21,3 @@ def make_key(db):  # type: ignore[no-untyped-def]
         return integration, new.api_key, new.secret
 
     return make
-
-
-@pytest.fixture
-def key_client():  # type: ignore[no-untyped-def]
-    def client(secret: str) -> APIClient:
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-        return api
-
-    return client

@@ -8,7 +8,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from rest_framework.test import APIClient
 
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
@@ -102,16 +101,6 @@ def make_integration(db):  # type: ignore[no-untyped-def]
         return integration, new.secret
 
     return make
-
-
-@pytest.fixture
-def key_client():  # type: ignore[no-untyped-def]
-    def client(secret: str) -> APIClient:
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
-        return api
-
-    return client
 
 
 @pytest.fixture
