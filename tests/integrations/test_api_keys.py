@@ -198,3 +198,21 @@ def test_every_api_view_checks_key_scopes_or_is_admin_only():
         if ApiKeyScope not in view.permission_classes and IsAdmin not in view.permission_classes
     ]
     assert unguarded == []
+
+
+def test_admin_refuses_a_name_that_differs_only_in_case_with_a_form_error(admin_client, make_key):
+    make_key(name="Shop Middleware")
+    response = admin_client.post(
+        "/admin/integrations/integration/add/",
+        {
+            "name": "shop middleware",
+            "platform": "",
+            "scopes": ["tickets:read"],
+            "rate_limit_per_minute": 600,
+            "notes": "",
+            "keys-TOTAL_FORMS": "0",
+            "keys-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
