@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "aftersales",
     "integrations",
     "webhooks",
+    "surveys",
+    "reports",
     "helpdesk",  # the project's own commands (seed_demo)
 ]
 

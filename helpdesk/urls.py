@@ -19,6 +19,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("notifications.api.urls")),
     path("", include("integrations.api.urls")),
     path("", include("webhooks.api.urls")),
+    path("", include("surveys.api.urls")),
+    path("", include("reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,8 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("complaints/", include("complaints.urls")),
     path("aftersales/", include("aftersales.urls")),
+    path("survey/", include("surveys.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("tickets.urls")),
 ]
 
