@@ -14,6 +14,7 @@ class Scope(TextChoices):
     AFTERSALES_READ = "aftersales:read", _("Read return and exchange requests")
     AFTERSALES_WRITE = "aftersales:write", _("Create return and exchange requests, add evidence, answer offers")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints and see deliveries")
+    REPORTS_READ = "reports:read", _("Read reports (aggregates and the per-ticket raw data)")
 
 
 ALL_SCOPES = [scope.value for scope in Scope]
