@@ -93,6 +93,9 @@ class SurveyInvitation(models.Model):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("team")
     )
     created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    # The resolution this invitation was (re)issued for: resolving the same ticket again after a reopen
+    # re-issues an unanswered invitation once, however many listeners ask for the link in that transaction.
+    issued_for = models.DateTimeField(_("issued for the resolution at"))
     expires_at = models.DateTimeField(_("expires at"))
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
     email_count = models.PositiveSmallIntegerField(_("e-mails sent"), default=0)
