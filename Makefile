@@ -3,17 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: install run test lint messages sweep bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+# Browser libraries (Chart.js for the reports dashboard) come from npm, pinned in package-lock.json, and are
+# served from node_modules by staticfiles (STATICFILES_DIRS): no CDN, no copy in the repository.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make install: npm is missing. Install Node.js and npm (Debian: apt-get install -y npm), then run make install again." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NPM_STAMP)
 
 # The compiled catalogue is committed too, so a machine without gettext still shows Chinese.
 messages: install
