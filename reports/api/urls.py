@@ -1,3 +1,8 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("reports/", views.ReportListApi.as_view(), name="report-list"),
+    path("reports/<str:name>/", views.ReportDetailApi.as_view(), name="report-detail"),
+]
