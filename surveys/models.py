@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.enums import TicketKind
 from tickets.models import Team, Ticket
 
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -28,6 +29,7 @@ class Survey(models.Model):
     kind = models.CharField(
         _("ticket kind"),
         max_length=20,
+        choices=TicketKind.choices,
         blank=True,
         help_text=_("Blank: used for every kind without a survey of its own."),
     )

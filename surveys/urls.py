@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
-urlpatterns: list[URLPattern] = []
+
+urlpatterns = [
+    path("follow-ups/", views.follow_up_list_view, name="follow_ups"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done_view, name="follow_up_done"),
+    path("responses/", views.response_list_view, name="responses"),
+    path("<str:token>/", views.answer_view, name="answer"),
+]

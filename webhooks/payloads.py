@@ -120,6 +120,8 @@ def ticket_event_data(webhook_type: str, ticket: Ticket, event: TicketEvent) -> 
     if webhook_type != WebhookEventType.TICKET_CREATED:
         data["change"] = _change(event)
     if webhook_type == WebhookEventType.TICKET_RESOLVED:
-        # Satisfaction surveys arrive with the surveys app; until then there is no link to send.
-        data["survey_url"] = None
+        # The buyer's private survey link, for the platform to push in its own chat (None: nothing to answer).
+        from surveys.services import survey_link_for_resolution
+
+        data["survey_url"] = survey_link_for_resolution(ticket)
     return data

@@ -67,7 +67,9 @@ class WebhookTicketChangeSchema(WebhookTicketSchema):
 
 class WebhookTicketResolvedSchema(WebhookTicketChangeSchema):
     survey_url = serializers.URLField(
-        allow_null=True, help_text="The satisfaction survey link; null until the surveys feature ships."
+        allow_null=True,
+        help_text="The buyer's private satisfaction-survey link (signed, expiring, usable once), to push in your "
+        "own chat; null when no survey is configured or the buyer already answered.",
     )
 
 
@@ -90,7 +92,13 @@ class WebhookAftersalesSchema(serializers.Serializer):
 class WebhookSurveySchema(serializers.Serializer):
     ticket_id = serializers.IntegerField()
     ticket_reference = serializers.CharField()
-    scores = serializers.DictField(child=serializers.IntegerField(), help_text="Question code → score (1–5).")
+    external_id = serializers.CharField(allow_blank=True, help_text="Your id for the conversation, if you gave one.")
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=1, max_value=5),
+        help_text="Question code → score, 1–5. Default questions: professional, attitude, speed.",
+    )
+    average_score = serializers.DecimalField(max_digits=4, decimal_places=3, coerce_to_string=True)
+    solved = serializers.BooleanField(allow_null=True, help_text="Was the problem solved? null: not answered.")
     comment = serializers.CharField(allow_blank=True)
     completed_at = serializers.DateTimeField()
 
@@ -124,7 +132,7 @@ _DATA: dict[str, tuple[type[serializers.Serializer], str]] = {
     WebhookEventType.AFTERSALES_STATUS_CHANGED: (WebhookAftersalesSchema, "A return/exchange request moved on."),
     WebhookEventType.SURVEY_COMPLETED: (
         WebhookSurveySchema,
-        "A buyer answered the satisfaction survey (sent once the surveys feature ships).",
+        "A buyer answered the satisfaction survey.",
     ),
 }
 

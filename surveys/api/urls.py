@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("tickets/<int:pk>/survey/", views.TicketSurveyApi.as_view(), name="ticket-survey"),
+]

@@ -87,13 +87,16 @@ def test_priority_change_shows_the_new_priority_in_the_snapshot(endpoint, agent)
     }
 
 
-def test_resolving_sends_ticket_resolved_with_a_survey_url_placeholder(endpoint, agent):
+def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, agent):
+    from surveys.models import SurveyInvitation
+    from surveys.services import survey_url
+
     ticket = make_ticket()
     ticket_services.ticket_reply(ticket=ticket, author=agent, body="已处理")
     ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
     [payload] = _events("ticket.resolved")
     assert payload["data"]["status"] == "resolved" and payload["data"]["resolved_at"]
-    assert payload["data"]["survey_url"] is None
+    assert payload["data"]["survey_url"] == survey_url(SurveyInvitation.objects.get(ticket=ticket))
     assert payload["data"]["change"]["new"] == "resolved"
 
 

@@ -1,0 +1,229 @@
+"""Survey pages: the buyer's answer page (private link, no login), the panel on the ticket page, and the
+managers' low-score follow-ups and responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import roles
+from accounts.decorators import manager_required
+from helpdesk.errors import ApplicationError
+from tickets.models import Ticket
+
+from . import services
+from .models import MAX_SCORE, MIN_SCORE, FollowUpStatus, SurveyFollowUp, SurveyInvitation, SurveyResponse
+
+LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
+
+
+def _language(request: HttpRequest) -> str:
+    asked = (request.POST.get("lang") or request.GET.get("lang") or "").lower()
+    if asked in LANGUAGES:
+        return LANGUAGES[asked]
+    return "en" if (getattr(request, "LANGUAGE_CODE", "") or "").startswith("en") else "zh-hans"
+
+
+def _message_page(request: HttpRequest, *, title: str, text: str, status: int, tone: str = "info") -> HttpResponse:
+    return render(request, "surveys/message.html", {"title": title, "text": text, "tone": tone}, status=status)
+
+
+def answer_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The buyer's survey. Every refusal is a page with a clear message and a 4xx, never a 500."""
+    language = _language(request)
+    with translation.override(language):
+        request.LANGUAGE_CODE = language
+        try:
+            invitation = services.invitation_from_token(token)
+        except services.SurveyLinkInvalid as exc:
+            return _message_page(request, title=_("Link not valid"), text=exc.message, status=404, tone="error")
+        if invitation.completed_at is not None:
+            if request.method == "POST":
+                return _message_page(
+                    request,
+                    title=_("Already answered"),
+                    text=_("You have already answered this survey. Thank you!"),
+                    status=409,
+                )
+            return _message_page(
+                request,
+                title=_("Thank you!"),
+                text=_("We have your answers. Thank you for helping us improve."),
+                status=200,
+                tone="success",
+            )
+        if invitation.is_expired():
+            return _message_page(
+                request,
+                title=_("Link expired"),
+                text=_("This survey link has expired. If you still want to tell us how we did, just write to us."),
+                status=410,
+                tone="error",
+            )
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        error_message = ""
+        status = 200
+        if request.method == "POST":
+            dimensions = services.active_dimensions(invitation.survey)
+            scores = {d.code: request.POST.get(f"score_{d.code}", "") for d in dimensions}
+            values = {
+                "scores": scores,
+                "solved": request.POST.get("solved", ""),
+                "comment": request.POST.get("comment", ""),
+            }
+            try:
+                services.survey_submit(
+                    invitation=invitation,
+                    scores=scores,
+                    solved=values["solved"],
+                    comment=values["comment"],
+                    language=language,
+                )
+            except services.SurveyAlreadyAnswered as exc:
+                return _message_page(request, title=_("Already answered"), text=exc.message, status=409)
+            except services.SurveyExpired as exc:
+                return _message_page(request, title=_("Link expired"), text=exc.message, status=410, tone="error")
+            except ApplicationError as exc:
+                errors, error_message, status = exc.fields, exc.message, 400
+            else:
+                return redirect(f"{request.path}?lang={'en' if language == 'en' else 'zh'}")
+        else:
+            services.survey_mark_opened(invitation)
+        return render(
+            request,
+            "surveys/answer.html",
+            _answer_context(invitation, language, values, errors, error_message),
+            status=status,
+        )
+
+
+def _answer_context(
+    invitation: SurveyInvitation,
+    language: str,
+    values: dict[str, Any],
+    errors: dict[str, list[str]],
+    error_message: str,
+) -> dict[str, Any]:
+    survey = invitation.survey
+    scores = values.get("scores", {})
+    scale = [
+        (1, _("Very dissatisfied")),
+        (2, _("Dissatisfied")),
+        (3, _("Neutral")),
+        (4, _("Satisfied")),
+        (5, _("Very satisfied")),
+    ]
+    questions = [
+        {
+            "code": dimension.code,
+            "label": dimension.label(language),
+            "value": str(scores.get(dimension.code, "")),
+            "errors": errors.get(dimension.code, []),
+        }
+        for dimension in services.active_dimensions(survey)
+    ]
+    return {
+        "invitation": invitation,
+        "ticket": invitation.ticket,
+        "survey": survey,
+        "intro": survey.intro_zh if language == "zh-hans" else survey.intro_en,
+        "questions": questions,
+        "scale": scale,
+        "min_score": MIN_SCORE,
+        "max_score": MAX_SCORE,
+        "solved": values.get("solved", ""),
+        "comment": values.get("comment", ""),
+        "errors": errors,
+        "error_message": error_message,
+        "lang": "en" if language == "en" else "zh",
+        "other_lang": "zh" if language == "en" else "en",
+    }
+
+
+# --- staff ----------------------------------------------------------------------------------------------------
+
+
+def survey_panel(request: HttpRequest, ticket: Ticket) -> str:
+    """The survey card on the ticket page: the link (to paste in a chat), the answers, the follow-up."""
+    invitation = SurveyInvitation.objects.select_related("survey").filter(ticket=ticket).first()
+    if invitation is None:
+        return ""
+    response = (
+        SurveyResponse.objects.filter(invitation=invitation).select_related("follow_up", "agent").first()
+        if invitation.completed_at
+        else None
+    )
+    answers = []
+    if response is not None:
+        language = translation.get_language()
+        answers = [
+            {"label": answer.dimension.label(language), "score": answer.score}
+            for answer in response.answers.select_related("dimension").order_by("dimension__position")
+        ]
+    follow_up = getattr(response, "follow_up", None) if response is not None else None
+    context = {
+        "invitation": invitation,
+        "response": response,
+        "answers": answers,
+        "follow_up": follow_up,
+        "url": services.survey_url(invitation) if response is None and not invitation.is_expired() else "",
+        "expired": response is None and invitation.is_expired(),
+        "is_manager": roles.is_manager(request.user),
+    }
+    return render_to_string("surveys/_panel.html", context, request=request)
+
+
+@manager_required
+def follow_up_list_view(request: HttpRequest) -> HttpResponse:
+    open_follow_ups = (
+        SurveyFollowUp.objects.filter(status=FollowUpStatus.OPEN)
+        .select_related("response__ticket", "response__agent", "response__team")
+        .prefetch_related("response__answers__dimension")
+        .order_by("due_at", "id")
+    )
+    done = (
+        SurveyFollowUp.objects.filter(status=FollowUpStatus.DONE)
+        .select_related("response__ticket", "response__agent", "done_by")
+        .order_by("-done_at", "-id")[:20]
+    )
+    return render(
+        request,
+        "surveys/follow_ups.html",
+        {"open_follow_ups": open_follow_ups, "done": done, "now": timezone.now(), "errors": {}},
+    )
+
+
+@manager_required
+@require_POST
+def follow_up_done_view(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(SurveyFollowUp, pk=pk)
+    try:
+        services.survey_follow_up_complete(
+            follow_up=follow_up, outcome=request.POST.get("outcome", ""), actor=request.user
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        response = follow_up_list_view(request)
+        response.status_code = exc.status_code
+        return response
+    messages.success(request, _("Follow-up recorded."))
+    return redirect("surveys:follow_ups")
+
+
+@manager_required
+def response_list_view(request: HttpRequest) -> HttpResponse:
+    responses = SurveyResponse.objects.select_related("ticket", "agent", "team").prefetch_related("answers__dimension")
+    low_only = request.GET.get("low") == "1"
+    if low_only:
+        responses = responses.filter(lowest_score__lte=2)
+    page = Paginator(responses.order_by("-submitted_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "surveys/responses.html", {"page": page, "low_only": low_only})

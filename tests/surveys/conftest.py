@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import CustomerFactory, make_ticket
+from tickets import services as ticket_services
+
+
+@pytest.fixture(autouse=True)
+def _no_broker(monkeypatch):  # type: ignore[no-untyped-def]
+    """Invitation e-mails queued after commit are recorded, not sent to a broker."""
+    from surveys import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.survey_invitation_email_task, "delay", lambda invitation_id: queued.append(invitation_id))
+    return queued
+
+
+@pytest.fixture
+def resolve(team, agent, manager):  # type: ignore[no-untyped-def]
+    """resolve(**ticket fields) -> a ticket of ``team``, answered by ``agent`` and resolved."""
+
+    def make(email: str = "", **fields):  # type: ignore[no-untyped-def]
+        fields.setdefault("team", team)
+        fields.setdefault("customer", CustomerFactory(email=email))
+        ticket = make_ticket(**fields)
+        ticket_services.ticket_assign(ticket=ticket, assignee=agent, actor=manager)
+        ticket_services.ticket_reply(ticket=ticket, author=agent, body="您好，已为您处理。")
+        ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+        ticket.refresh_from_db()
+        return ticket
+
+    return make
