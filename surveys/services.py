@@ -89,6 +89,30 @@ def invitation_from_token(token: str) -> SurveyInvitation:
 # --- invitations ----------------------------------------------------------------------------------------------
 
 
+DEFAULT_SURVEY = "满意度调查 Satisfaction survey"
+DEFAULT_DIMENSIONS = [  # the seed documents' dimensions (DESIGN rule 4); the migration creates the same
+    ("professional", "专业水平", "Professional level", 10),
+    ("attitude", "服务态度", "Service attitude", 20),
+    ("speed", "响应速度", "Response speed", 30),
+]
+
+
+def survey_ensure_default() -> Survey:
+    """The default survey for every kind, with its three questions (created if missing)."""
+    survey, _created = Survey.objects.get_or_create(
+        name=DEFAULT_SURVEY,
+        defaults={
+            "intro_zh": "感谢您的耐心！请花一分钟为本次服务打分，帮助我们做得更好。",
+            "intro_en": "Thank you for your patience! Please take a minute to rate our service and help us improve.",
+        },
+    )
+    for code, label_zh, label_en, position in DEFAULT_DIMENSIONS:
+        SurveyDimension.objects.get_or_create(
+            survey=survey, code=code, defaults={"label_zh": label_zh, "label_en": label_en, "position": position}
+        )
+    return survey
+
+
 def survey_for_kind(kind: str) -> Survey | None:
     """The active survey for a ticket kind: the kind's own, else the one for every kind."""
     surveys = Survey.objects.filter(is_active=True, kind__in=[kind, ""]).order_by("-kind", "id")

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts import roles
@@ -36,8 +37,14 @@ def _message_page(request: HttpRequest, *, title: str, text: str, status: int, t
     return render(request, "surveys/message.html", {"title": title, "text": text, "tone": tone}, status=status)
 
 
+@csrf_exempt
 def answer_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The buyer's survey. Every refusal is a page with a clear message and a 4xx, never a 500."""
+    """The buyer's survey. Every refusal is a page with a clear message and a 4xx, never a 500.
+
+    No CSRF cookie: the signed one-use token in the URL is the capability (a forger would need it, and with it
+    could answer anyway), and buyers open the link in platform chat web views that often refuse cookies or
+    send no Referer (the page itself sends none, so the token never leaks to another site).
+    """
     language = _language(request)
     with translation.override(language):
         request.LANGUAGE_CODE = language

@@ -19,6 +19,14 @@ def _no_broker(monkeypatch):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def resolve(team, agent, manager):  # type: ignore[no-untyped-def]
     """resolve(**ticket fields) -> a ticket of ``team``, answered by ``agent`` and resolved."""
+    from surveys.services import survey_ensure_default
+
+    survey_ensure_default()  # transactional tests flush what the data migration created
+
+    return _resolver(team, agent, manager)
+
+
+def _resolver(team, agent, manager):  # type: ignore[no-untyped-def]
 
     def make(email: str = "", **fields):  # type: ignore[no-untyped-def]
         fields.setdefault("team", team)
