@@ -24,6 +24,13 @@ NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 FILTERS = ReportFilters(start=date(2026, 11, 1), end=date(2026, 11, 23))
 
 
+def about() -> str:
+    """The About sheet's name, in the language of the test (translated like every label)."""
+    from django.utils.translation import gettext
+
+    return gettext("About")
+
+
 def _csv(result) -> tuple[str, list[list[str]]]:  # type: ignore[no-untyped-def]
     text = "".join(export.csv_chunks(result))
     return text, list(csv.reader(io.StringIO(text.removeprefix(export.CSV_BOM))))
@@ -133,7 +140,7 @@ def test_xlsx_writes_numbers_as_numbers_with_a_percent_format_for_rates_and_a_bo
     output = io.BytesIO()
     assert export.write_xlsx(fake_result(FILTERS), output) == 3
     sheets = read_xlsx(output.getvalue())
-    assert list(sheets) == ["fake", "About"]
+    assert list(sheets) == ["fake", about()]
     sheet = sheets["fake"]
     assert sheet["frozen"]
     assert sheet["rows"][0] == ["名称 Name", "工单 Tickets", "Rate", "Wait (s)", "CSAT", "Day"]
@@ -153,7 +160,7 @@ def test_xlsx_continues_on_a_new_sheet_with_the_header_when_a_sheet_is_full():
     total = export.write_xlsx(fake_result(FILTERS, rows=fake_rows(7)), output, max_rows=3)
     assert total == 7
     sheets = read_xlsx(output.getvalue())
-    assert list(sheets) == ["fake", "fake (2)", "fake (3)", "fake (4)", "About"]
+    assert list(sheets) == ["fake", "fake (2)", "fake (3)", "fake (4)", about()]
     header = [export.header_label(column) for column in FAKE_COLUMNS]
     data = []
     for name in ["fake", "fake (2)", "fake (3)", "fake (4)"]:
@@ -168,7 +175,7 @@ def test_xlsx_continues_on_a_new_sheet_with_the_header_when_a_sheet_is_full():
 def test_xlsx_exactly_full_sheet_does_not_open_an_empty_one():
     output = io.BytesIO()
     export.write_xlsx(fake_result(FILTERS, rows=fake_rows(4)), output, max_rows=3)
-    assert list(read_xlsx(output.getvalue())) == ["fake", "fake (2)", "About"]
+    assert list(read_xlsx(output.getvalue())) == ["fake", "fake (2)", about()]
 
 
 def test_xlsx_default_sheet_size_is_excels_limit():
@@ -181,8 +188,8 @@ def test_xlsx_about_sheet_names_the_report_filters_rows_and_generation_time(team
     generated = timezone.make_aware(datetime(2026, 11, 23, 9, 30))
     output = io.BytesIO()
     export.write_xlsx(fake_result(filters), output, generated_at=generated)
-    about = {row[0]: row[1] for row in read_xlsx(output.getvalue())["About"]["rows"]}
-    values = set(about.values())
+    lines = {row[0]: row[1] for row in read_xlsx(output.getvalue())[about()]["rows"]}
+    values = set(lines.values())
     assert {"假报表 Fake", "fake", "2026-11-01", "2026-11-23", team.name, "3"} <= values
     assert any(value.startswith("2026-11-23 09:30:00") for value in values)
 
@@ -246,7 +253,7 @@ def test_xlsx_export_page_serves_a_workbook_file(client, manager, monkeypatch):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert re.search(r'filename="helpdesk-fake-\d{4}-\d\d-01_\d{4}-\d\d-\d\d\.xlsx"', response["Content-Disposition"])
     sheets = read_xlsx(_body(response))
-    assert list(sheets) == ["fake", "About"] and len(sheets["fake"]["rows"]) == 4
+    assert list(sheets) == ["fake", about()] and len(sheets["fake"]["rows"]) == 4
 
 
 @pytest.mark.parametrize("name", sorted(REPORTS))
@@ -260,7 +267,7 @@ def test_every_report_exports_as_csv_and_xlsx(client, manager, name):
     xlsx_response = client.get(f"/reports/{name}.xlsx?period=last_30_days")
     assert xlsx_response.status_code == 200
     sheets = read_xlsx(_body(xlsx_response))
-    assert list(sheets)[-1] == "About"
+    assert list(sheets)[-1] == about()
     assert len(sheets[list(sheets)[0]]["rows"]) == len(lines)
 
 
