@@ -55,6 +55,13 @@ def test_dashboard_admits_superusers(client, django_user_model):
     assert client.get("/reports/").status_code == 200
 
 
+def test_nav_links_to_reports_for_managers_only(client, manager, agent):
+    client.force_login(agent)
+    assert 'href="/reports/"' not in client.get("/").content.decode()
+    client.force_login(manager)
+    assert 'href="/reports/"' in client.get("/").content.decode()
+
+
 # --- The shell -----------------------------------------------------------------------------------------------
 
 
