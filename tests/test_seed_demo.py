@@ -15,11 +15,17 @@ def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys, settings
         assert name in out
     count = Ticket.objects.count()
     assert count >= 10
-    assert len(sla_sweep()) >= 1  # some of the demo tickets are overdue
+    escalated = sla_sweep()
+    assert len(escalated) >= 1  # some of the live demo tickets are overdue
+    history = Ticket.objects.filter(description="（历史演示数据）")
+    assert not history.filter(pk__in=[result.ticket_id for result in escalated]).exists()
+    assert history.count() >= 900 and not history.exclude(status__in=["resolved", "closed"]).exists()
     from aftersales.models import AfterSalesRequest, Approval
     from complaints.models import Complaint
+    from surveys.models import SurveyResponse
 
-    assert AfterSalesRequest.objects.count() == 3
+    assert SurveyResponse.objects.count() >= 200  # the dashboard has satisfaction to show
+    assert AfterSalesRequest.objects.exclude(ticket__in=history).count() == 3
     assert Approval.objects.filter(decided_at__isnull=True).count() == 1
     assert Complaint.objects.filter(severity="critical").exists()
     call_command("seed_demo")  # idempotent

@@ -26,6 +26,8 @@ from tickets import services
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
 from tickets.services import CHINA_HOLIDAYS_FILE, calendar_import_days
 
+from ._demo_history import create_history
+
 DEFAULT_PASSWORD = "helpdesk-demo"
 
 CUSTOMERS = [
@@ -358,7 +360,10 @@ class Command(BaseCommand):
             if n == 6:
                 services.ticket_add_note(ticket=ticket, author=agent, body="客户是金卡会员，优先处理。")
         self._aftersales(users, customers, orders)
-        return len(TICKETS)
+        history = create_history(
+            agents=[users["agent1"], users["agent2"]], teams=teams, customers=customers, orders=orders
+        )
+        return len(TICKETS) + history
 
     def _aftersales(self, users: dict[str, Any], customers: list[Any], orders: list[Any]) -> None:
         """Three after-sales requests: one over the agent's limit waiting for the manager's approval, one small
