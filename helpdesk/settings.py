@@ -200,6 +200,9 @@ HELPDESK_PUBLIC_URL = os.environ.get("HELPDESK_PUBLIC_URL", "http://127.0.0.1:80
 # Complaints: how long after resolution the follow-up call (回访) is due.
 COMPLAINT_FOLLOW_UP_HOURS = float(os.environ.get("COMPLAINT_FOLLOW_UP_HOURS", "24"))
 
+# Satisfaction surveys: a low score (≤ 2 on any question) opens a manager follow-up due this many hours later.
+SURVEY_FOLLOW_UP_HOURS = float(os.environ.get("SURVEY_FOLLOW_UP_HOURS", "24"))
+
 # --- Live notifications ---------------------------------------------------------------------------------
 # The bell's event stream (/notifications/stream/) ends after this many seconds and the browser reconnects
 # (EventSource does so by itself, resuming after the last event), so no connection holds a worker forever.

@@ -358,7 +358,7 @@ def _open_follow_up(response: SurveyResponse, now: datetime) -> None:
     from notifications.services import notifications_create
     from tickets.selectors import ticket_managers
 
-    hours = float(getattr(settings, "SURVEY_FOLLOW_UP_HOURS", 24))
+    hours = settings.SURVEY_FOLLOW_UP_HOURS
     follow_up = SurveyFollowUp.objects.create(response=response, created_at=now, due_at=now + timedelta(hours=hours))
     ticket = response.ticket
     from tickets.services import ticket_record_event
