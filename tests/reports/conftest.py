@@ -127,6 +127,7 @@ def add_response(
         agent=agent,
         team=team,
         created_at=submitted_at - timedelta(hours=1),
+        issued_for=submitted_at - timedelta(hours=1),
         expires_at=submitted_at + timedelta(days=7),
     )
     average = (Decimal(sum(scores)) / Decimal(len(scores))).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
