@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,10 +42,25 @@ CHARTS = {
     "agents": "table",
 }
 CSAT_REPORTS = ("csat_month", "csat_quarter")
+# The SLA report's "dimension" column, for people.
+DIMENSIONS = {
+    "all": gettext_lazy("All tickets"),
+    "team": gettext_lazy("Team"),
+    "kind": gettext_lazy("Kind"),
+    "agent": gettext_lazy("Agent"),
+}
 # Sections that share a row on a wide screen; the others take the full width.
 HALF_WIDTH = ("time_bands", "complaints", "aftersales_reasons", "aftersales_products")
 # Tables that would be long and repeat the chart start folded.
 FOLDED_TABLES = ("volume",)
+# Codes that sit next to their label: left out of the table on screen (the exports and the API keep them).
+CODE_COLUMNS = {
+    "time_bands": {"band"},
+    "complaints": {"category"},
+    "aftersales_reasons": {"reason"},
+    "sla": {"key"},
+    "agents": {"agent_id"},
+}
 
 
 def _filter_error(
@@ -65,7 +80,7 @@ def _run(name: str, filters: ReportFilters) -> ReportResult:
 
 
 def human_duration(seconds: Any) -> str:
-    """4m 12s, 1h 05m, 2d 3h, 45s (translated; the same message ids as the SLA countdowns where they exist)."""
+    """4m 12s, 10m, 1h 05m, 2d 3h, 45s (translated; the same message ids as the SLA countdowns where they exist)."""
     seconds = abs(round(seconds))
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
@@ -75,7 +90,7 @@ def human_duration(seconds: Any) -> str:
     if hours:
         return _("{h}h {m}m").format(h=hours, m=f"{minutes:02d}")
     if minutes:
-        return _("{m}m {s}s").format(m=minutes, s=f"{secs:02d}")
+        return _("{m}m {s}s").format(m=minutes, s=f"{secs:02d}") if secs else _("{m}m").format(m=minutes)
     return _("{s}s").format(s=secs)
 
 
@@ -101,6 +116,8 @@ def _display(column: Column, value: Any) -> dict[str, Any]:
     text = str(value)
     if column.key == "vital_few":
         text = _("Yes") if value == "yes" else _("No") if value == "no" else text
+    elif column.key == "dimension":
+        text = str(DIMENSIONS.get(text, text))
     return {"text": text, "title": "", "sort": str(value)}
 
 
@@ -135,6 +152,8 @@ def _heatmap(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _section_context(definition: ReportDefinition, filters: ReportFilters) -> dict[str, Any]:
     result = run_report(definition.name, filters)
     rows = list(result.rows)  # dashboard reports are aggregates: a few hundred rows at most
+    hidden = CODE_COLUMNS.get(definition.name, set())
+    shown = [column for column in result.columns if column.key not in hidden]
     columns = result.columns
     query = urlencode(filters.as_query())
     chart = CHARTS.get(definition.name, "table")
@@ -145,8 +164,8 @@ def _section_context(definition: ReportDefinition, filters: ReportFilters) -> di
         "width": _width(definition.name),
         "data_id": f"report-data-{definition.name}",
         "query": query,
-        "columns": columns,
-        "table": [[display_value(column, row.get(column.key)) for column in columns] for row in rows],
+        "columns": shown,
+        "table": [[display_value(column, row.get(column.key)) for column in shown] for row in rows],
         "table_folded": definition.name in FOLDED_TABLES,
         "chart_data": {
             "name": definition.name,

@@ -21,7 +21,7 @@
 
   function pad(number) { return number < 10 ? "0" + number : String(number); }
 
-  /* 4m 12s, 1h 05m, 2d 3h, 45s: the same message ids as reports.views.human_duration. */
+  /* 4m 12s, 10m, 1h 05m, 2d 3h, 45s: the same message ids as reports.views.human_duration. */
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     var f = formats();
@@ -29,8 +29,16 @@
     var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
     if (d) return fill(f.fmtDays || "{d}d {h}h", { d: d, h: h });
     if (h) return fill(f.fmtHours || "{h}h {m}m", { h: h, m: pad(m) });
-    if (m) return fill(f.fmtMinutesSeconds || "{m}m {s}s", { m: m, s: pad(r) });
+    if (m && r) return fill(f.fmtMinutesSeconds || "{m}m {s}s", { m: m, s: pad(r) });
+    if (m) return fill(f.fmtMinutes || "{m}m", { m: m });
     return fill(f.fmtSecs || "{s}s", { s: r });
+  }
+
+  /* A round step for a duration axis (1 min, 5 min, 1 h, 1 day …) giving at most about six ticks. */
+  var STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+  function durationStep(longest) {
+    for (var i = 0; i < STEPS.length; i++) if (longest / STEPS[i] <= 6) return STEPS[i];
+    return Math.ceil(longest / 6 / 604800) * 604800;
   }
 
   function percent(value) {
@@ -53,9 +61,15 @@
     return {
       responsive: true,
       maintainAspectRatio: false,
-      animation: { duration: 250 },
+      // No animation: nine charts appear at once, and a resize (or a screenshot) never catches one mid-way.
+      animation: false,
       interaction: { mode: "index", intersect: false },
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 12, boxHeight: 12 } } },
+      plugins: {
+        legend: {
+          position: "bottom",
+          labels: { boxWidth: 12, boxHeight: 12, sort: function (a, b) { return a.datasetIndex - b.datasetIndex; } },
+        },
+      },
       scales: {},
     };
   }
@@ -137,7 +151,8 @@
         if (!canvas) return;
         var options = baseOptions();
         var axis = countAxis();
-        axis.ticks = { callback: function (value) { return duration(value); }, maxTicksLimit: 6 };
+        var longest = Math.max.apply(null, values(rows, part + "_p90").concat(values(rows, part + "_median"), [0]));
+        axis.ticks = { callback: function (value) { return duration(value); }, stepSize: durationStep(longest) };
         options.scales = { y: axis };
         draw(canvas, {
           data: {
@@ -184,7 +199,10 @@
         types.push("score");
       });
       var options = baseOptions();
-      options.scales = { y: { min: 1, max: 5, ticks: { stepSize: 1 }, grid: { color: "#eef0f3" } } };
+      options.scales = {
+        x: { offset: true },
+        y: { min: 1, max: 5, ticks: { stepSize: 1 }, grid: { color: "#eef0f3" } },
+      };
       draw(section.querySelector("canvas"), {
         data: { labels: rows.map(function (row) { return row.period; }), datasets: datasets },
         options: options,

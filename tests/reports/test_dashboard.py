@@ -207,7 +207,15 @@ def test_section_is_drawn_from_the_registry_result(manager_client, monkeypatch):
 
 @pytest.mark.parametrize(
     ("seconds", "shown"),
-    [(0, "0s"), (45, "45s"), (252, "4m 12s"), (600, "10m 00s"), (3900, "1h 05m"), (86400 * 2 + 3 * 3600, "2d 3h")],
+    [
+        (0, "0s"),
+        (45, "45s"),
+        (252, "4m 12s"),
+        (600, "10m"),
+        (601, "10m 01s"),
+        (3900, "1h 05m"),
+        (86400 * 2 + 3 * 3600, "2d 3h"),
+    ],
 )
 def test_durations_read_like_people_write_them(seconds, shown):
     with translation.override("en"):
