@@ -55,7 +55,6 @@ HALF_WIDTH = ("time_bands", "complaints", "aftersales_reasons", "aftersales_prod
 FOLDED_TABLES = ("volume",)
 # Codes that sit next to their label: left out of the table on screen (the exports and the API keep them).
 CODE_COLUMNS = {
-    "time_bands": {"band"},
     "complaints": {"category"},
     "aftersales_reasons": {"reason"},
     "sla": {"key"},

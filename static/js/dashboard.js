@@ -74,6 +74,35 @@
     };
   }
 
+  /* Category labels on at most two lines, cut with … to the width of their slot (CJK characters count
+   * double), never rotated: "尺码不合适 Size doesn't fit" → ["尺码不合适", "Size doesn't…"]. */
+  function fit(text, units) {
+    var used = 0;
+    for (var i = 0; i < text.length; i++) {
+      used += text.charCodeAt(i) > 0x2e80 ? 2 : 1;
+      if (used > units) return text.slice(0, Math.max(i - 1, 1)) + "…";
+    }
+    return text;
+  }
+
+  function categoryAxis() {
+    return {
+      grid: { display: false },
+      ticks: {
+        maxRotation: 0,
+        autoSkip: false,
+        callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          var slot = this.chart.chartArea ? (this.chart.chartArea.right - this.chart.chartArea.left) / this.chart.data.labels.length : 80;
+          var units = Math.max(Math.floor(slot / 6.5), 4);
+          var space = label.indexOf(" ");
+          var lines = space > 0 ? [label.slice(0, space), label.slice(space + 1)] : [label];
+          return lines.map(function (line) { return fit(line, units); });
+        },
+      },
+    };
+  }
+
   function countAxis() {
     return { beginAtZero: true, ticks: { precision: 0 }, grid: { color: "#eef0f3" } };
   }
@@ -128,10 +157,11 @@
     bands: function (section, data) {
       var rows = data.rows;
       var options = baseOptions();
-      options.scales = { y: countAxis(), rate: rateAxis() };
+      options.scales = { x: categoryAxis(), y: countAxis(), rate: rateAxis() };
       draw(section.querySelector("canvas"), {
         data: {
-          labels: rows.map(function (row) { return rowLabel(row, ["label", "band"]); }),
+          // "夜间 00-08": the name, and the hours on the second line.
+          labels: rows.map(function (row) { return [row.label, row.band].filter(Boolean).join(" ") || "—"; }),
           datasets: [
             bar(column(data, "received").label, values(rows, "received"), COLORS[0]),
             bar(column(data, "resolved").label, values(rows, "resolved"), COLORS[2]),
@@ -153,7 +183,7 @@
         var axis = countAxis();
         var longest = Math.max.apply(null, values(rows, part + "_p90").concat(values(rows, part + "_median"), [0]));
         axis.ticks = { callback: function (value) { return duration(value); }, stepSize: durationStep(longest) };
-        options.scales = { y: axis };
+        options.scales = { x: categoryAxis(), y: axis };
         draw(canvas, {
           data: {
             labels: labels,
@@ -171,7 +201,7 @@
     bars: function (section, data) {
       var rows = data.rows;
       var options = baseOptions();
-      options.scales = { y: countAxis() };
+      options.scales = { x: categoryAxis(), y: countAxis() };
       draw(section.querySelector("canvas"), {
         data: {
           labels: rows.map(function (row) { return rowLabel(row, ["label", "category"]); }),
@@ -213,7 +243,7 @@
     pareto: function (section, data) {
       var rows = data.rows;
       var options = baseOptions();
-      options.scales = { y: countAxis(), rate: rateAxis() };
+      options.scales = { x: categoryAxis(), y: countAxis(), rate: rateAxis() };
       var requests = bar(column(data, "requests").label, values(rows, "requests"), null);
       requests.backgroundColor = rows.map(function (row) { return row.vital_few === "yes" ? COLORS[0] : MUTED; });
       var target = line(formats().labelTarget || "80 %", rows.map(function () { return 0.8; }), COLORS[3], "rate");

@@ -87,6 +87,13 @@ def test_manager_sees_every_section_drawn_without_console_errors(live_server, mo
         page.select_option("#filter_period", "last_7_days")
         assert page.input_value("#filter_start") == ""
 
+        # A manager records an improvement action under the monthly satisfaction table and comes back to it.
+        page.fill("#csat_month_text", "夜班增加一名客服")
+        page.click("#section-csat_month [data-testid=action-form] button[type=submit]")
+        page.wait_for_url("**/reports/?*#section-csat_month")
+        page.wait_for_function("document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000)
+        assert "夜班增加一名客服" in page.inner_text("#section-csat_month [data-testid=improvement-actions]")
+
         assert problems == []
         context.close()
         browser.close()
