@@ -386,7 +386,7 @@ def _emit_completed(response: SurveyResponse, answers: CleanAnswers) -> None:
     ticket = response.ticket
     webhook_emit(
         type=WebhookEventType.SURVEY_COMPLETED,
-        platform=ticket.source_platform or ticket.customer.platform,
+        platform=ticket.customer.platform,  # as every ticket webhook: the buyer's platform
         payload={
             "ticket_id": ticket.pk,
             "ticket_reference": ticket.reference,
