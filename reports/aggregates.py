@@ -38,9 +38,10 @@ class PercentileCont(Aggregate):
 
 
 class EpochSeconds(Func):
-    """A PostgreSQL interval as seconds (double precision), for ordering in ``PercentileCont``."""
+    """A PostgreSQL interval as seconds, for ordering in ``PercentileCont``. ``date_part`` gives a double
+    directly (``EXTRACT`` gives a numeric, slower to compute and to sort over a million rows)."""
 
-    template = "EXTRACT(EPOCH FROM %(expressions)s)::double precision"
+    template = "date_part('epoch', %(expressions)s)"
     output_field = FloatField()
 
 

@@ -168,49 +168,76 @@ def _count_measures() -> dict[str, Any]:
     }
 
 
-def _percentile_measures() -> dict[str, Any]:
-    """PostgreSQL only: the four percentiles, computed in the same pass as the counts."""
-    first_response = EpochSeconds(FIRST_RESPONSE_TIME)  # NULL (ignored) when not responded
-    resolution = EpochSeconds(F("sla_elapsed"))
-    return {
-        "first_response_median": PercentileCont(first_response, 0.5),
-        "first_response_p90": PercentileCont(first_response, 0.9),
-        "resolution_median": PercentileCont(resolution, 0.5, filter=RESOLVED),
-        "resolution_p90": PercentileCont(resolution, 0.9, filter=RESOLVED),
+FIRST_RESPONSE, RESOLUTION = "first_response", "resolution"
+BOTH_TIMES = (FIRST_RESPONSE, RESOLUTION)
+
+
+def _percentile_measures(times: tuple[str, ...], fractions: tuple[float, ...]) -> dict[str, Any]:
+    """PostgreSQL only: ``<time>_median`` / ``<time>_p90`` (the time's NULLs are ignored). Aggregates over the
+    same values share one sort, so a median and a 90th percentile cost one sort together."""
+    values = {
+        FIRST_RESPONSE: (EpochSeconds(FIRST_RESPONSE_TIME), None),  # NULL when not responded
+        RESOLUTION: (EpochSeconds(F("sla_elapsed")), RESOLVED),
     }
+    measures = {}
+    for time_name in times:
+        expression, condition = values[time_name]
+        for fraction in fractions:
+            measures[_percentile_key(time_name, fraction)] = PercentileCont(expression, fraction, filter=condition)
+    return measures
 
 
-def _python_percentiles(queryset: QuerySet[Ticket], group: str | None) -> dict[Any, dict[str, float | None]]:
+def _percentile_key(time_name: str, fraction: float) -> str:
+    return f"{time_name}_median" if fraction == 0.5 else f"{time_name}_p{round(fraction * 100)}"
+
+
+def _python_percentiles(
+    queryset: QuerySet[Ticket], group: str | None, times: tuple[str, ...], fractions: tuple[float, ...]
+) -> dict[Any, dict[str, float | None]]:
     """SQLite: fetch the times and interpolate here, exactly as ``percentile_cont`` does."""
-    first_response: dict[Any, list[float]] = defaultdict(list)
-    resolution: dict[Any, list[float]] = defaultdict(list)
+    samples: dict[str, dict[Any, list[float]]] = {time_name: defaultdict(list) for time_name in times}
     fields = ["received_at", "first_responded_at", "resolved_at", "sla_elapsed"]
     for row in queryset.filter(RESPONDED | RESOLVED).values(*fields, *([group] if group else [])).order_by():
         key = row[group] if group else None
-        if row["first_responded_at"] is not None:
-            first_response[key].append((row["first_responded_at"] - row["received_at"]).total_seconds())
-        if row["resolved_at"] is not None:
-            resolution[key].append(row["sla_elapsed"].total_seconds())
-    result: dict[Any, dict[str, float | None]] = {}
-    for key in set(first_response) | set(resolution):
-        result[key] = {
-            "first_response_median": percentile_cont(first_response[key], 0.5),
-            "first_response_p90": percentile_cont(first_response[key], 0.9),
-            "resolution_median": percentile_cont(resolution[key], 0.5),
-            "resolution_p90": percentile_cont(resolution[key], 0.9),
+        if FIRST_RESPONSE in samples and row["first_responded_at"] is not None:
+            samples[FIRST_RESPONSE][key].append((row["first_responded_at"] - row["received_at"]).total_seconds())
+        if RESOLUTION in samples and row["resolved_at"] is not None:
+            samples[RESOLUTION][key].append(row["sla_elapsed"].total_seconds())
+    keys = {key for by_key in samples.values() for key in by_key}
+    return {
+        key: {
+            _percentile_key(time_name, fraction): percentile_cont(samples[time_name].get(key, []), fraction)
+            for time_name in times
+            for fraction in fractions
         }
-    return result
+        for key in keys
+    }
 
 
-EMPTY_PERCENTILES = dict.fromkeys(
-    ("first_response_median", "first_response_p90", "resolution_median", "resolution_p90"), None
-)
+def ticket_percentiles(
+    queryset: QuerySet[Ticket],
+    group: str | None = None,
+    times: tuple[str, ...] = BOTH_TIMES,
+    fractions: tuple[float, ...] = (0.5, 0.9),
+) -> dict[Any, dict[str, float | None]]:
+    """Just the percentiles (raw seconds), per value of ``group`` (or under ``None``); absent groups have none."""
+    if not _is_postgresql(queryset):
+        return _python_percentiles(queryset, group, times, fractions)
+    measures = _percentile_measures(times, fractions)
+    if group is None:
+        return {None: queryset.aggregate(**measures)}
+    return {row.pop(group): row for row in queryset.order_by().values(group).annotate(**measures)}
 
 
 def ticket_measures(
-    queryset: QuerySet[Ticket], group: str | None = None, extra: dict[str, Any] | None = None
+    queryset: QuerySet[Ticket],
+    group: str | None = None,
+    extra: dict[str, Any] | None = None,
+    times: tuple[str, ...] = BOTH_TIMES,
+    fractions: tuple[float, ...] = (0.5, 0.9),
 ) -> dict[Any, dict[str, Any]]:
-    """Counts and percentiles of ``queryset``, as one dict (key ``None``) or one per value of ``group``.
+    """Counts and the percentiles of ``times`` of ``queryset``, as one dict (key ``None``) or one per value of
+    ``group``, in one pass on PostgreSQL.
 
     Without ``group`` there is always one row (0 tickets, ``None`` times for an empty cohort); with it, groups
     without tickets are absent. Percentiles are raw seconds (floats); callers round them.
@@ -218,15 +245,16 @@ def ticket_measures(
     measures = {**_count_measures(), **(extra or {})}
     postgresql = _is_postgresql(queryset)
     if postgresql:
-        measures |= _percentile_measures()
+        measures |= _percentile_measures(times, fractions)
     if group is None:
         rows = {None: queryset.aggregate(**measures)}
     else:
         rows = {row[group]: row for row in queryset.order_by().values(group).annotate(**measures)}
     if not postgresql:
-        percentiles = _python_percentiles(queryset, group)
+        percentiles = _python_percentiles(queryset, group, times, fractions)
+        empty = dict.fromkeys((_percentile_key(t, f) for t in times for f in fractions), None)
         for key, row in rows.items():
-            row.update(percentiles.get(key, EMPTY_PERCENTILES))
+            row.update(percentiles.get(key, empty))
     return rows
 
 
@@ -250,12 +278,13 @@ def escalation_counts(filters: ReportFilters, groups: tuple[str, ...]) -> dict[t
     }
 
 
-def _sum_by(counts: dict[tuple[Any, ...], dict[str, int]], position: int | None) -> dict[Any, dict[str, int]]:
-    totals: dict[Any, dict[str, int]] = defaultdict(lambda: {"escalations": 0, "escalated_tickets": 0})
+def _sum_by(counts: dict[tuple[Any, ...], dict[str, Any]], position: int | None) -> dict[Any, dict[str, Any]]:
+    """Add up per-combination counts by the key at ``position`` (everything under ``None`` when ``None``)."""
+    totals: dict[Any, dict[str, Any]] = defaultdict(lambda: {"escalations": 0, "escalated_tickets": 0})
     for key, values in counts.items():
         bucket = totals[None if position is None else key[position]]
-        bucket["escalations"] += values["escalations"]
-        bucket["escalated_tickets"] += values["escalated_tickets"]
+        for name, value in values.items():
+            bucket[name] = bucket.get(name, 0) + value
     return totals
 
 
@@ -360,34 +389,52 @@ def _none_last(name_of: Callable[[Any], str]) -> Callable[[Any], tuple[bool, str
     return lambda key: (key is None, name_of(key).casefold(), str(key))
 
 
+SLA_GROUPS = ("team_id", "kind", "assignee_id")
+
+
 def build_sla(filters: ReportFilters) -> ReportResult:
     tickets = cohort(filters)
-    escalations = escalation_counts(filters, ("team_id", "kind", "assignee_id"))
-    rows: list[dict[str, Any]] = []
-    everything = ticket_measures(tickets)[None]
-    rows.append(_sla_row("all", None, _("All tickets"), everything, _sum_by(escalations, None)[None]))
+    # The counts add up, so one pass per (team, kind, agent) gives every row's counts; percentiles do not, so
+    # they take one query per dimension.
+    combinations = {
+        tuple(row.pop(name) for name in SLA_GROUPS): row
+        for row in tickets.order_by().values(*SLA_GROUPS).annotate(**_count_measures())
+    }
+    escalations = escalation_counts(filters, SLA_GROUPS)
 
-    by_team = ticket_measures(tickets, "team_id")
+    def dimension(position: int | None) -> tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, int]]]:
+        counts = _sum_by(combinations, position)
+        times = ticket_percentiles(tickets, None if position is None else SLA_GROUPS[position])
+        for key, measures in counts.items():
+            measures.update(times.get(key) or dict.fromkeys(_percentile_measures_keys(), None))
+        return counts, _sum_by(escalations, position)
+
+    everything, all_escalations = dimension(None)
+    empty = {**dict.fromkeys(_count_measures(), 0), **dict.fromkeys(_percentile_measures_keys(), None)}
+    rows = [_sla_row("all", None, _("All tickets"), everything.get(None, empty), all_escalations[None])]
+
+    by_team, team_escalations = dimension(0)
     team_names = _team_names(set(by_team))
-    team_escalations = _sum_by(escalations, 0)
     for team_id in sorted(by_team, key=_none_last(lambda pk: team_names.get(pk, _("No team")))):
         name = team_names.get(team_id, _("No team"))
         rows.append(_sla_row("team", team_id, name, by_team[team_id], team_escalations[team_id]))
 
-    by_kind = ticket_measures(tickets, "kind")
-    kind_escalations = _sum_by(escalations, 1)
+    by_kind, kind_escalations = dimension(1)
     order = {code: position for position, code in enumerate(TicketKind.values)}
     for kind in sorted(by_kind, key=lambda code: order.get(code, len(order))):
         label = str(TicketKind(kind).label) if kind in TicketKind.values else kind
         rows.append(_sla_row("kind", kind, label, by_kind[kind], kind_escalations[kind]))
 
-    by_agent = ticket_measures(tickets, "assignee_id")
+    by_agent, agent_escalations = dimension(2)
     agent_names = _user_names(set(by_agent))
-    agent_escalations = _sum_by(escalations, 2)
     for agent_id in sorted(by_agent, key=_none_last(lambda pk: agent_names.get(pk, _("Unassigned")))):
         name = agent_names.get(agent_id, _("Unassigned"))
         rows.append(_sla_row("agent", agent_id, name, by_agent[agent_id], agent_escalations[agent_id]))
     return _result("sla", rows, filters)
+
+
+def _percentile_measures_keys() -> list[str]:
+    return [_percentile_key(time_name, fraction) for time_name in BOTH_TIMES for fraction in (0.5, 0.9)]
 
 
 def _satisfaction_measures() -> dict[str, Any]:
@@ -399,7 +446,7 @@ def _satisfaction_measures() -> dict[str, Any]:
 
 
 def build_agents(filters: ReportFilters) -> ReportResult:
-    by_agent = ticket_measures(cohort(filters), "assignee_id")
+    by_agent = ticket_measures(cohort(filters), "assignee_id", times=(FIRST_RESPONSE,), fractions=(0.5,))
     escalations = _sum_by(escalation_counts(filters, ("assignee_id",)), 0)
     responses = {
         row["agent_id"]: row
@@ -441,7 +488,7 @@ def build_complaints(filters: ReportFilters) -> ReportResult:
         return _result("complaints", [], filters)
     complaints = cohort(filters).filter(kind=TicketKind.COMPLAINT)
     within_target = {"within_target": Count("id", filter=RESOLVED & Q(sla_elapsed__lte=COMPLAINT_TARGET))}
-    by_category = ticket_measures(complaints, "category", extra=within_target)
+    by_category = ticket_measures(complaints, "category", extra=within_target, times=(RESOLUTION,))
     responses = {
         row["ticket__category"]: row
         for row in SurveyResponse.objects.filter(cohort_q(filters, "ticket__"), ticket__kind=TicketKind.COMPLAINT)
