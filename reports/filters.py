@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -19,6 +21,12 @@ from helpdesk.errors import ValidationFailed
 from tickets.enums import Channel, TicketKind
 
 DEFAULT_DAYS = 30
+
+
+def helpdesk_zone() -> ZoneInfo:
+    """Reports count days in ``TIME_ZONE``, whatever zone the reader has chosen for their own pages."""
+    return ZoneInfo(settings.TIME_ZONE)
+
 
 PERIODS: dict[str, Any] = {
     "last_7_days": gettext_lazy("Last 7 days"),
@@ -42,12 +50,13 @@ class ReportFilters:
 
     @property
     def start_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
+        """Midnight starting the first day, in the helpdesk's zone (not the reader's own)."""
+        return datetime.combine(self.start, time.min, tzinfo=helpdesk_zone())
 
     @property
     def end_at(self) -> datetime:
-        """Exclusive: midnight after the last day."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+        """Exclusive: midnight after the last day, in the helpdesk's zone."""
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=helpdesk_zone())
 
     def as_query(self) -> dict[str, str]:
         query = {"start": self.start.isoformat(), "end": self.end.isoformat()}
@@ -93,7 +102,7 @@ def parse_filters(params: Any, *, today: date | None = None) -> ReportFilters:
     """
     from tickets.models import Team
 
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(timezone=helpdesk_zone())
     errors: dict[str, list[str]] = {}
 
     def get(name: str) -> str:

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -123,11 +123,7 @@ def period_bounds(filters: ReportFilters) -> tuple[datetime, datetime]:
     """[start, end) of the period: local midnight of the first day to local midnight after the last.
 
     Computed in ``TIME_ZONE`` rather than the active time zone (a user may have activated their own)."""
-    zone = local_zone()
-    return (
-        datetime.combine(filters.start, time.min, tzinfo=zone),
-        datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    return filters.start_at, filters.end_at
 
 
 def cohort_q(filters: ReportFilters, prefix: str = "") -> Q:
