@@ -283,7 +283,7 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
     return results
 
 
-def _order_updates(*, lines: list[OrderLineData] | None, **fields: Any) -> dict[str, Any]:
+def _order_updates(*, lines: list[OrderLineData] | None = None, **fields: Any) -> dict[str, Any]:
     """The order fields to set: those given, and the lines' sum as the total when no total is given."""
     updates = {field: value for field, value in fields.items() if value is not None}
     if lines and fields.get("total_amount") is None:

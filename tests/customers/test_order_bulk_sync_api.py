@@ -56,6 +56,16 @@ def test_a_mix_of_created_updated_unchanged_and_refused_items(api):
     assert set(Order.objects.values_list("order_number", flat=True)) == {"TB1", "TB2", "TB3"}
 
 
+def test_an_order_sent_again_without_lines_is_unchanged_and_keeps_its_lines(api):
+    """Found by the schemathesis contract test: this used to be a 500."""
+    assert api.post(URL, {"orders": [item("TB1")]}, format="json").status_code == 200
+    without_lines = {key: value for key, value in item("TB1").items() if key != "lines"}
+    response = api.post(URL, {"orders": [without_lines]}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["results"][0]["status"] == "unchanged"
+    assert Order.objects.get(order_number="TB1").lines.count() == 1
+
+
 def test_synced_orders_keep_their_lines_amounts_and_times(api):
     api.post(URL, {"orders": [item("TB1")]}, format="json")
     order = Order.objects.get(order_number="TB1")
