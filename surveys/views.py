@@ -21,7 +21,7 @@ from helpdesk.errors import ApplicationError
 from tickets.models import Ticket
 
 from . import services
-from .models import MAX_SCORE, MIN_SCORE, FollowUpStatus, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from .models import FollowUpStatus, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
 
@@ -145,8 +145,6 @@ def _answer_context(
         "intro": survey.intro_zh if language == "zh-hans" else survey.intro_en,
         "questions": questions,
         "scale": scale,
-        "min_score": MIN_SCORE,
-        "max_score": MAX_SCORE,
         "solved": values.get("solved", ""),
         "comment": values.get("comment", ""),
         "errors": errors,
