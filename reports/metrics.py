@@ -786,14 +786,14 @@ REPORTS_BY_NAME: dict[str, tuple[Any, Any, list[Column], Callable[[ReportFilters
     "csat_month": (
         gettext_lazy("Satisfaction by month"),
         gettext_lazy("Satisfaction per dimension, by month of response."),
-        registry.CSAT_COLUMNS,
+        [*registry.CSAT_COLUMNS, registry.CSAT_ACTIONS_COLUMN],  # + one dim_<code> per question, per run
         lambda filters: build_csat(filters, quarterly=False),
         True,
     ),
     "csat_quarter": (
         gettext_lazy("Satisfaction by quarter"),
         gettext_lazy("Satisfaction per dimension, by quarter of response."),
-        registry.CSAT_COLUMNS,
+        [*registry.CSAT_COLUMNS, registry.CSAT_ACTIONS_COLUMN],
         lambda filters: build_csat(filters, quarterly=True),
         True,
     ),
@@ -835,5 +835,12 @@ def _result(name: str, rows: Any, filters: ReportFilters) -> ReportResult:
 
 for _name, (_title, _description, _columns, _build, _on_dashboard) in REPORTS_BY_NAME.items():
     registry.register(
-        ReportDefinition(name=_name, title=_title, description=_description, build=_build, on_dashboard=_on_dashboard)
+        ReportDefinition(
+            name=_name,
+            title=_title,
+            description=_description,
+            build=_build,
+            on_dashboard=_on_dashboard,
+            columns=list(_columns),
+        )
     )

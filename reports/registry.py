@@ -54,6 +54,8 @@ class ReportDefinition:
     description: str | Promise
     build: Callable[[ReportFilters], ReportResult]
     on_dashboard: bool = True
+    # The columns every run has (the satisfaction reports add one "dim_<code>" column per question answered).
+    columns: list[Column] = field(default_factory=list)
 
 
 REPORTS: dict[str, ReportDefinition] = {}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -22,8 +21,8 @@ from integrations.scopes import Scope
 from tickets.enums import Channel, TicketKind
 
 from .. import export
-from ..filters import PERIODS, ReportFilters, parse_filters
-from ..registry import REPORTS, Column, ReportDefinition, run_report
+from ..filters import PERIODS, parse_filters
+from ..registry import REPORTS, run_report
 from . import serializers as s
 
 
@@ -55,17 +54,6 @@ FILTER_PARAMETERS = [
 ]
 
 
-def report_columns(definition: ReportDefinition) -> list[Column]:
-    """A report's columns. The registry's definitions do not list them (yet), so the report is run for today
-    alone, which is cheap; CSAT reports then show the dimensions answered today (their "dim_<code>" columns
-    depend on the period)."""
-    declared = getattr(definition, "columns", None)
-    if declared is not None:
-        return list(declared)
-    today = timezone.localdate()
-    return list(definition.build(ReportFilters(start=today, end=today)).columns)
-
-
 class ReportListApi(_ReportApi):
     @extend_schema(
         responses=s.ReportSummaryOutput(many=True),
@@ -79,7 +67,7 @@ class ReportListApi(_ReportApi):
                 "title": str(definition.title),
                 "description": str(definition.description),
                 "on_dashboard": definition.on_dashboard,
-                "columns": export.columns_json(report_columns(definition)),
+                "columns": export.columns_json(definition.columns),
             }
             for definition in REPORTS.values()
         ]
