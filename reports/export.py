@@ -107,11 +107,6 @@ def csv_chunks(result: ReportResult) -> Iterator[str]:
         yield writer.writerow([csv_value(column, row.get(column.key)) for column in columns])
 
 
-def csv_bytes(result: ReportResult) -> Iterator[bytes]:
-    for chunk in csv_chunks(result):
-        yield chunk.encode("utf-8")
-
-
 def sheet_name(base: str, number: int) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\; the second sheet is "tickets (2)"."""
     base = _SHEET_NAME_FORBIDDEN.sub("_", base) or "report"
