@@ -5,8 +5,8 @@ from . import views
 app_name = "customers"
 
 urlpatterns = [
-    path("<int:pk>/", views.customer_profile_view, name="profile"),
-    path("<int:pk>/link/", views.customer_link_view, name="link"),
-    path("<int:pk>/unlink/", views.customer_unlink_view, name="unlink"),
-    path("<int:pk>/reveal-contact/", views.contact_reveal_view, name="reveal-contact"),
+    path("<id:pk>/", views.customer_profile_view, name="profile"),
+    path("<id:pk>/link/", views.customer_link_view, name="link"),
+    path("<id:pk>/unlink/", views.customer_unlink_view, name="unlink"),
+    path("<id:pk>/reveal-contact/", views.contact_reveal_view, name="reveal-contact"),
 ]

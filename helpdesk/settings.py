@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "core",
     "accounts",
     "customers",
     "notifications",
@@ -272,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "webhooks.schema.aftersales_status_changed",
         "webhooks.schema.survey_completed",
     ],
+    # <id:pk> (core.converters): an integer row id, 1 … 2⁶³−1; anything else is a 404.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.enums.TicketStatus",
         "TicketCategoryEnum": "tickets.enums.Category",

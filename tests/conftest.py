@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.roles import Role
 
+from .browser import open_page
 from .factories import CustomerFactory, TeamFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
@@ -135,3 +136,10 @@ def _fresh_calendar_cache():  # type: ignore[no-untyped-def]
     calendar_forget()
     yield
     calendar_forget()
+
+
+@pytest.fixture
+def browser_page():  # type: ignore[no-untyped-def]
+    """A laptop-sized chromium page in English (tests.browser.open_page); ``page.problems`` collects errors."""
+    with open_page() as page:
+        yield page

@@ -4,27 +4,27 @@ from . import views
 
 urlpatterns = [
     path("aftersales/requests/", views.RequestListCreateApi.as_view(), name="aftersales-request-list"),
-    path("aftersales/requests/<int:pk>/", views.RequestDetailApi.as_view(), name="aftersales-request-detail"),
+    path("aftersales/requests/<id:pk>/", views.RequestDetailApi.as_view(), name="aftersales-request-detail"),
     path(
-        "aftersales/requests/<int:pk>/transitions/",
+        "aftersales/requests/<id:pk>/transitions/",
         views.RequestTransitionApi.as_view(),
         name="aftersales-request-transition",
     ),
     path(
-        "aftersales/requests/<int:pk>/evidence/", views.RequestEvidenceApi.as_view(), name="aftersales-request-evidence"
+        "aftersales/requests/<id:pk>/evidence/", views.RequestEvidenceApi.as_view(), name="aftersales-request-evidence"
     ),
     path(
-        "aftersales/requests/<int:pk>/approval-requests/",
+        "aftersales/requests/<id:pk>/approval-requests/",
         views.RequestApprovalRequestApi.as_view(),
         name="aftersales-request-approval",
     ),
-    path("aftersales/requests/<int:pk>/offers/", views.RequestOfferApi.as_view(), name="aftersales-request-offer"),
-    path("aftersales/offers/<int:pk>/answer/", views.OfferAnswerApi.as_view(), name="aftersales-offer-answer"),
+    path("aftersales/requests/<id:pk>/offers/", views.RequestOfferApi.as_view(), name="aftersales-request-offer"),
+    path("aftersales/offers/<id:pk>/answer/", views.OfferAnswerApi.as_view(), name="aftersales-offer-answer"),
     path("aftersales/approvals/", views.ApprovalListApi.as_view(), name="aftersales-approval-list"),
     path(
-        "aftersales/approvals/<int:pk>/decision/",
+        "aftersales/approvals/<id:pk>/decision/",
         views.ApprovalDecisionApi.as_view(),
         name="aftersales-approval-decision",
     ),
-    path("aftersales/evidence/<int:pk>/file/", views.EvidenceFileApi.as_view(), name="aftersales-evidence-file"),
+    path("aftersales/evidence/<id:pk>/file/", views.EvidenceFileApi.as_view(), name="aftersales-evidence-file"),
 ]

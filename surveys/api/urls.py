@@ -3,5 +3,5 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("tickets/<int:pk>/survey/", views.TicketSurveyApi.as_view(), name="ticket-survey"),
+    path("tickets/<id:pk>/survey/", views.TicketSurveyApi.as_view(), name="ticket-survey"),
 ]

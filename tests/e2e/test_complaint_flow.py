@@ -2,30 +2,23 @@
 ticket page and reports the result; the follow-up call is scheduled and the buyer's tracking page shows it."""
 
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.factories import TeamFactory, UserFactory, make_ticket
+from accounts.roles import Role
+from tests.browser import log_in, staff_user
+from tests.factories import TeamFactory, make_ticket
 from tickets.tracking import tracking_token
-
-from .test_agent_flow import browser_page  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_manager_resolves_a_complaint_and_the_buyer_sees_it_resolved(live_server, browser_page):  # noqa: F811
-    manager = UserFactory(username="manager1", password=None)
-    manager.set_password("demo-pass-123")
-    manager.save()
-    manager.groups.add(Group.objects.get_or_create(name="Manager")[0])
+def test_manager_resolves_a_complaint_and_the_buyer_sees_it_resolved(live_server, browser_page):
+    manager = staff_user("manager1", Role.MANAGER)
     team = TeamFactory(name="投诉 Complaints")
     team.managers.add(manager)
     ticket = make_ticket(kind="complaint", category="logistics", subject="快递把包裹扔在门口", team=team)
     page = browser_page
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "manager1")
-    page.fill("#id_password", "demo-pass-123")
-    page.click(".login-card button[type=submit]")
+    log_in(page, live_server.url, "manager1")
     page.goto(f"{live_server.url}/complaints/?view=mine")
     page.click(f"text={ticket.subject}")
     page.wait_for_url(f"**/tickets/{ticket.pk}/")
@@ -41,3 +34,4 @@ def test_manager_resolves_a_complaint_and_the_buyer_sees_it_resolved(live_server
     page.goto(f"{live_server.url}/track/{tracking_token(ticket)}/")
     assert "已向快递公司投诉" in page.content()
     assert page.locator("[data-testid=tracking-steps] li.done").count() == 3
+    assert page.problems.unexpected() == []

@@ -15,14 +15,12 @@ import time
 
 import pytest
 import uvicorn
-from django.contrib.auth.models import Group
 from django.db import connections
 
+from accounts.roles import Role
 from notifications.models import Notification
 from notifications.services import notifications_create, notifications_mark_read
-from tests.factories import UserFactory
-
-from .test_agent_flow import ARTIFACTS, browser_page  # noqa: F401 - fixture
+from tests.browser import ARTIFACTS, log_in, staff_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,18 +63,11 @@ def asgi_server(transactional_db, settings, monkeypatch):  # type: ignore[no-unt
         shared.dec_thread_sharing()
 
 
-def test_a_new_notification_reaches_the_open_page_s_bell_and_a_toast_without_a_reload(asgi_server, browser_page):  # noqa: F811
-    agent = UserFactory(username="agent1", password=None)
-    agent.set_password("demo-pass-123")
-    agent.save()
-    agent.groups.add(Group.objects.get_or_create(name="Agent")[0])
+def test_a_new_notification_reaches_the_open_page_s_bell_and_a_toast_without_a_reload(asgi_server, browser_page):
+    agent = staff_user("agent1", Role.AGENT)
     page = browser_page
 
-    page.goto(f"{asgi_server}/login/")
-    page.fill("#id_username", "agent1")
-    page.fill("#id_password", "demo-pass-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{asgi_server}/")
+    log_in(page, asgi_server, "agent1")
     # Static files come through WhiteNoise under ASGI too: the script ran and the stream answered.
     page.wait_for_selector(".bell[data-live=stream]", timeout=DELIVERY_TIMEOUT_MS)
     assert page.locator("[data-testid=unread-count]").count() == 0
@@ -99,7 +90,6 @@ def test_a_new_notification_reaches_the_open_page_s_bell_and_a_toast_without_a_r
     assert toast.locator("a").get_attribute("href") == f"/notifications/{notification.pk}/open/"
     assert page.evaluate("window.__pageLoadedOnce") is True  # no reload happened
     assert page.locator(".bell").get_attribute("data-live") == "stream"  # not the polling fallback
-    ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(400)  # the toast's fade-in
     page.screenshot(path=str(ARTIFACTS / "live-notification-toast.png"))
 
@@ -108,3 +98,4 @@ def test_a_new_notification_reaches_the_open_page_s_bell_and_a_toast_without_a_r
     assert toast.count() == 0
     notifications_mark_read(user=agent)
     page.wait_for_selector("[data-testid=unread-count]", state="detached", timeout=DELIVERY_TIMEOUT_MS)
+    assert page.problems.unexpected() == []

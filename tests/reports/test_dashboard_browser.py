@@ -2,20 +2,15 @@
 chart (Chart.js from node_modules via staticfiles) without a console error. Leaves a screenshot in
 test-artifacts/reports-dashboard.png."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.contrib.auth.models import Group
 
-from tests.factories import UserFactory
+from accounts.roles import Role
+from tests.browser import ARTIFACTS, log_in, open_page, staff_user
 
 from .fakes import patch_samples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHARTS = {  # section -> canvases that must hold a Chart.js chart
     "time_bands": 1,
     "sla": 2,
@@ -28,29 +23,11 @@ CHARTS = {  # section -> canvases that must hold a Chart.js chart
 
 
 def test_manager_sees_every_section_drawn_without_console_errors(live_server, monkeypatch):
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     patch_samples(monkeypatch)  # the live server runs in this process: sample rows whatever the metrics return
-    manager = UserFactory(username="manager1", password=None)
-    manager.set_password("demo-pass-123")
-    manager.save()
-    manager.groups.add(Group.objects.get_or_create(name="Manager")[0])
+    staff_user("manager1", Role.MANAGER)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900})
-        page = context.new_page()
-        problems: list[str] = []
-        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
-
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", "manager1")
-        page.fill("#id_password", "demo-pass-123")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/")
+    with open_page(locale="zh-CN", viewport={"width": 1440, "height": 900}) as page:
+        log_in(page, live_server.url, "manager1")
         page.click("a[href='/reports/']")
         page.wait_for_url(f"{live_server.url}/reports/")
         page.wait_for_function("document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000)
@@ -79,7 +56,6 @@ def test_manager_sees_every_section_drawn_without_console_errors(live_server, mo
         assert page.inner_text("#section-agents tbody tr:first-child").startswith("张伟")
 
         page.evaluate("window.scrollTo(0, 0)")
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "reports-dashboard.png"), full_page=True)
 
         # Choosing a preset period clears the custom dates, which would override it.
@@ -94,6 +70,4 @@ def test_manager_sees_every_section_drawn_without_console_errors(live_server, mo
         page.wait_for_function("document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000)
         assert "夜班增加一名客服" in page.inner_text("#section-csat_month [data-testid=improvement-actions]")
 
-        assert problems == []
-        context.close()
-        browser.close()
+        assert page.problems.unexpected() == []

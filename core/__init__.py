@@ -1,0 +1,2 @@
+"""The bottom layer every app may use: errors, API conventions, request ids, platforms, enqueue-after-commit,
+formatting. It imports no app of ours."""
