@@ -40,7 +40,7 @@ test: install messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy helpdesk accounts customers notifications tickets complaints aftersales integrations webhooks surveys reports
+	$(BIN)/mypy core helpdesk accounts customers notifications tickets complaints aftersales integrations webhooks surveys reports
 
 sweep: install
 	$(BIN)/python manage.py sla_sweep

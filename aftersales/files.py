@@ -14,7 +14,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # Pillow format → (content type, extension). Only these images are accepted; anything else must be a PDF.
 IMAGE_FORMATS = {

@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ValidationFailed
 from customers.models import Customer, Order
-from helpdesk.errors import ValidationFailed
 from tickets.models import Ticket
 
 from . import policy

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from core.actors import actor_or_none
+from core.errors import Conflict, Forbidden, NotFound, ValidationFailed, validate_choice
 from customers.models import Customer, Order, OrderLine
-from helpdesk.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from notifications.services import notifications_create
 from tickets import services as ticket_services
 from tickets.enums import UNRESOLVED_STATUSES, Channel, TicketKind, TicketStatus
@@ -84,10 +85,6 @@ def _lock(request: AfterSalesRequest | int) -> AfterSalesRequest:
         raise NotFound(_("No such after-sales request.")) from None
 
 
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
 def _status_label(status: str) -> str:
     return str(RequestStatus(status).label) if status in RequestStatus.values else status
 
@@ -129,14 +126,6 @@ def _tell_the_buyer(request: AfterSalesRequest, to_status: str, note: str) -> No
     ticket_services.ticket_add_system_message(
         ticket=request.ticket, body=body.strip(), event_data={"aftersales": to_status}
     )
-
-
-def _validate_choice(value: str, choices: Any, field: str) -> None:
-    if value not in choices.values:
-        raise ValidationFailed(
-            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
-            fields={field: [_("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}]},
-        )
 
 
 def _managers_for(ticket: Ticket) -> list[Any]:
@@ -220,7 +209,7 @@ def aftersales_request_create(
         existing = AfterSalesRequest.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    _validate_choice(type, RequestType, "type")
+    validate_choice(type, RequestType, "type")
     reason = Reason.objects.filter(code=reason_code, is_active=True).first()
     if reason is None:
         raise ValidationFailed(
@@ -247,7 +236,7 @@ def aftersales_request_create(
     evidence_tracking_number = evidence_tracking_number.strip()
     checked = []
     for item in evidence:
-        _validate_choice(item.kind, EvidenceKind, "kind")
+        validate_choice(item.kind, EvidenceKind, "kind")
         checked.append((item.kind, files.check_upload(item.file, field=item.kind)))
     missing = policy.missing_evidence(
         reason=reason, kinds=[kind for kind, _f in checked], tracking_number=evidence_tracking_number
@@ -291,7 +280,7 @@ def aftersales_request_create(
                 compensation_amount=compensation,
                 evidence_tracking_number=evidence_tracking_number,
                 idempotency_key=idempotency_key or None,
-                created_by=created_by if _is_user(created_by) else None,
+                created_by=actor_or_none(created_by),
             )
             RequestLine.objects.bulk_create(
                 [RequestLine(request=request, order_line=line, quantity=quantity) for line, quantity in pairs]
@@ -303,7 +292,7 @@ def aftersales_request_create(
                 request=request,
                 from_status="",
                 to_status=RequestStatus.SUBMITTED,
-                actor=created_by if _is_user(created_by) else None,
+                actor=actor_or_none(created_by),
                 created_at=request.created_at,
             )
             _timeline(
@@ -443,7 +432,7 @@ def _store_evidence(request: AfterSalesRequest, kind: str, checked: files.Checke
         content_type=checked.content_type,
         size=len(checked.content),
         original_name=checked.original_name,
-        uploaded_by=actor if _is_user(actor) else None,
+        uploaded_by=actor_or_none(actor),
     )
     evidence.file.save(files.stored_name(checked), ContentFile(checked.content), save=False)
     thumbnail = files.make_thumbnail(checked)
@@ -464,7 +453,7 @@ def _delete_files(names: list[str]) -> None:
 
 def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any, actor: Any) -> Evidence:
     """Attach one more file (checked like at creation). Refused once the request has ended."""
-    _validate_choice(kind, EvidenceKind, "kind")
+    validate_choice(kind, EvidenceKind, "kind")
     checked = files.check_upload(file, field="file")
     saved: list[str] = []
     try:
@@ -506,7 +495,7 @@ def aftersales_transition(
     ``tracking_number`` is the buyer's return parcel (waiting for return, received) or the replacement's
     outbound parcel (replacement shipped); those steps need one.
     """
-    _validate_choice(to_status, RequestStatus, "to_status")
+    validate_choice(to_status, RequestStatus, "to_status")
     note = note.strip()
     tracking_number = tracking_number.strip()
     with transaction.atomic():
@@ -594,14 +583,14 @@ def _set_status(
         setattr(request, stamp, now)
         fields.append(stamp)
     if to_status == RequestStatus.APPROVED:
-        request.approved_by = actor if _is_user(actor) else None
+        request.approved_by = actor_or_none(actor)
         fields.append("approved_by")
     request.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     RequestEvent.objects.create(
         request=request,
         from_status=old_status,
         to_status=to_status,
-        actor=actor if _is_user(actor) else None,
+        actor=actor_or_none(actor),
         note=note,
         created_at=now,
     )
@@ -672,7 +661,7 @@ def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Any,
             compensation_amount=locked.compensation_amount,
             why_needed=why,
             request_note=note.strip(),
-            requested_by=actor if _is_user(actor) else None,
+            requested_by=actor_or_none(actor),
         )
         ticket = locked.ticket
         _timeline(
@@ -761,7 +750,7 @@ def aftersales_offer_make(
 ) -> Offer:
     """Record that ``resolution`` (a rung of the ladder) was offered to the buyer, with its amount (default:
     the ladder's suggestion). An earlier unanswered offer counts as declined."""
-    _validate_choice(resolution, Resolution, "resolution")
+    validate_choice(resolution, Resolution, "resolution")
     if not roles.is_agent(actor):
         raise Forbidden(_("Only agents and managers make offers."))
     with transaction.atomic():
@@ -779,7 +768,7 @@ def aftersales_offer_make(
         now = timezone.now()
         locked.offers.filter(status=OfferStatus.PENDING).update(status=OfferStatus.DECLINED, answered_at=now)
         offer = Offer.objects.create(
-            request=locked, resolution=resolution, amount=amount, offered_by=actor if _is_user(actor) else None
+            request=locked, resolution=resolution, amount=amount, offered_by=actor_or_none(actor)
         )
         _timeline(
             locked,

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required, manager_required
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
+from core.forms import form_add_error
 from tickets.enums import Channel, TicketKind
-from tickets.forms import apply_error
 from tickets.models import Ticket
 from tickets.selectors import ticket_get_for_agent
 from tickets.views import render_ticket_page
@@ -155,7 +155,7 @@ def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
                     created_by=request.user,
                 )
             except ApplicationError as exc:
-                apply_error(form, exc)
+                form_add_error(form, exc)
                 if "lines" in exc.fields:
                     form.add_error(None, " ".join(exc.fields["lines"]))
             else:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus

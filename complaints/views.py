@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required
-from helpdesk.errors import ApplicationError
-from tickets.forms import apply_error
+from core.errors import ApplicationError
+from core.forms import form_add_error
 from tickets.models import Ticket
 from tickets.sla import clock_state
 from tickets.views import render_ticket_page
@@ -73,7 +73,7 @@ def complaint_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.complaint_update(complaint=complaint, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Complaint details saved."))
             return redirect("tickets:detail", pk=pk)
@@ -98,7 +98,7 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 compensation_note=data["compensation_note"],
             )
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Complaint resolved; the follow-up call is scheduled."))
             return redirect("tickets:detail", pk=pk)
@@ -119,7 +119,7 @@ def follow_up_record_view(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Follow-up recorded."))
             if request.POST.get("next") == "follow-ups":

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Platform
+from core.platforms import Platform
 
 
 class CustomerLinkForm(forms.Form):

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import CustomerTier, LinkAction, OrderStatus, Platform
+from core.platforms import Platform
+
+from .enums import CustomerTier, LinkAction, OrderStatus
 
 
 class Person(models.Model):

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from helpdesk.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
+from core.actors import actor_or_none
+from core.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
 
 from .enums import LinkAction
 from .models import ContactReveal, Customer, CustomerLinkEvent, Order, OrderLine, Person
@@ -404,7 +405,7 @@ class LinkResult:
 
 
 def _actor(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+    return actor_or_none(actor)
 
 
 def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkResult:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required
-from helpdesk.errors import ApplicationError, Forbidden
+from core.errors import ApplicationError, Forbidden
 
 from . import selectors
 from .forms import CustomerLinkForm

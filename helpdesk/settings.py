@@ -57,7 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "helpdesk.request_id.RequestIdMiddleware",
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.HelpdeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "helpdesk.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "integrations.throttling.ApiKeyRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -279,7 +279,7 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "tickets.enums.TicketStatus",
         "TicketCategoryEnum": "tickets.enums.Category",
         "OrderStatusEnum": "customers.enums.OrderStatus",
-        "PlatformEnum": "customers.enums.Platform",
+        "PlatformEnum": "core.platforms.Platform",
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
@@ -299,7 +299,7 @@ WEBHOOK_RETENTION_DAYS = float(os.environ.get("WEBHOOK_RETENTION_DAYS", "30"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "helpdesk.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},

@@ -5,11 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tickets.views import tracking_view
 
-from .api_auth import TokenCreateApi
 from .health import healthz
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", TokenCreateApi.as_view(), name="api-token"),
+    path("", include("accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("tickets.api.urls")),
@@ -40,5 +39,5 @@ urlpatterns = [
     path("", include("tickets.urls")),
 ]
 
-handler404 = "helpdesk.errors.page_not_found"
-handler500 = "helpdesk.errors.server_error"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

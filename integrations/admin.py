@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import services
 from .forms import IntegrationAdminForm

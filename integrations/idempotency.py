@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from helpdesk.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 from .models import ApiKey, IdempotencyRecord
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.enums import Platform
+from core.platforms import Platform
 
 from .scopes import Scope
 

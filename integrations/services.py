@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from helpdesk.errors import Conflict, ValidationFailed
+from core.actors import actor_or_none
+from core.errors import Conflict, ValidationFailed
 
 from .keys import key_generate
 from .models import ApiKey, Integration
@@ -103,7 +104,7 @@ def api_key_create(*, integration: Integration, name: str = "", created_by: Any 
         name=name.strip()[:100],
         prefix=prefix,
         key_hash=hashed,
-        created_by=created_by if getattr(created_by, "is_authenticated", False) else None,
+        created_by=actor_or_none(created_by),
     )
     return NewKey(api_key=api_key, secret=key)
 

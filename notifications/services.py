@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.enqueue import enqueue_on_commit
+
 from .models import Notification
 from .pubsub import publish_wakeups
 
@@ -69,22 +71,17 @@ def notifications_create(
         if email:
             to_mail = [pk for pk, user_id in new_ids if _wants_email(users[user_id])]
             if to_mail:
-                transaction.on_commit(lambda: _enqueue_emails(to_mail))
+                for notification_id in to_mail:
+                    enqueue_on_commit(
+                        "notifications.tasks.notification_email_task",
+                        notification_id,
+                        if_lost="the notification stands, only its e-mail is lost",
+                    )
     return len(rows)
 
 
 def _wants_email(user: Any) -> bool:
     return bool(getattr(user, "notify_by_email", False) and user.email)
-
-
-def _enqueue_emails(notification_ids: list[int]) -> None:
-    from .tasks import notification_email_task  # local: tasks import services
-
-    for notification_id in notification_ids:
-        try:
-            notification_email_task.delay(notification_id)
-        except Exception:  # noqa: BLE001 - any broker error: the notification stands, only its e-mail is lost
-            logger.exception("could not queue the e-mail for notification %s", notification_id)
 
 
 def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:

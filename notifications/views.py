@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_set_notification_preferences
-from helpdesk.errors import error_body
+from core.errors import error_body
 
 from . import live
 from .forms import NotificationSettingsForm

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 from tickets.enums import Channel, TicketKind
 
 DEFAULT_DAYS = 30

@@ -23,7 +23,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.errors import NotFound
+from core.errors import NotFound
 
 from .filters import ReportFilters
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .models import ImprovementAction
 

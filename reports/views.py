@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import manager_required
-from helpdesk.errors import NotFound, ValidationFailed
+from core.errors import NotFound, ValidationFailed
+from core.formatting import human_duration
 
 from . import export, services
 from .filters import ReportFilters, parse_filters
@@ -76,21 +77,6 @@ def _run(name: str, filters: ReportFilters) -> ReportResult:
 
 
 # --- Presentation of values ----------------------------------------------------------------------------------
-
-
-def human_duration(seconds: Any) -> str:
-    """4m 12s, 10m, 1h 05m, 2d 3h, 45s (translated; the same message ids as the SLA countdowns where they exist)."""
-    seconds = abs(round(seconds))
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return _("{d}d {h}h").format(d=days, h=hours)
-    if hours:
-        return _("{h}h {m}m").format(h=hours, m=f"{minutes:02d}")
-    if minutes:
-        return _("{m}m {s}s").format(m=minutes, s=f"{secs:02d}") if secs else _("{m}m").format(m=minutes)
-    return _("{s}s").format(s=secs)
 
 
 def display_value(column: Column, value: Any) -> dict[str, Any]:

@@ -7,6 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from . import handlers
+        from . import (
+            handlers,
+            tasks,  # noqa: F401 - registers the Celery tasks core.enqueue queues by name
+        )
 
         handlers.register()

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import status
 
-from helpdesk.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from core.enqueue import enqueue_on_commit
+from core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from tickets.models import Ticket
 
 from .models import (
@@ -155,8 +156,11 @@ def survey_invite(*, ticket: Ticket, now: datetime | None = None) -> SurveyInvit
         invitation.issued_for, invitation.expires_at = ticket.resolved_at, expires_at
         invitation.save(update_fields=["agent", "team", "issued_for", "expires_at"])
     if ticket.customer.email:
-        invitation_id = invitation.pk
-        transaction.on_commit(lambda: _enqueue_email(invitation_id))
+        enqueue_on_commit(
+            "surveys.tasks.survey_invitation_email_task",
+            invitation.pk,
+            if_lost="no e-mail; the link is on the ticket page, in the API and in the webhook",
+        )
     return invitation
 
 
@@ -166,15 +170,6 @@ def survey_link_for_resolution(ticket: Ticket) -> str | None:
     if invitation is None or invitation.completed_at is not None:
         return None
     return survey_url(invitation)
-
-
-def _enqueue_email(invitation_id: int) -> None:
-    from .tasks import survey_invitation_email_task
-
-    try:
-        survey_invitation_email_task.delay(invitation_id)
-    except Exception:  # noqa: BLE001 - any broker error: the link is on the ticket page and in the API
-        logger.warning("could not queue the survey e-mail for invitation %s", invitation_id, exc_info=True)
 
 
 def survey_send_invitation_email(*, invitation_id: int) -> bool:

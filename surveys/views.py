@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import manager_required
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 from tickets.models import Ticket
 
 from . import services

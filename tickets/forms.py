@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.enums import CustomerTier, Platform
-from helpdesk.errors import ApplicationError
+from core.platforms import Platform
+from customers.enums import CustomerTier
 
 from .enums import CATEGORIES_BY_KIND, Category, Channel, Priority, TicketKind, TicketStatus
 from .models import Team
@@ -18,19 +18,6 @@ def _grouped_categories() -> list[tuple[Any, Any]]:
         (TicketKind(kind).label, [(value, Category(value).label) for value in values])
         for kind, values in CATEGORIES_BY_KIND.items()
     ]
-
-
-def apply_error(form: forms.Form, exc: ApplicationError) -> None:
-    """Show a service's error on the form: on the fields it names when the form has them, else on top."""
-    placed = False
-    for field, messages in exc.fields.items():
-        name = field.split(".")[-1] if field.startswith("order") else field
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 class TicketCreateForm(forms.Form):

@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.enums import CustomerTier, Platform
+from core.platforms import Platform
+from customers.enums import CustomerTier
 from customers.models import Customer, Order
 
 from .enums import (

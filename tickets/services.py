@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from core.actors import actor_or_none, is_user
+from core.enqueue import enqueue, enqueue_on_commit
+from core.errors import Conflict, Forbidden, ValidationFailed, validate_choice
 from customers.models import Customer, Order
 from customers.services import OrderLineData, customer_upsert, order_upsert
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 
 from . import extensions
@@ -63,17 +65,13 @@ RECEIVED_AT_CLOCK_SKEW = timedelta(minutes=2)
 
 
 def _record_event(ticket: Ticket, type: str, actor: Any = None, **data: Any) -> TicketEvent:
-    event = TicketEvent.objects.create(ticket=ticket, type=type, actor=actor if _is_user(actor) else None, data=data)
+    event = TicketEvent.objects.create(ticket=ticket, type=type, actor=actor_or_none(actor), data=data)
     extensions.run_event(ticket, event)
     return event
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
-
-
-def _is_user(actor: Any) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
 
 
 def _lock(ticket: Ticket | int) -> Ticket:
@@ -222,14 +220,6 @@ def _refuse_if_closed(ticket: Ticket) -> None:
         raise Conflict(_("Ticket %(ref)s is closed.") % {"ref": ticket.reference})
 
 
-def _validate_choice(value: str, choices: Any, field: str) -> None:
-    if value not in choices.values:
-        raise ValidationFailed(
-            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
-            fields={field: [_("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}]},
-        )
-
-
 def _check_assignable(user: Any) -> None:
     if user is not None and (not user.is_active or not roles.is_agent(user)):
         raise ValidationFailed(
@@ -296,9 +286,9 @@ def ticket_create(
     lateness, so the clocks start there, and a ticket already past its due time is escalated by the next
     sweep. A time in the future is refused. Without a team the ticket goes to the kind's default team.
     """
-    _validate_choice(kind, TicketKind, "kind")
-    _validate_choice(channel, Channel, "channel")
-    _validate_choice(priority, Priority, "priority")
+    validate_choice(kind, TicketKind, "kind")
+    validate_choice(channel, Channel, "channel")
+    validate_choice(priority, Priority, "priority")
     if category not in CATEGORIES_BY_KIND[kind]:
         raise ValidationFailed(
             _("Category “%(category)s” does not belong to kind “%(kind)s”.") % {"category": category, "kind": kind},
@@ -340,7 +330,7 @@ def ticket_create(
             order=order,
             team=team,
             assignee=assignee,
-            created_by=created_by if _is_user(created_by) else None,
+            created_by=actor_or_none(created_by),
             sla_policy=sla_policy_for(
                 kind=kind,
                 priority=priority,
@@ -444,7 +434,7 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
             ticket=ticket,
             visibility=MessageVisibility.PUBLIC,
             author_type=AuthorType.AGENT,
-            author=author if _is_user(author) else None,
+            author=actor_or_none(author),
             body=body,
             created_at=now,
         )
@@ -507,7 +497,7 @@ def ticket_add_note(*, ticket: Ticket, author: Any, body: str) -> Message:
             ticket=ticket,
             visibility=MessageVisibility.INTERNAL,
             author_type=AuthorType.AGENT,
-            author=author if _is_user(author) else None,
+            author=actor_or_none(author),
             body=body,
         )
         _record_event(ticket, EventType.NOTED, author, message_id=message.pk)
@@ -599,7 +589,7 @@ def ticket_transition(*, ticket: Ticket, to_status: str, actor: Any) -> Ticket:
     Pending customer pauses both clocks; leaving it resumes them and shifts the due times by the paused
     span. Resolving stops the resolution clock; reopening treats the resolved span as paused.
     """
-    _validate_choice(to_status, TicketStatus, "status")
+    validate_choice(to_status, TicketStatus, "status")
     with transaction.atomic():
         ticket = _lock(ticket)
         if ticket.status == to_status:
@@ -686,7 +676,7 @@ def _transition_locked(
 
 def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
     """Change the priority, re-match the SLA policy and recompute the due times (time already used is kept)."""
-    _validate_choice(priority, Priority, "priority")
+    validate_choice(priority, Priority, "priority")
     with transaction.atomic():
         ticket = _lock(ticket)
         _refuse_if_closed(ticket)
@@ -709,7 +699,7 @@ def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -
     """Change what a ticket is about. An inquiry may become a complaint or an after-sales request (the kind's
     own workflow starts, as if it had been opened so); a complaint or after-sales ticket keeps its kind and may
     change category only. A new kind re-matches the SLA policy, keeping the time already used and paused."""
-    _validate_choice(kind, TicketKind, "kind")
+    validate_choice(kind, TicketKind, "kind")
     if category not in CATEGORIES_BY_KIND[kind]:
         raise ValidationFailed(
             _("Category “%(category)s” does not belong to kind “%(kind)s”.") % {"category": category, "kind": kind},
@@ -792,7 +782,7 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
                 new=assignee.pk if assignee else None,
                 new_name=str(assignee) if assignee else "",
             )
-            if assignee is not None and (not _is_user(actor) or actor.pk != assignee.pk):
+            if assignee is not None and (not is_user(actor) or actor.pk != assignee.pk):
                 notifications_create(
                     recipients=[assignee],
                     verb="assigned",
@@ -800,7 +790,7 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
                     params={"reference": ticket.reference, "subject": ticket.subject},
                     url=f"/tickets/{ticket.pk}/",
                 )
-        if _is_user(actor) and roles.is_manager(actor):
+        if is_user(actor) and roles.is_manager(actor):
             ticket.escalations.filter(acknowledged_at__isnull=True).update(acknowledged_at=now, acknowledged_by=actor)
     return ticket
 
@@ -973,10 +963,10 @@ def _escalate_locked(
         dedupe_key=f"escalation:{escalation.pk}",
         email=False,  # the escalation e-mail below goes to the same people
     )
-    from .tasks import escalation_email_task  # local: tasks import services
-
-    escalation_id = escalation.pk
-    transaction.on_commit(lambda: _enqueue_safely(escalation_email_task, escalation_id))
+    # A broker outage must not abort the sweep: the escalation is committed and shown in the app.
+    enqueue_on_commit(
+        "tickets.tasks.escalation_email_task", escalation.pk, if_lost="the escalation stands, its e-mail is not sent"
+    )
     logger.info("escalated %s (%s, level %s, %ss late)", ticket.reference, target, level, late_seconds)
     return EscalationResult(ticket.pk, ticket.reference, target, level, late_seconds)
 
@@ -1150,15 +1140,6 @@ def _send_warning(ticket: Ticket, *, target: str, due_at: datetime | None, now: 
     )
 
 
-def _enqueue_safely(task: Any, *args: Any) -> None:
-    """Queue a follow-up task; a broker outage must not abort the sweep (the escalation is already
-    committed and shown in the app), so the failure is logged instead of raised."""
-    try:
-        task.delay(*args)
-    except Exception:  # noqa: BLE001 - any broker error
-        logger.exception("could not queue %s%r; the escalation stands, its e-mail is not sent", task.name, args)
-
-
 def _escalation_recipients(ticket: Ticket) -> list[Any]:
     from .selectors import ticket_managers  # local: selectors import models only, but keep services' imports lean
 
@@ -1235,11 +1216,7 @@ def sla_reevaluate_open_tickets(*, reason: str, calendar_id: int | None = None, 
 
 def enqueue_sla_reevaluation(*, reason: str, calendar_id: int | None = None) -> None:
     """Recompute open tickets in the background; if the broker is down, do it now (it must not be lost)."""
-    from .tasks import sla_reevaluate_task
-
-    try:
-        sla_reevaluate_task.delay(reason, calendar_id)
-    except Exception:  # noqa: BLE001 - any broker error
+    if not enqueue("tickets.tasks.sla_reevaluate_task", reason, calendar_id, if_lost="recomputing in this process"):
         logger.warning("broker unreachable; recomputing due times in this process")
         sla_reevaluate_open_tickets(reason=reason, calendar_id=calendar_id)
 

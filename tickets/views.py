@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required, manager_required
+from core.errors import ApplicationError
+from core.forms import form_add_error
 from customers.masking import mask_email, mask_phone
-from helpdesk.errors import ApplicationError
 
 from . import extensions, selectors, services
 from .calendars import calendar_for_ticket
@@ -31,7 +32,6 @@ from .forms import (
     StatusForm,
     TeamForm,
     TicketCreateForm,
-    apply_error,
 )
 from .models import Ticket
 from .sla import next_clock_state, ticket_clocks
@@ -142,7 +142,7 @@ def _ticket_action(
         try:
             act(ticket, form.cleaned_data)
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, success)
             return redirect("tickets:detail", pk=pk)
@@ -305,7 +305,7 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
                 created_by=request.user,
             )
         except ApplicationError as exc:
-            apply_error(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, _("Ticket %(ref)s created.") % {"ref": ticket.reference})
             return redirect("tickets:detail", pk=ticket.pk)
@@ -379,7 +379,7 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.ticket_add_customer_message(ticket=ticket, body=form.cleaned_data["body"])
             except ApplicationError as exc:
-                apply_error(form, exc)
+                form_add_error(form, exc)
                 status_code = 400
             else:
                 messages.success(request, _("Thank you, your message has been sent."))

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from helpdesk.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import services
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint

@@ -9,6 +9,7 @@ class WebhooksConfig(AppConfig):
     def ready(self) -> None:
         from tickets import extensions
 
+        from . import tasks  # noqa: F401 - registers the Celery tasks core.enqueue queues by name
         from .services import webhook_on_ticket_event
 
         # tickets never imports webhooks: it calls the listeners registered here for every ticket event.

@@ -27,7 +27,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import Conflict, ValidationFailed
+from core.enqueue import enqueue
+from core.errors import Conflict, ValidationFailed
 from integrations.models import Integration
 
 from . import signing
@@ -175,15 +176,10 @@ def webhook_emit(*, type: str, payload: dict[str, Any], platform: str = "") -> W
 
 
 def _enqueue(delivery_ids: Iterable[int]) -> None:
-    """After commit: queue each delivery. The rows are committed, so a broker error loses nothing (the relay
-    sends them); it is logged, not raised, and no retry blocks the request that made the change."""
-    from .tasks import webhook_deliver_task
-
+    """After commit: queue each delivery. The rows are committed, so a broker error loses nothing: the relay
+    sends them."""
     for delivery_id in delivery_ids:
-        try:
-            webhook_deliver_task.apply_async((delivery_id,), retry=False)
-        except Exception:  # noqa: BLE001 - any broker error
-            logger.warning("could not queue webhook delivery %s; the relay will send it", delivery_id, exc_info=True)
+        if not enqueue("webhooks.tasks.webhook_deliver_task", delivery_id, if_lost="the relay will send it"):
             return  # the broker is down: the rest would fail the same way
 
 

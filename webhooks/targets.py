@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 MAX_URL_LENGTH = 500
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.enums import Platform
+from core.platforms import Platform
 
 from ..enums import EvidenceKind, RequestStatus, RequestType, Resolution
 from ..models import AfterSalesRequest, Approval, Evidence, Offer, RequestEvent, RequestLine

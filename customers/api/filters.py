@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
-from ..enums import Platform
+from core.platforms import Platform
+
 from ..models import Customer, Order
 
 

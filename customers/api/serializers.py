@@ -8,7 +8,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..enums import CustomerTier, OrderStatus, Platform
+from core.platforms import Platform
+
+from ..enums import CustomerTier, OrderStatus
 from ..masking import mask_email, mask_phone
 from ..services import MAX_LINE_QUANTITY, MAX_SYNC_BATCH
 

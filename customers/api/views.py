@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from helpdesk.api import StandardCursorPagination, StrictOrderingFilter
-from helpdesk.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
+from core.api import StandardCursorPagination, StrictOrderingFilter
+from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope

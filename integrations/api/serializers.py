@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from customers.enums import Platform
+from core.platforms import Platform
 
 from ..models import ApiKey, Integration
 from ..scopes import Scope

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from helpdesk.errors import Forbidden
+from core.errors import Forbidden
 
 from .. import services
 from ..idempotency import idempotent

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.api import StandardCursorPagination
+from core.api import StandardCursorPagination
 
 from ..models import Notification
 from ..selectors import notification_list, notification_unread_count

@@ -21,7 +21,7 @@
 
   function pad(number) { return number < 10 ? "0" + number : String(number); }
 
-  /* 4m 12s, 10m, 1h 05m, 2d 3h, 45s: the same message ids as reports.views.human_duration. */
+  /* 4m 12s, 10m, 1h 05m, 2d 3h, 45s: the same message ids as core.formatting.human_duration. */
   function duration(seconds) {
     if (seconds === null || seconds === undefined) return "—";
     var f = formats();

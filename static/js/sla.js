@@ -5,12 +5,14 @@
   function fmt(template, values) {
     return template.replace(/\{(\w)\}/g, function (_, key) { return values[key]; });
   }
+  // The same wording as core.formatting.human_duration: 2d 3h, 1h 05m, 8m 05s, 8m, 45s.
   function duration(seconds, body) {
     seconds = Math.abs(Math.trunc(seconds));
     var d = Math.floor(seconds / 86400), h = Math.floor((seconds % 86400) / 3600);
     var m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
     if (d) return fmt(body.dataset.fmtDays, { d: d, h: h });
     if (h) return fmt(body.dataset.fmtHours, { h: h, m: (m < 10 ? "0" : "") + m });
+    if (m && s) return fmt(body.dataset.fmtMinutesSeconds, { m: m, s: (s < 10 ? "0" : "") + s });
     if (m) return fmt(body.dataset.fmtMinutes, { m: m });
     return fmt(body.dataset.fmtSeconds, { s: s });
   }

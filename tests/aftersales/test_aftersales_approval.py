@@ -4,7 +4,7 @@ import pytest
 
 from aftersales import services
 from aftersales.models import Approval
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from notifications.models import Notification
 from tests.aftersales.conftest import walk
 

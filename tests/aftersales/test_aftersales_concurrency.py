@@ -8,7 +8,7 @@ from django.db import connection
 
 from aftersales import services
 from aftersales.models import AfterSalesRequest, RequestEvent
-from helpdesk.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict
 from tests.aftersales.conftest import walk
 
 

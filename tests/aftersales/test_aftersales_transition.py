@@ -8,7 +8,7 @@ from django.utils import timezone
 from aftersales import services
 from aftersales.enums import ALLOWED_TRANSITIONS, TYPE_STEPS, RequestStatus
 from aftersales.models import RequestEvent
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from tests.aftersales.conftest import walk
 from tickets.models import TicketEvent
 

@@ -5,7 +5,7 @@ import pytest
 from aftersales import services
 from aftersales.models import AuthorityLimit, UserAuthorityOverride
 from aftersales.policy import limits_for
-from helpdesk.errors import Forbidden
+from core.errors import Forbidden
 from tests.aftersales.conftest import walk
 
 pytestmark = pytest.mark.django_db

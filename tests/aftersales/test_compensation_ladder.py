@@ -5,7 +5,7 @@ import pytest
 from aftersales import services
 from aftersales.policy import ladder
 from aftersales.selectors import aftersales_overview
-from helpdesk.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from tests.aftersales.conftest import walk
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from aftersales import services
-from helpdesk.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from tests.aftersales.conftest import png_bytes, png_upload, walk
 
 pytestmark = pytest.mark.django_db

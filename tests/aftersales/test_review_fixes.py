@@ -15,7 +15,7 @@ from PIL import Image
 from aftersales import services
 from aftersales.files import check_upload
 from aftersales.models import Approval, UserAuthorityOverride
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 
 from .conftest import walk
 

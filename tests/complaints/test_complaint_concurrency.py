@@ -10,7 +10,7 @@ from django.db import connection
 
 from complaints import services
 from complaints.models import Complaint, FollowUp
-from helpdesk.errors import Conflict
+from core.errors import Conflict
 from tests.factories import UserFactory, make_ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ import time_machine
 
 from complaints import services
 from complaints.models import Complaint, FollowUp
-from helpdesk.errors import Conflict, Forbidden, ValidationFailed
+from core.errors import Conflict, Forbidden, ValidationFailed
 from tests.factories import make_ticket
 
 pytestmark = pytest.mark.django_db

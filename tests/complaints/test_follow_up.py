@@ -4,7 +4,7 @@ import pytest
 
 from complaints import services
 from complaints.models import Complaint, FollowUp
-from helpdesk.errors import Conflict
+from core.errors import Conflict
 from notifications.models import Notification
 from tests.factories import make_ticket
 from tickets import services as ticket_services

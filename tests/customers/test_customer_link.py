@@ -2,10 +2,10 @@
 
 import pytest
 
+from core.errors import ValidationFailed
 from customers.enums import LinkAction
 from customers.models import CustomerLinkEvent, Person
 from customers.services import customer_link, customer_unlink
-from helpdesk.errors import ValidationFailed
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,6 @@ from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, mak
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_agent_links_an_account_from_the_profile_page(live_server):
     staff_user("agent1", Role.AGENT)
     taobao = CustomerFactory(name="王小明", platform="taobao", platform_account_id="tb_wxm", tier="gold")

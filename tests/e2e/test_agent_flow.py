@@ -10,7 +10,6 @@ from tests.factories import make_ticket
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_agent_logs_in_opens_a_ticket_replies_and_the_first_response_clock_stops(live_server, browser_page):
     agent = staff_user("agent1", Role.AGENT)
     ticket = make_ticket(subject="什么时候发货？", assignee=agent)

@@ -179,7 +179,7 @@ def test_every_api_view_checks_key_scopes_or_is_admin_only():
     from django.urls import get_resolver
     from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-    from helpdesk.api_auth import TokenCreateApi
+    from accounts.api.views import TokenCreateApi
     from integrations.api.views import IsAdmin
     from integrations.permissions import ApiKeyScope
 

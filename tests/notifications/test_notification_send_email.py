@@ -39,9 +39,7 @@ def test_created_notifications_reach_the_mailbox_through_the_task_once(
     wants_email, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
 ):
     # The task body runs in place of the broker round trip.
-    monkeypatch.setattr(
-        notification_email_task, "delay", lambda notification_id: notification_email_task(notification_id)
-    )
+    monkeypatch.setattr(notification_email_task, "apply_async", lambda args, **kwargs: notification_email_task(*args))
     other = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notify(wants_email, dedupe_key="escalation:7")

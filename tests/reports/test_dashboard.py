@@ -9,10 +9,11 @@ import re
 import pytest
 from django.utils import translation
 
+from core.formatting import human_duration
 from reports import registry, services
 from reports.models import ImprovementAction
 from reports.registry import REPORTS, Column
-from reports.views import display_value, human_duration
+from reports.views import display_value
 
 from .fakes import patch_samples, register_fake
 
@@ -242,7 +243,7 @@ def test_improvement_action_accepts_a_month_or_a_quarter(manager, period):
 
 @pytest.mark.parametrize("period", ["2026-13", "2026-Q5", "26-11", "2026/11", "", "2026-11-01"])
 def test_improvement_action_refuses_other_periods(manager, period):
-    from helpdesk.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as caught:
         services.improvement_action_add(period=period, text="x", actor=manager)
@@ -251,7 +252,7 @@ def test_improvement_action_refuses_other_periods(manager, period):
 
 @pytest.mark.parametrize("text", ["", "   ", "字" * 501])
 def test_improvement_action_needs_a_text_of_at_most_500_characters(manager, text):
-    from helpdesk.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as caught:
         services.improvement_action_add(period="2026-11", text=text, actor=manager)

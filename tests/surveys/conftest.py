@@ -12,7 +12,9 @@ def _no_broker(monkeypatch):  # type: ignore[no-untyped-def]
     from surveys import tasks
 
     queued: list[int] = []
-    monkeypatch.setattr(tasks.survey_invitation_email_task, "delay", lambda invitation_id: queued.append(invitation_id))
+    monkeypatch.setattr(
+        tasks.survey_invitation_email_task, "apply_async", lambda args, **kwargs: queued.append(args[0])
+    )
     return queued
 
 

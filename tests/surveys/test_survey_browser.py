@@ -10,7 +10,6 @@ from tests.browser import ARTIFACTS, open_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-
 def test_a_buyer_answers_the_survey_on_a_phone(live_server, resolve):
     invitation = SurveyInvitation.objects.get(ticket=resolve())
     url = f"{live_server.url}/survey/{services.survey_token(invitation)}/"

@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 from notifications.models import Notification
 from tests.factories import CustomerFactory, UserFactory, make_ticket
 from tickets import services
@@ -407,7 +407,7 @@ def test_an_inquiry_reclassified_as_a_complaint_gets_the_complaint_policy_and_wo
 
 
 def test_a_complaint_cannot_become_another_kind(team, agent):
-    from helpdesk.errors import Conflict
+    from core.errors import Conflict
 
     ticket = make_ticket(team=team, kind="complaint", category="logistics")
     with pytest.raises(Conflict):

@@ -128,14 +128,23 @@ def test_sweep_repairs_a_ticket_escalated_but_not_marked(team):
     assert Escalation.objects.count() == 1
 
 
-def test_escalation_mail_is_enqueued_only_after_commit(team, manager, django_capture_on_commit_callbacks, mailoutbox):
+def test_escalation_mail_is_enqueued_only_after_commit(
+    team, manager, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    from tickets import tasks
+
+    queued: list[tuple[int, ...]] = []
+    monkeypatch.setattr(tasks.escalation_email_task, "apply_async", lambda args, **kwargs: queued.append(args))
     with time_machine.travel(NOW, tick=False):
         make_ticket(team=team)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         sweep_at(NOW + timedelta(minutes=20))
         assert mailoutbox == []  # nothing is sent inside the sweep's transaction
-    assert len([c for c in callbacks if "_escalate_locked" in c.__qualname__]) == 1
+    assert queued == []  # nor queued
+    for callback in callbacks:
+        callback()
     escalation = Escalation.objects.get()
+    assert queued == [(escalation.pk,)]
     assert services.escalation_send_email(escalation_id=escalation.pk) is True
     assert services.escalation_send_email(escalation_id=escalation.pk) is False  # once only
     assert len(mailoutbox) == 1
@@ -205,7 +214,7 @@ def test_sweep_goes_on_when_the_broker_is_down(team, monkeypatch, django_capture
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
-    monkeypatch.setattr(tasks.escalation_email_task, "delay", broker_down)
+    monkeypatch.setattr(tasks.escalation_email_task, "apply_async", broker_down)
     with time_machine.travel(NOW, tick=False):
         for _ in range(3):
             make_ticket(team=team)

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 from tests.factories import CustomerFactory, OrderFactory, TeamFactory, make_ticket
 from tickets.models import SlaPolicy, TicketEvent
 

@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from helpdesk.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from tests.factories import make_ticket
 from tickets import services
 from tickets.models import TicketEvent

@@ -346,7 +346,7 @@ def test_contact_form_refuses_another_customers_order(agent_client):
 
 
 def test_closed_ticket_keeps_its_priority_team_and_assignee(agent, team):
-    from helpdesk.errors import Conflict
+    from core.errors import Conflict
 
     ticket = make_ticket()
     services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)

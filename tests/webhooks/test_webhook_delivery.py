@@ -148,7 +148,7 @@ def test_after_a_secret_rotation_both_secrets_verify_during_the_overlap(endpoint
 
 
 def test_private_targets_are_refused_unless_allowed(integration, settings, receiver):
-    from helpdesk.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     endpoint = services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.created"])
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False

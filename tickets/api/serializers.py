@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.platforms import Platform
 from customers.api.serializers import MaskedContactOutput
-from customers.enums import CustomerTier, OrderStatus, Platform
+from customers.enums import CustomerTier, OrderStatus
 from customers.services import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from helpdesk.api import StandardCursorPagination, StrictOrderingFilter
+from core.api import StandardCursorPagination, StrictOrderingFilter
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
-from helpdesk.api import StandardCursorPagination
-from helpdesk.errors import ValidationFailed
+from core.api import StandardCursorPagination
+from core.errors import ValidationFailed
 from integrations.idempotency import idempotent
 from integrations.models import Integration
 from integrations.permissions import ApiKeyScope, request_integration

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from helpdesk.errors import ValidationFailed
+from core.errors import ValidationFailed
 from tickets import services
 from tickets.models import BusinessCalendar, WorkingHours
 

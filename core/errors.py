@@ -13,8 +13,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db.models import Choices
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found as default_page_not_found
+from django.views.defaults import server_error as default_server_error
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import status
 from rest_framework.response import Response
@@ -111,18 +114,21 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
 def page_not_found(request: Any, exception: Exception) -> Any:
     """Under /api/ a missing page is the JSON error body, like every other API error; elsewhere the page."""
-    from django.http import JsonResponse
-    from django.views.defaults import page_not_found as default_page_not_found
-
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("not_found", str(_("Not found."))), status=404)
     return default_page_not_found(request, exception)
 
 
 def server_error(request: Any) -> Any:
-    from django.http import JsonResponse
-    from django.views.defaults import server_error as default_server_error
-
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("server_error", str(_("Something went wrong on our side."))), status=500)
     return default_server_error(request)
+
+
+def validate_choice(value: str, choices: type[Choices], field: str) -> None:
+    """Refuse a value that is not one of ``choices`` (a TextChoices), naming the field and the allowed values."""
+    if value not in choices.values:
+        raise ValidationFailed(
+            _("“%(value)s” is not a valid %(field)s.") % {"value": value, "field": field},
+            fields={field: [_("Choose one of: %(values)s.") % {"values": ", ".join(choices.values)}]},
+        )
