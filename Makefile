@@ -38,6 +38,7 @@ test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy core helpdesk accounts customers notifications tickets complaints aftersales integrations webhooks surveys reports

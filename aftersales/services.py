@@ -32,6 +32,7 @@ from tickets.models import Ticket
 from tickets.selectors import ticket_managers
 from tickets.services import label_id
 from webhooks import services as webhook_services
+from webhooks.enums import WebhookEventType
 
 from . import files, policy
 from .enums import (
@@ -568,6 +569,34 @@ def _check_allowed(request: AfterSalesRequest, to_status: str) -> None:
         )
 
 
+def _emit_status_changed(request: AfterSalesRequest, old_status: str, new_status: str) -> None:
+    """aftersales.status_changed to the buyer's platform's subscribers, in the outbox of this transaction."""
+    webhook_type = WebhookEventType.AFTERSALES_STATUS_CHANGED
+    if not webhook_services.webhook_wanted(type=webhook_type):
+        return  # nobody subscribes: build nothing
+    ticket = request.ticket
+    platform = ticket.customer.platform
+    if not webhook_services.webhook_wanted(type=webhook_type, platform=platform):
+        return
+    order = request.order if request.order_id else None
+    payload = {
+        "request_id": request.pk,
+        "ticket_id": ticket.pk,
+        "ticket_reference": ticket.reference,
+        "type": request.type,
+        "old_status": old_status,
+        "new_status": new_status,
+        "order_number": order.order_number if order else None,
+        "refund_amount": str(request.refund_amount),
+        "compensation_amount": str(request.compensation_amount),
+        "accepted_resolution": request.accepted_resolution or None,
+        "return_tracking_number": request.return_tracking_number or None,
+        "outbound_tracking_number": request.outbound_tracking_number or None,
+        "updated_at": request.updated_at,
+    }
+    webhook_services.webhook_emit(type=webhook_type, payload=payload, platform=platform)
+
+
 def _set_status(
     request: AfterSalesRequest, to_status: str, actor: Any, *, note: str = "", extra_fields: Sequence[str] = ()
 ) -> None:
@@ -620,7 +649,7 @@ def _set_status(
         params["note"] = note
     _timeline(request, actor, summary, **params)
     _tell_the_buyer(request, to_status, note)
-    webhook_services.webhook_on_aftersales_status_changed(request=request, old_status=old_status, new_status=to_status)
+    _emit_status_changed(request, old_status, to_status)
     if to_status in TERMINAL_STATUSES:
         # A pending approval of a request that has ended can never be decided: withdraw it.
         request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)

@@ -22,8 +22,8 @@ from core.errors import ApplicationError
 from core.forms import form_add_error
 from tickets.enums import Channel, TicketKind
 from tickets.models import Ticket
+from tickets.pages import render_ticket_page
 from tickets.selectors import ticket_get_for_agent
-from tickets.views import render_ticket_page
 
 from . import selectors, services
 from .enums import ACTION_LABELS, TYPE_STEPS, EvidenceKind, RequestStatus, RequestType
@@ -171,14 +171,14 @@ def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
 # --- the panel on the ticket page ---------------------------------------------------------------------------
 
 
-def request_panel(request: Any, ticket: Ticket) -> str:
-    """The after-sales card on the ticket page (the ``tickets.extensions`` panel hook)."""
+PANEL_KEY = "aftersales"  # our entry in the ticket page's panel state: the refusal to show
+
+
+def request_panel(request: Any, ticket: Ticket, state: dict[str, Any] | None) -> str:
+    """The after-sales card on the ticket page (a ``tickets.panels`` panel). ``state``, after a refused
+    action, is ``{"message": …, "fields": {…}}``."""
     found = selectors.aftersales_for_ticket(ticket=ticket)
-    context: dict[str, Any] = {
-        "ticket": ticket,
-        "as_request": found,
-        "panel_error": getattr(request, "aftersales_error", None),
-    }
+    context: dict[str, Any] = {"ticket": ticket, "as_request": found, "panel_error": state}
     if found is not None:
         now = timezone.now()
         overview = selectors.aftersales_overview(request=found, actor=request.user, now=now)
@@ -238,8 +238,7 @@ def _panel_action(
             return redirect(reverse("tickets:detail", args=[found.ticket_id]) + "#aftersales")
     else:
         error = {"message": _("Check the form."), "fields": {k: [str(e) for e in v] for k, v in form.errors.items()}}
-    request.aftersales_error = error  # type: ignore[attr-defined]
-    return render_ticket_page(request, found.ticket_id, status=400)
+    return render_ticket_page(request, found.ticket_id, panel_state={PANEL_KEY: error}, status=400)
 
 
 @agent_required

@@ -19,22 +19,22 @@ from accounts.decorators import agent_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
 from tickets.models import Ticket
+from tickets.pages import render_ticket_page
 from tickets.sla import clock_state
-from tickets.views import render_ticket_page
 
 from . import selectors, services
 from .enums import Severity
 from .forms import ComplaintDetailsForm, ComplaintResolveForm, FollowUpForm
 from .models import Complaint, FollowUp
 
-FORMS_ATTRIBUTE = "_complaint_forms"
+PANEL_KEY = "complaints"  # our entry in the ticket page's panel state: {form name: the refused form}
 
 
-def complaint_panel(request: HttpRequest, ticket: Ticket) -> str:
+def complaint_panel(request: HttpRequest, ticket: Ticket, state: dict[str, Any] | None) -> str:
     complaint = Complaint.objects.select_related("owner").filter(ticket=ticket).first()
     if complaint is None:
         return ""
-    stashed: dict[str, Any] = getattr(request, FORMS_ATTRIBUTE, {})
+    stashed = state or {}
     details_form = stashed.get("details") or ComplaintDetailsForm(
         initial={
             "severity": complaint.severity,
@@ -60,8 +60,7 @@ def complaint_panel(request: HttpRequest, ticket: Ticket) -> str:
 
 
 def _refused(request: HttpRequest, ticket_pk: int, name: str, form: Any) -> HttpResponse:
-    setattr(request, FORMS_ATTRIBUTE, {name: form})
-    return render_ticket_page(request, ticket_pk, status=400)
+    return render_ticket_page(request, ticket_pk, panel_state={PANEL_KEY: {name: form}}, status=400)
 
 
 @agent_required

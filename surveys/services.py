@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,7 +28,12 @@ from rest_framework import status
 
 from core.enqueue import enqueue_on_commit
 from core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from notifications.services import notifications_create
 from tickets.models import Ticket
+from tickets.selectors import ticket_managers
+from tickets.services import ticket_record_event
+from webhooks.enums import WebhookEventType
+from webhooks.services import webhook_emit
 
 from .models import (
     MAX_SCORE,
@@ -164,21 +170,11 @@ def survey_invite(*, ticket: Ticket, now: datetime | None = None) -> SurveyInvit
     return invitation
 
 
-def survey_link_for_resolution(ticket: Ticket) -> str | None:
-    """The link to hand to the platform when a ticket is resolved: None if there is nothing to answer."""
-    invitation = survey_invite(ticket=ticket)
-    if invitation is None or invitation.completed_at is not None:
-        return None
-    return survey_url(invitation)
-
-
 def survey_send_invitation_email(*, invitation_id: int) -> bool:
     """E-mail the buyer their survey link, in Chinese and English (we do not know which they read).
 
     Sent once per issue: ``emailed_at`` at or after ``issued_for`` means this issue went out already.
     """
-    from django.core.mail import send_mail
-
     invitation = SurveyInvitation.objects.select_related("ticket__customer", "survey").filter(pk=invitation_id).first()
     if invitation is None or invitation.completed_at is not None or invitation.is_expired():
         return False
@@ -336,8 +332,6 @@ def survey_submit(
 
 
 def _record_on_ticket(response: SurveyResponse, answers: CleanAnswers) -> None:
-    from tickets.services import ticket_record_event
-
     ticket_record_event(
         ticket=response.ticket,
         actor=None,
@@ -350,14 +344,9 @@ def _record_on_ticket(response: SurveyResponse, answers: CleanAnswers) -> None:
 
 
 def _open_follow_up(response: SurveyResponse, now: datetime) -> None:
-    from notifications.services import notifications_create
-    from tickets.selectors import ticket_managers
-
     hours = settings.SURVEY_FOLLOW_UP_HOURS
     follow_up = SurveyFollowUp.objects.create(response=response, created_at=now, due_at=now + timedelta(hours=hours))
     ticket = response.ticket
-    from tickets.services import ticket_record_event
-
     ticket_record_event(
         ticket=ticket,
         actor=None,
@@ -375,9 +364,6 @@ def _open_follow_up(response: SurveyResponse, now: datetime) -> None:
 
 
 def _emit_completed(response: SurveyResponse, answers: CleanAnswers) -> None:
-    from webhooks.enums import WebhookEventType
-    from webhooks.services import webhook_emit
-
     ticket = response.ticket
     webhook_emit(
         type=WebhookEventType.SURVEY_COMPLETED,
@@ -421,7 +407,6 @@ def survey_follow_up_complete(*, follow_up: SurveyFollowUp, outcome: str, actor:
         follow_up.done_by = actor
         follow_up.outcome = outcome
         follow_up.save(update_fields=["status", "done_at", "done_by", "outcome"])
-        from tickets.services import ticket_record_event
 
         ticket_record_event(
             ticket=follow_up.response.ticket,

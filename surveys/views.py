@@ -157,7 +157,7 @@ def _answer_context(
 # --- staff ----------------------------------------------------------------------------------------------------
 
 
-def survey_panel(request: HttpRequest, ticket: Ticket) -> str:
+def survey_panel(request: HttpRequest, ticket: Ticket, state: None = None) -> str:
     """The survey card on the ticket page: the link (to paste in a chat), the answers, the follow-up."""
     invitation = SurveyInvitation.objects.select_related("survey").filter(ticket=ticket).first()
     if invitation is None:

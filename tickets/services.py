@@ -26,7 +26,7 @@ from customers.models import Customer, Order
 from customers.services import OrderLineData, customer_upsert, order_upsert
 from notifications.services import notifications_create
 
-from . import extensions
+from . import hooks
 from .calendars import calendar_for_ticket, calendar_forget
 from .enums import (
     CATEGORIES_BY_KIND,
@@ -66,7 +66,7 @@ RECEIVED_AT_CLOCK_SKEW = timedelta(minutes=2)
 
 def _record_event(ticket: Ticket, type: str, actor: Any = None, **data: Any) -> TicketEvent:
     event = TicketEvent.objects.create(ticket=ticket, type=type, actor=actor_or_none(actor), data=data)
-    extensions.run_event(ticket, event)
+    hooks.run_event(ticket, event)
     return event
 
 
@@ -359,7 +359,7 @@ def ticket_create(
         )
         if assignee is not None:
             _record_event(ticket, EventType.ASSIGNED, created_by, old=None, new=assignee.pk, new_name=str(assignee))
-        extensions.run_created(ticket, created_by)
+        hooks.run_created(ticket, created_by)
     return ticket
 
 
@@ -657,7 +657,7 @@ def _transition_locked(
 
     ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
     _record_event(ticket, EventType.STATUS_CHANGED, actor, old=old_status, new=to_status, reason=reason)
-    extensions.run_status_changed(ticket, old_status, to_status, actor)
+    hooks.run_status_changed(ticket, old_status, to_status, actor)
     if to_status == TicketStatus.PENDING_CUSTOMER:
         _record_event(ticket, EventType.SLA_PAUSED, actor)
     if resumed_from is not None and will_run:
@@ -732,7 +732,7 @@ def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -
         fields = _reevaluate_sla_locked(ticket, reason="kind_changed", actor=actor, now=timezone.now(), change=change)
         ticket.save(update_fields=[*dict.fromkeys(["kind", "category", *fields]), "updated_at"])
         if kind != old_kind:
-            extensions.run_created(ticket, actor)
+            hooks.run_created(ticket, actor)
     return ticket
 
 

@@ -14,15 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import roles
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
-from customers.masking import mask_email, mask_phone
 
-from . import extensions, selectors, services
-from .calendars import calendar_for_ticket
-from .enums import TicketKind, TicketStatus
+from . import selectors, services
+from .enums import TicketKind
 from .forms import (
     AssigneeForm,
     ClassificationForm,
@@ -34,8 +31,9 @@ from .forms import (
     TicketCreateForm,
 )
 from .models import Ticket
-from .sla import next_clock_state, ticket_clocks
-from .tracking import tracking_url
+from .pages import ticket_for_page, ticket_page_context
+from .panels import customer_panels
+from .sla import next_clock_state
 
 # --- inbox ------------------------------------------------------------------------------------------------
 
@@ -77,55 +75,10 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 # --- ticket page ------------------------------------------------------------------------------------------
 
 
-def _get_ticket(pk: int) -> Ticket:
-    ticket = selectors.ticket_get_for_agent(pk=pk)
-    if ticket is None:
-        raise Http404(_("No such ticket."))
-    return ticket
-
-
-def _detail_context(request: HttpRequest, ticket: Ticket, **forms: Any) -> dict[str, Any]:
-    now = timezone.now()
-    customer = ticket.customer
-    return {
-        "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
-        "kind_panels": extensions.panels(request, ticket),
-        "tracking_url": tracking_url(ticket),
-        "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
-        "customer_phone": mask_phone(customer.phone),
-        "customer_email": mask_email(customer.email) if customer.email else "",
-        "may_reveal_contact": roles.can_see_customer_contact(request.user),
-        "clocks": ticket_clocks(ticket, now, calendar_for_ticket(ticket)),
-        "sla_calendar": selectors.ticket_sla_calendar(ticket=ticket),
-        "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],
-        "reply_form": forms.get("reply_form") or MessageForm(),
-        "note_form": forms.get("note_form") or MessageForm(),
-        "customer_message_form": forms.get("customer_message_form") or MessageForm(),
-        "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": ticket.priority}),
-        "classification_form": forms.get("classification_form") or ClassificationForm(ticket=ticket),
-        "team_form": forms.get("team_form") or TeamForm(initial={"team": ticket.team_id}),
-        "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
-        "status_form": forms.get("status_form") or StatusForm(),
-        "action_error": forms.get("action_error"),
-        # After a refused action the page is rendered at the action's URL; the browser shows the ticket's.
-        "canonical_path": reverse("tickets:detail", args=[ticket.pk]),
-        "active_pane": {"note_form": "note-pane", "customer_message_form": "customer-pane"}.get(
-            forms.get("failed_form", ""), "reply-pane"
-        ),
-    }
-
-
-def render_ticket_page(request: HttpRequest, pk: int, *, status: int = 200) -> HttpResponse:
-    """The ticket page; kind apps call it to show their refused panel forms (they stash them on the request)."""
-    ticket = _get_ticket(pk)
-    return render(request, "tickets/detail.html", _detail_context(request, ticket), status=status)
-
-
 @agent_required
 def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _get_ticket(pk)
-    return render(request, "tickets/detail.html", _detail_context(request, ticket))
+    ticket = ticket_for_page(pk)
+    return render(request, "tickets/detail.html", ticket_page_context(request, ticket))
 
 
 def _ticket_action(
@@ -136,7 +89,7 @@ def _ticket_action(
     act: Callable[[Ticket, dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    ticket = _get_ticket(pk)
+    ticket = ticket_for_page(pk)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -146,8 +99,8 @@ def _ticket_action(
         else:
             messages.success(request, success)
             return redirect("tickets:detail", pk=pk)
-    ticket = _get_ticket(pk)
-    context = _detail_context(
+    ticket = ticket_for_page(pk)
+    context = ticket_page_context(
         request, ticket, **{form_name: form, "action_error": form.errors, "failed_form": form_name}
     )
     return render(request, "tickets/detail.html", context, status=400)
@@ -260,7 +213,7 @@ def ticket_assignee_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_take_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _get_ticket(pk)
+    ticket = ticket_for_page(pk)
     try:
         services.ticket_take(ticket=ticket, actor=request.user)
     except ApplicationError as exc:
@@ -341,7 +294,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = _get_ticket(pk)
+    ticket = ticket_for_page(pk)
     form = AssigneeForm(request.POST)
     if form.is_valid() and form.cleaned_data["assignee"] is not None:
         try:
@@ -391,7 +344,7 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
         "public_messages": ticket.messages.filter(visibility="public").order_by("created_at", "id"),
         "form": form,
         "steps": _tracking_steps(ticket),
-        "kind_panels": extensions.customer_panels(ticket),
+        "kind_panels": customer_panels(ticket),
     }
     return render(request, "tickets/track.html", context, status=status_code)
 

@@ -7,10 +7,11 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
-        from tickets import extensions
+        from tickets.hooks import ListenerPhase, register_event_listener
 
         from . import tasks  # noqa: F401 - registers the Celery tasks core.enqueue queues by name
         from .services import webhook_on_ticket_event
 
-        # tickets never imports webhooks: it calls the listeners registered here for every ticket event.
-        extensions.register_event_listener(webhook_on_ticket_event)
+        # tickets never imports webhooks. Outbox phase: the payload is built after every domain listener ran,
+        # so it shows what they wrote (the survey link on ticket.resolved).
+        register_event_listener(webhook_on_ticket_event, phase=ListenerPhase.OUTBOX)

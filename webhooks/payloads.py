@@ -6,6 +6,7 @@ recomputations) and kind-app workflow steps (complaint analysis …) never do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,17 @@ UPDATE_EVENTS = frozenset(
     }
 )
 MESSAGE_EVENTS = frozenset({EventType.REPLIED, EventType.CUSTOMER_REPLIED})
+
+# What other apps add to a ticket webhook's data (surveys: ``survey_url`` on ticket.resolved). Webhooks does
+# not know its producers: they register here from ``AppConfig.ready()``. A contributor reads, never writes.
+TicketPayloadContributor = Callable[[Ticket, TicketEvent], dict[str, Any]]
+_contributors: dict[str, list[TicketPayloadContributor]] = {}
+
+
+def register_ticket_payload_contributor(webhook_type: str, contributor: TicketPayloadContributor) -> None:
+    bucket = _contributors.setdefault(webhook_type, [])
+    if contributor not in bucket:
+        bucket.append(contributor)
 
 
 def webhook_type_for(event: TicketEvent) -> str | None:
@@ -115,13 +127,10 @@ def _change(event: TicketEvent) -> dict[str, Any]:
 
 
 def ticket_event_data(webhook_type: str, ticket: Ticket, event: TicketEvent) -> dict[str, Any]:
-    """The ``data`` of a ticket webhook: the snapshot, plus ``change`` (and ``survey_url`` on resolve)."""
+    """The ``data`` of a ticket webhook: the snapshot, plus ``change``, plus what contributors add."""
     data = ticket_snapshot(ticket, event)
     if webhook_type != WebhookEventType.TICKET_CREATED:
         data["change"] = _change(event)
-    if webhook_type == WebhookEventType.TICKET_RESOLVED:
-        # The buyer's private survey link, for the platform to push in its own chat (None: nothing to answer).
-        from surveys.services import survey_link_for_resolution
-
-        data["survey_url"] = survey_link_for_resolution(ticket)
+    for contributor in _contributors.get(webhook_type, ()):
+        data.update(contributor(ticket, event))
     return data

@@ -200,34 +200,6 @@ def webhook_on_ticket_event(ticket: Any, event: Any) -> None:
     webhook_emit(type=webhook_type, payload=ticket_event_data(webhook_type, ticket, event), platform=platform)
 
 
-def webhook_on_aftersales_status_changed(*, request: Any, old_status: str, new_status: str) -> None:
-    """aftersales.status_changed, from ``aftersales.services._set_status`` inside its transaction."""
-    webhook_type = WebhookEventType.AFTERSALES_STATUS_CHANGED
-    if not webhook_wanted(type=webhook_type):
-        return
-    ticket = request.ticket
-    platform = ticket.customer.platform
-    if not webhook_wanted(type=webhook_type, platform=platform):
-        return
-    order = request.order if request.order_id else None
-    payload = {
-        "request_id": request.pk,
-        "ticket_id": ticket.pk,
-        "ticket_reference": ticket.reference,
-        "type": request.type,
-        "old_status": old_status,
-        "new_status": new_status,
-        "order_number": order.order_number if order else None,
-        "refund_amount": str(request.refund_amount),
-        "compensation_amount": str(request.compensation_amount),
-        "accepted_resolution": request.accepted_resolution or None,
-        "return_tracking_number": request.return_tracking_number or None,
-        "outbound_tracking_number": request.outbound_tracking_number or None,
-        "updated_at": request.updated_at,
-    }
-    webhook_emit(type=webhook_type, payload=payload, platform=platform)
-
-
 # --- endpoints ---------------------------------------------------------------------------------------------------
 
 

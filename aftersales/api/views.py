@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import StandardCursorPagination
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
-from tickets.api.views import CanUseTicketApi, IsManager, TicketCursorPagination
+from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
 from tickets.models import Ticket
 
@@ -44,7 +45,7 @@ class AfterSalesApiMixin(APIView):
         return Response(data, status=status_code)
 
 
-class RequestCursorPagination(TicketCursorPagination):
+class RequestCursorPagination(StandardCursorPagination):
     ordering = "-id"
 
 

@@ -12,8 +12,9 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api import StandardCursorPagination
 from integrations.idempotency import idempotent
-from tickets.api.views import TicketApiMixin, TicketCursorPagination
+from tickets.api.base import TicketApiMixin
 
 from .. import selectors, services
 from ..models import Complaint, FollowUp
@@ -101,7 +102,7 @@ class FollowUpListApi(ComplaintApiMixin, ListAPIView):  # type: ignore[type-arg]
     """Follow-up calls still to make; ``?due=true`` only those due now."""
 
     serializer_class = s.FollowUpOutput
-    pagination_class = TicketCursorPagination
+    pagination_class = StandardCursorPagination
 
     def get_queryset(self) -> Any:
         due_only = self.request.query_params.get("due", "false").lower() in ("true", "1", "yes")

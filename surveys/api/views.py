@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from integrations.scopes import Scope
-from tickets.api.views import TicketApiMixin
+from tickets.api.base import TicketApiMixin
 from tickets.models import Ticket
 
 from .. import services

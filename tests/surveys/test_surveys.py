@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from surveys import services
+from surveys import selectors, services
 from surveys.models import (
     FollowUpStatus,
     Survey,
@@ -97,7 +97,7 @@ def test_an_answered_survey_is_not_reissued_when_the_ticket_is_resolved_again(re
     ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
     assert SurveyResponse.objects.filter(ticket=ticket).count() == 1
     ticket.refresh_from_db()
-    assert services.survey_link_for_resolution(ticket) is None
+    assert selectors.survey_link_for_resolution(ticket) is None
 
 
 def test_a_kind_with_its_own_survey_uses_it_and_inactive_questions_are_not_asked(resolve, client):
@@ -117,7 +117,7 @@ def test_without_any_active_survey_no_link_is_issued(resolve):
     Survey.objects.update(is_active=False)
     ticket = resolve()
     assert not SurveyInvitation.objects.filter(ticket=ticket).exists()
-    assert services.survey_link_for_resolution(ticket) is None
+    assert selectors.survey_link_for_resolution(ticket) is None
 
 
 # --- the buyer's page -----------------------------------------------------------------------------------------

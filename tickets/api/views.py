@@ -5,64 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import roles
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
-from integrations.scopes import Scope
 
 from .. import services
 from ..models import Escalation, Team, Ticket
-from ..selectors import assignable_users, escalation_list, ticket_get_for_agent
+from ..selectors import assignable_users, escalation_list
 from . import serializers as s
+from .base import IsManager, TicketApiMixin
 from .filters import TicketFilter
-
-
-class CanUseTicketApi(BasePermission):
-    message = _("Your account has no rights on tickets.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return roles.can_use_ticket_api(request.user)
-
-
-class IsManager(BasePermission):
-    message = _("Managers only.")
-
-    def has_permission(self, request: Any, view: Any) -> bool:
-        return roles.is_manager(request.user)
-
-
-class TicketCursorPagination(StandardCursorPagination):
-    pass
-
-
-class TicketApiMixin(APIView):
-    permission_classes = [ApiKeyScope, CanUseTicketApi]
-    required_scopes = (Scope.TICKETS_READ, Scope.TICKETS_WRITE)
-
-    def get_ticket(self, pk: int) -> Ticket:
-        return get_object_or_404(Ticket, pk=pk)
-
-    def detail_response(self, request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        ticket = ticket_get_for_agent(pk=pk)
-        return Response(s.TicketDetailOutput(ticket, context={"request": request}).data, status=status_code)
 
 
 class TicketListCreateApi(TicketApiMixin, ListAPIView):
     serializer_class = s.TicketListOutput
-    pagination_class = TicketCursorPagination
+    pagination_class = StandardCursorPagination
     filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = TicketFilter
     ordering_fields = ["id", "updated_at", "created_at"]
@@ -210,7 +176,7 @@ class EscalationListApi(ListAPIView):
 
     serializer_class = s.EscalationListOutput
     permission_classes = [ApiKeyScope, IsManager]
-    pagination_class = TicketCursorPagination
+    pagination_class = StandardCursorPagination
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation

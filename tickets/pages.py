@@ -1,0 +1,78 @@
+"""The staff ticket page, which the ticket views and the kind apps' panel actions both render."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from customers.masking import mask_email, mask_phone
+
+from . import selectors
+from .calendars import calendar_for_ticket
+from .enums import TicketStatus
+from .forms import AssigneeForm, ClassificationForm, MessageForm, PriorityForm, StatusForm, TeamForm
+from .models import Ticket
+from .panels import staff_panels
+from .sla import ticket_clocks
+from .tracking import tracking_url
+
+
+def ticket_for_page(pk: int) -> Ticket:
+    ticket = selectors.ticket_get_for_agent(pk=pk)
+    if ticket is None:
+        raise Http404(_("No such ticket."))
+    return ticket
+
+
+def ticket_page_context(
+    request: HttpRequest, ticket: Ticket, *, panel_state: Mapping[str, Any] | None = None, **forms: Any
+) -> dict[str, Any]:
+    """Everything the ticket page shows. ``forms`` replace the page's own blank forms (a refused one keeps
+    its input and errors); ``panel_state`` goes to the kind apps' panels (``tickets.panels``)."""
+    now = timezone.now()
+    customer = ticket.customer
+    return {
+        "ticket": ticket,
+        "timeline": selectors.ticket_timeline(ticket=ticket),
+        "kind_panels": staff_panels(request, ticket, panel_state),
+        "tracking_url": tracking_url(ticket),
+        "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
+        "customer_phone": mask_phone(customer.phone),
+        "customer_email": mask_email(customer.email) if customer.email else "",
+        "may_reveal_contact": roles.can_see_customer_contact(request.user),
+        "clocks": ticket_clocks(ticket, now, calendar_for_ticket(ticket)),
+        "sla_calendar": selectors.ticket_sla_calendar(ticket=ticket),
+        "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],
+        "reply_form": forms.get("reply_form") or MessageForm(),
+        "note_form": forms.get("note_form") or MessageForm(),
+        "customer_message_form": forms.get("customer_message_form") or MessageForm(),
+        "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": ticket.priority}),
+        "classification_form": forms.get("classification_form") or ClassificationForm(ticket=ticket),
+        "team_form": forms.get("team_form") or TeamForm(initial={"team": ticket.team_id}),
+        "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
+        "status_form": forms.get("status_form") or StatusForm(),
+        "action_error": forms.get("action_error"),
+        # After a refused action the page is rendered at the action's URL; the browser shows the ticket's.
+        "canonical_path": reverse("tickets:detail", args=[ticket.pk]),
+        "active_pane": {"note_form": "note-pane", "customer_message_form": "customer-pane"}.get(
+            forms.get("failed_form", ""), "reply-pane"
+        ),
+    }
+
+
+def render_ticket_page(
+    request: HttpRequest, ticket_id: int, *, panel_state: Mapping[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The ticket page, as a kind app's refused panel action shows it: ``panel_state`` holds, under the
+    panel's key, what its panel needs to show the refusal (the form with its errors, a message)."""
+    ticket = ticket_for_page(ticket_id)
+    return render(
+        request, "tickets/detail.html", ticket_page_context(request, ticket, panel_state=panel_state), status=status
+    )

@@ -1,0 +1,48 @@
+"""Page panels: how apps above the ticket core add a card to the ticket page (staff) and to the buyer's
+tracking page. Apps register from ``AppConfig.ready()``. A panel renders and never writes.
+
+Panel state is explicit. When an app's panel form is refused, its view re-renders the ticket page with
+``tickets.pages.render_ticket_page(..., panel_state={panel.key: state})``; the panel receives its own entry
+as ``state`` (``None`` on a plain page view) — the refused form with its errors, a message — and nothing is
+smuggled on the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from .models import Ticket
+
+
+@dataclass(frozen=True)
+class TicketPanel:
+    key: str  # the app's label; its entry in the page's panel state
+    staff: Callable[[HttpRequest, Ticket, Any], str] | None = None  # (request, ticket, state) -> HTML or ""
+    customer: Callable[[Ticket], str] | None = None  # the buyer's view: only what the buyer may see
+
+
+_panels: dict[str, list[TicketPanel]] = {}
+
+
+def register_panel(kind: str, panel: TicketPanel) -> None:
+    bucket = _panels.setdefault(kind, [])
+    if panel not in bucket:
+        bucket.append(panel)
+
+
+def staff_panels(request: HttpRequest, ticket: Ticket, state: Mapping[str, Any] | None = None) -> list[str]:
+    state = state or {}
+    return [
+        html
+        for panel in _panels.get(ticket.kind, ())
+        if panel.staff and (html := panel.staff(request, ticket, state.get(panel.key)))
+    ]
+
+
+def customer_panels(ticket: Ticket) -> list[str]:
+    return [html for panel in _panels.get(ticket.kind, ()) if panel.customer and (html := panel.customer(ticket))]
