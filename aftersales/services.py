@@ -26,11 +26,13 @@ from core.actors import actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed, validate_choice
 from customers.models import Customer, Order, OrderLine
 from notifications.services import notifications_create
-from tickets import services as ticket_services
 from tickets.enums import UNRESOLVED_STATUSES, Channel, TicketKind, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
-from tickets.services import label_id
+from tickets.services.common import label_id, ticket_record_event
+from tickets.services.intake import ticket_create
+from tickets.services.messages import ticket_add_system_message
+from tickets.services.transitions import ticket_transition
 from webhooks import services as webhook_services
 from webhooks.enums import WebhookEventType
 
@@ -93,7 +95,7 @@ def _status_label(status: str) -> str:
 def _timeline(request: AfterSalesRequest, actor: Any, summary: str | list[str], **params: Any) -> None:
     """Put a step on the ticket's timeline (a workflow event: staff see it, the buyer does not), stored as
     message ids and translated for each reader; see ``tickets.services.ticket_record_event``."""
-    ticket_services.ticket_record_event(ticket=request.ticket, actor=actor, summary=summary, **params)
+    ticket_record_event(ticket=request.ticket, actor=actor, summary=summary, **params)
 
 
 BUYER_MESSAGES: dict[str, str] = {
@@ -124,9 +126,7 @@ def _tell_the_buyer(request: AfterSalesRequest, to_status: str, note: str) -> No
             "outbound": request.outbound_tracking_number,
             "compensation": request.compensation_amount,
         }
-    ticket_services.ticket_add_system_message(
-        ticket=request.ticket, body=body.strip(), event_data={"aftersales": to_status}
-    )
+    ticket_add_system_message(ticket=request.ticket, body=body.strip(), event_data={"aftersales": to_status})
 
 
 def _managers_for(ticket: Ticket) -> list[Any]:
@@ -260,7 +260,7 @@ def aftersales_request_create(
             pairs = _resolve_lines(order, line_inputs, order_lines)
             refund, compensation = _amounts_for(type, order, pairs, refund_amount, compensation_amount)
             if ticket is None:
-                ticket = ticket_services.ticket_create(
+                ticket = ticket_create(
                     kind=TicketKind.AFTERSALES,
                     category=type,
                     subject=_("%(type)s · order %(number)s")
@@ -655,7 +655,7 @@ def _set_status(
         request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)
         ticket_status = Ticket.objects.filter(pk=request.ticket_id).values_list("status", flat=True).first()
         if ticket_status in UNRESOLVED_STATUSES:
-            ticket_services.ticket_transition(ticket=request.ticket, to_status=TicketStatus.RESOLVED, actor=actor)
+            ticket_transition(ticket=request.ticket, to_status=TicketStatus.RESOLVED, actor=actor)
 
 
 # --- approvals ------------------------------------------------------------------------------------------

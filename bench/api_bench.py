@@ -213,7 +213,7 @@ def configure() -> None:
     from datetime import time as clock
 
     from tickets.models import BusinessCalendar, Team, WorkingHours
-    from tickets.services import CHINA_HOLIDAYS_FILE, calendar_import_days
+    from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 
     calendar = BusinessCalendar.objects.create(name="中国大陆办公时间 China office hours")
     WorkingHours.objects.bulk_create(

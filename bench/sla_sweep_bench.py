@@ -89,7 +89,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.getLogger("tickets").setLevel(logging.WARNING)  # one line per escalation would swamp the output
 
-    from tickets.services import sla_sweep
+    from tickets.services.escalation import sla_sweep
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]

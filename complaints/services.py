@@ -15,11 +15,14 @@ from django.utils.translation import gettext_noop
 from accounts import roles
 from core.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
-from tickets import services as ticket_services
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
-from tickets.services import label_id
+from tickets.services.classification import ticket_set_priority
+from tickets.services.common import label_id, ticket_record_event
+from tickets.services.intake import ticket_create_with_customer
+from tickets.services.messages import ticket_add_system_message, ticket_reply
+from tickets.services.transitions import ticket_transition
 from tickets.tracking import tracking_url
 
 from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
@@ -78,19 +81,17 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
         severity_reason=_("Keyword “%(word)s”") % {"word": keyword} if keyword else "",
         owner=managers[0] if managers else None,
     )
-    ticket_services.ticket_add_system_message(
-        ticket=ticket, body=apology_text(ticket=ticket), event_data={"apology": True}
-    )
+    ticket_add_system_message(ticket=ticket, body=apology_text(ticket=ticket), event_data={"apology": True})
     complaint.apology_sent_at = timezone.now()
     complaint.save(update_fields=["apology_sent_at", "updated_at"])
-    ticket_services.ticket_record_event(
+    ticket_record_event(
         ticket=ticket,
         actor=actor,
         summary=gettext_noop("Complaint received, apology sent; severity %(severity_label)s"),
         severity_label=SEVERITY_LABEL_IDS[severity],
     )
     if severity == Severity.CRITICAL and ticket.priority != Priority.URGENT:
-        ticket_services.ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=None)
+        ticket_set_priority(ticket=ticket, priority=Priority.URGENT, actor=None)
     notifications_create(
         recipients=managers or ticket_managers(ticket=ticket),
         verb="complaint",
@@ -137,7 +138,7 @@ def complaint_update(*, complaint: Complaint, actor: Any, **changes: Any) -> Com
         for name, value in changed.items():
             setattr(complaint, name, value)
         complaint.save(update_fields=[*changed, "updated_at"])
-        ticket_services.ticket_record_event(
+        ticket_record_event(
             ticket=complaint.ticket,
             actor=actor,
             summary=gettext_noop("Complaint details updated: %(fields_labels)s"),
@@ -188,14 +189,14 @@ def complaint_resolve(
         if complaint.owner_id is None:
             complaint.owner = actor
         complaint.save()
-        ticket_services.ticket_reply(ticket=ticket, author=actor, body=message)
-        ticket_services.ticket_record_event(
+        ticket_reply(ticket=ticket, author=actor, body=message)
+        ticket_record_event(
             ticket=ticket,
             actor=actor,
             summary=gettext_noop("Complaint resolved and result reported to the customer"),
             compensation=str(compensation_amount),
         )
-        ticket_services.ticket_transition(ticket=ticket, to_status=TicketStatus.RESOLVED, actor=actor)
+        ticket_transition(ticket=ticket, to_status=TicketStatus.RESOLVED, actor=actor)
     return complaint
 
 
@@ -208,7 +209,7 @@ def complaint_on_status_changed(ticket: Ticket, old_status: str, new_status: str
     if new_status == TicketStatus.RESOLVED and open_follow_up is None:
         due_at = timezone.now() + _follow_up_delay()
         FollowUp.objects.create(complaint=complaint, due_at=due_at)
-        ticket_services.ticket_record_event(
+        ticket_record_event(
             ticket=ticket,
             actor=actor,
             summary=gettext_noop("Follow-up call scheduled for %(due)s"),
@@ -236,7 +237,7 @@ def follow_up_record(*, follow_up: FollowUp, actor: Any, satisfied: bool, note: 
         follow_up.save(update_fields=["done_at", "done_by", "satisfied", "note"])
         complaint = follow_up.complaint
         ticket = complaint.ticket
-        ticket_services.ticket_record_event(
+        ticket_record_event(
             ticket=ticket,
             actor=actor,
             summary=(
@@ -248,7 +249,7 @@ def follow_up_record(*, follow_up: FollowUp, actor: Any, satisfied: bool, note: 
         )
         if not satisfied:
             if ticket.status == TicketStatus.RESOLVED:
-                ticket_services.ticket_transition(ticket=ticket, to_status=TicketStatus.OPEN, actor=actor)
+                ticket_transition(ticket=ticket, to_status=TicketStatus.OPEN, actor=actor)
                 message = gettext_noop("Complaint %(reference)s reopened: the customer is not satisfied")
             else:
                 message = gettext_noop(
@@ -275,9 +276,7 @@ def complaint_create(
     """A complaint from a shop platform, with what the buyer asks for and, for a negative review, its link.
     The ticket is created (and the apology sent) by the ticket core; the extra details are added here."""
     with transaction.atomic():
-        ticket = ticket_services.ticket_create_with_customer(
-            customer=customer, order=order, kind="complaint", **ticket_fields
-        )
+        ticket = ticket_create_with_customer(customer=customer, order=order, kind="complaint", **ticket_fields)
         complaint = Complaint.objects.get(ticket=ticket)
         extra = {
             name: value

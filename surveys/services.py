@@ -31,7 +31,7 @@ from core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from notifications.services import notifications_create
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
-from tickets.services import ticket_record_event
+from tickets.services.common import ticket_record_event
 from webhooks.enums import WebhookEventType
 from webhooks.services import webhook_emit
 

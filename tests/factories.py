@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from customers.models import Customer, Order, OrderLine
-from tickets import services
 from tickets.models import Team
+from tickets.services.intake import ticket_create
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -69,4 +69,4 @@ def make_ticket(**overrides):  # type: ignore[no-untyped-def]
     if "customer" not in overrides:
         overrides["customer"] = CustomerFactory()
     params = {"kind": "inquiry", "subject": "什么时候发货？", "description": "下单三天了还没发货。", **overrides}
-    return services.ticket_create(**params)
+    return ticket_create(**params)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from tickets.models import Ticket
-from tickets.services import sla_sweep
+from tickets.services.escalation import sla_sweep
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tickets.services.clocks import enqueue_sla_reevaluation
+
 from .calendars import calendar_forget
 from .models import (
     BusinessCalendar,
@@ -20,7 +22,6 @@ from .models import (
     TicketEvent,
     WorkingHours,
 )
-from .services import enqueue_sla_reevaluation
 
 
 class WorkingHoursInline(admin.TabularInline):

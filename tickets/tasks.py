@@ -4,13 +4,14 @@ import smtplib
 
 from celery import shared_task
 
-from . import services
+from tickets.services.clocks import sla_reevaluate_open_tickets
+from tickets.services.escalation import escalation_send_email, sla_sweep
 
 
 @shared_task(name="tickets.tasks.sla_sweep_task", ignore_result=True)
 def sla_sweep_task() -> int:
     """Run one SLA sweep (Celery beat, every SLA_SWEEP_SECONDS). Returns how many escalations it made."""
-    return len(services.sla_sweep())
+    return len(sla_sweep())
 
 
 @shared_task(
@@ -22,10 +23,10 @@ def sla_sweep_task() -> int:
     max_retries=8,
 )
 def escalation_email_task(escalation_id: int) -> bool:
-    return services.escalation_send_email(escalation_id=escalation_id)
+    return escalation_send_email(escalation_id=escalation_id)
 
 
 @shared_task(name="tickets.tasks.sla_reevaluate_task", ignore_result=True)
 def sla_reevaluate_task(reason: str, calendar_id: int | None = None) -> int:
     """Re-match policies and recompute due times of open tickets after an admin changed policies or calendars."""
-    return services.sla_reevaluate_open_tickets(reason=reason, calendar_id=calendar_id)
+    return sla_reevaluate_open_tickets(reason=reason, calendar_id=calendar_id)

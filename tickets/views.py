@@ -17,8 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
+from tickets.services.assignment import ticket_assign, ticket_set_team, ticket_take
+from tickets.services.classification import ticket_reclassify, ticket_set_priority
+from tickets.services.intake import ticket_create_with_customer
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 
-from . import selectors, services
+from . import selectors
 from .enums import TicketKind
 from .forms import (
     AssigneeForm,
@@ -114,7 +119,7 @@ def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MessageForm,
         "reply_form",
-        lambda t, d: services.ticket_reply(ticket=t, author=request.user, body=d["body"]),
+        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"]),
         _("Reply sent."),
     )
 
@@ -127,7 +132,7 @@ def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MessageForm,
         "note_form",
-        lambda t, d: services.ticket_add_note(ticket=t, author=request.user, body=d["body"]),
+        lambda t, d: ticket_add_note(ticket=t, author=request.user, body=d["body"]),
         _("Note added."),
     )
 
@@ -140,7 +145,7 @@ def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MessageForm,
         "customer_message_form",
-        lambda t, d: services.ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
+        lambda t, d: ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
         _("Customer message recorded."),
     )
 
@@ -153,7 +158,7 @@ def ticket_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         StatusForm,
         "status_form",
-        lambda t, d: services.ticket_transition(ticket=t, to_status=d["status"], actor=request.user),
+        lambda t, d: ticket_transition(ticket=t, to_status=d["status"], actor=request.user),
         _("Status changed."),
     )
 
@@ -166,7 +171,7 @@ def ticket_classification_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ClassificationForm,
         "classification_form",
-        lambda t, d: services.ticket_reclassify(ticket=t, kind=d["kind"], category=d["category"], actor=request.user),
+        lambda t, d: ticket_reclassify(ticket=t, kind=d["kind"], category=d["category"], actor=request.user),
         _("Kind and category changed."),
     )
 
@@ -179,7 +184,7 @@ def ticket_priority_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         PriorityForm,
         "priority_form",
-        lambda t, d: services.ticket_set_priority(ticket=t, priority=d["priority"], actor=request.user),
+        lambda t, d: ticket_set_priority(ticket=t, priority=d["priority"], actor=request.user),
         _("Priority changed."),
     )
 
@@ -192,7 +197,7 @@ def ticket_team_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         TeamForm,
         "team_form",
-        lambda t, d: services.ticket_set_team(ticket=t, team=d["team"], actor=request.user),
+        lambda t, d: ticket_set_team(ticket=t, team=d["team"], actor=request.user),
         _("Team changed."),
     )
 
@@ -205,7 +210,7 @@ def ticket_assignee_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         AssigneeForm,
         "assignee_form",
-        lambda t, d: services.ticket_assign(ticket=t, assignee=d["assignee"], actor=request.user),
+        lambda t, d: ticket_assign(ticket=t, assignee=d["assignee"], actor=request.user),
         _("Assignee changed."),
     )
 
@@ -215,7 +220,7 @@ def ticket_assignee_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_take_view(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_page(pk)
     try:
-        services.ticket_take(ticket=ticket, actor=request.user)
+        ticket_take(ticket=ticket, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -237,7 +242,7 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         order_number = data["order_number"].strip()
         try:
-            ticket = services.ticket_create_with_customer(
+            ticket = ticket_create_with_customer(
                 customer={
                     "platform": data["customer_platform"],
                     "platform_account_id": data["customer_account"].strip(),
@@ -298,7 +303,7 @@ def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssigneeForm(request.POST)
     if form.is_valid() and form.cleaned_data["assignee"] is not None:
         try:
-            services.ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], actor=request.user)
+            ticket_assign(ticket=ticket, assignee=form.cleaned_data["assignee"], actor=request.user)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -330,7 +335,7 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.ticket_add_customer_message(ticket=ticket, body=form.cleaned_data["body"])
+                ticket_add_customer_message(ticket=ticket, body=form.cleaned_data["body"])
             except ApplicationError as exc:
                 form_add_error(form, exc)
                 status_code = 400

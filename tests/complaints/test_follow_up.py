@@ -7,7 +7,8 @@ from complaints.models import Complaint, FollowUp
 from core.errors import Conflict
 from notifications.models import Notification
 from tests.factories import make_ticket
-from tickets import services as ticket_services
+from tickets.services.messages import ticket_add_customer_message
+from tickets.services.transitions import ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_recording_a_follow_up_twice_is_refused(resolved_complaint, agent):
 
 def test_unsatisfied_follow_up_on_a_closed_complaint_is_kept_and_the_owner_told(resolved_complaint, agent, manager):
     ticket = resolved_complaint.ticket
-    ticket_services.ticket_transition(ticket=ticket, to_status="closed", actor=manager)
+    ticket_transition(ticket=ticket, to_status="closed", actor=manager)
     follow_up = FollowUp.objects.get(complaint=resolved_complaint)
     services.follow_up_record(follow_up=follow_up, actor=agent, satisfied=False)
     follow_up.refresh_from_db()
@@ -64,9 +65,9 @@ def test_unsatisfied_follow_up_on_a_closed_complaint_is_kept_and_the_owner_told(
 
 def test_reopening_before_the_call_cancels_it_and_resolving_again_schedules_a_new_one(resolved_complaint, manager):
     ticket = resolved_complaint.ticket
-    ticket_services.ticket_add_customer_message(ticket=ticket, body="还是有问题")
+    ticket_add_customer_message(ticket=ticket, body="还是有问题")
     assert FollowUp.objects.filter(complaint=resolved_complaint, done_at__isnull=True).count() == 0
-    ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=manager)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=manager)
     assert FollowUp.objects.filter(complaint=resolved_complaint, done_at__isnull=True).count() == 1
 
 

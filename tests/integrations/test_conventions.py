@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import make_ticket
 from tests.tickets.test_ticket_api import PAYLOAD
-from tickets import services
+from tickets.services.classification import ticket_set_priority
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_updated_since_returns_changed_tickets_oldest_first_page_by_page(make_ke
         with time_machine.travel(start + timedelta(hours=hours), tick=False):
             tickets.append(make_ticket(team=team))
     with time_machine.travel(start + timedelta(hours=2, minutes=30), tick=False):
-        services.ticket_set_priority(ticket=old, priority="urgent", actor=None)
+        ticket_set_priority(ticket=old, priority="urgent", actor=None)
     client = key_client(secret)
     since = (start + timedelta(minutes=30)).isoformat()
     page = client.get("/api/v1/tickets/", {"updated_since": since, "ordering": "updated_at", "page_size": 2}).json()

@@ -65,8 +65,10 @@ from reports.filters import ReportFilters
 from reports.models import ImprovementAction
 from surveys.models import Survey, SurveyAnswer, SurveyInvitation, SurveyResponse
 from tests.factories import TeamFactory, make_ticket
-from tickets import services
 from tickets.enums import Category, TicketKind
+from tickets.services.escalation import sla_sweep
+from tickets.services.messages import ticket_add_customer_message, ticket_reply
+from tickets.services.transitions import ticket_transition
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -90,22 +92,22 @@ def open_ticket(moment: datetime, **fields: Any) -> Any:
 
 def reply(ticket: Any, moment: datetime, author: Any) -> None:
     with at(moment):
-        services.ticket_reply(ticket=ticket, author=author, body="您好，我们马上处理。")
+        ticket_reply(ticket=ticket, author=author, body="您好，我们马上处理。")
 
 
 def move(ticket: Any, moment: datetime, status: str, actor: Any) -> None:
     with at(moment):
-        services.ticket_transition(ticket=ticket, to_status=status, actor=actor)
+        ticket_transition(ticket=ticket, to_status=status, actor=actor)
 
 
 def buyer_writes(ticket: Any, moment: datetime) -> None:
     with at(moment):
-        services.ticket_add_customer_message(ticket=ticket, body="还是没有解决。")
+        ticket_add_customer_message(ticket=ticket, body="还是没有解决。")
 
 
 def sweep(moment: datetime) -> None:
     with at(moment):
-        services.sla_sweep(now=moment)
+        sla_sweep(now=moment)
 
 
 def add_response(

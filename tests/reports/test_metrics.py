@@ -10,7 +10,7 @@ import pytest
 
 from reports.filters import ReportFilters
 from reports.registry import REPORTS, run_report
-from tickets.services import ticket_assign
+from tickets.services.assignment import ticket_assign
 
 from .conftest import local, november, open_ticket
 

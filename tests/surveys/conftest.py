@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import CustomerFactory, make_ticket
-from tickets import services as ticket_services
+from tickets.services.assignment import ticket_assign
+from tickets.services.messages import ticket_reply
+from tickets.services.transitions import ticket_transition
 
 
 @pytest.fixture(autouse=True)
@@ -34,9 +36,9 @@ def _resolver(team, agent, manager):  # type: ignore[no-untyped-def]
         fields.setdefault("team", team)
         fields.setdefault("customer", CustomerFactory(email=email))
         ticket = make_ticket(**fields)
-        ticket_services.ticket_assign(ticket=ticket, assignee=agent, actor=manager)
-        ticket_services.ticket_reply(ticket=ticket, author=agent, body="您好，已为您处理。")
-        ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+        ticket_assign(ticket=ticket, assignee=agent, actor=manager)
+        ticket_reply(ticket=ticket, author=agent, body="您好，已为您处理。")
+        ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
         ticket.refresh_from_db()
         return ticket
 

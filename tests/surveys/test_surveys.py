@@ -20,8 +20,8 @@ from surveys.models import (
     SurveyInvitation,
     SurveyResponse,
 )
-from tickets import services as ticket_services
 from tickets.models import TicketEvent
+from tickets.services.transitions import ticket_transition
 
 GOOD = {"score_professional": "5", "score_attitude": "4", "score_speed": "5", "solved": "yes", "comment": "很快"}
 
@@ -82,8 +82,8 @@ def test_reopened_and_resolved_again_reissues_the_unanswered_link_with_a_new_exp
         ticket = resolve()
     first = SurveyInvitation.objects.get(ticket=ticket)
     with time_machine.travel(start + timedelta(days=2), tick=False):
-        ticket_services.ticket_transition(ticket=ticket, to_status="open", actor=agent)
-        ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+        ticket_transition(ticket=ticket, to_status="open", actor=agent)
+        ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
     again = SurveyInvitation.objects.get(ticket=ticket)
     assert again.pk == first.pk and again.nonce == first.nonce  # the same link keeps working
     assert again.expires_at == start + timedelta(days=9)
@@ -93,8 +93,8 @@ def test_an_answered_survey_is_not_reissued_when_the_ticket_is_resolved_again(re
     ticket = resolve()
     invitation = SurveyInvitation.objects.get(ticket=ticket)
     assert client.post(_path(invitation), GOOD).status_code == 302
-    ticket_services.ticket_transition(ticket=ticket, to_status="open", actor=agent)
-    ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_transition(ticket=ticket, to_status="open", actor=agent)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
     assert SurveyResponse.objects.filter(ticket=ticket).count() == 1
     ticket.refresh_from_db()
     assert selectors.survey_link_for_resolution(ticket) is None

@@ -12,7 +12,6 @@ from django.core.management import call_command
 from core.errors import ValidationFailed
 from notifications.models import Notification
 from tests.factories import CustomerFactory, UserFactory, make_ticket
-from tickets import services
 from tickets.models import (
     BusinessCalendar,
     CalendarDay,
@@ -22,6 +21,13 @@ from tickets.models import (
     TicketEvent,
     WorkingHours,
 )
+from tickets.services.assignment import ticket_set_team
+from tickets.services.calendars import calendar_import_days
+from tickets.services.classification import ticket_reclassify, ticket_set_priority
+from tickets.services.clocks import sla_reevaluate_open_tickets
+from tickets.services.escalation import escalation_send_email, sla_sweep
+from tickets.services.messages import ticket_add_customer_message, ticket_reply
+from tickets.services.transitions import ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +62,7 @@ def test_a_team_calendar_stops_the_clock_outside_working_hours(team, office_cale
     # Five minutes on Friday, the weekend off, five more on Monday morning.
     assert ticket.first_response_due_at == datetime(2026, 11, 23, 9, 5, tzinfo=SH)
     with at(datetime(2026, 11, 21, 12, 0, tzinfo=SH)):
-        assert services.sla_sweep() == []
+        assert sla_sweep() == []
 
 
 def test_the_policy_calendar_wins_over_the_team_calendar(team, office_calendar, policy):
@@ -83,7 +89,7 @@ def test_shipped_chinese_holidays_move_deadlines_past_national_day(team, office_
 
 def test_a_bad_holiday_file_is_refused_whole_with_the_line_named(office_calendar):
     with pytest.raises(ValidationFailed) as error:
-        services.calendar_import_days(calendar=office_calendar, text="2026-10-01,holiday,国庆\n2026-13-01,holiday,x\n")
+        calendar_import_days(calendar=office_calendar, text="2026-10-01,holiday,国庆\n2026-13-01,holiday,x\n")
     assert "2026-13-01" in error.value.fields["file"][0]  # the bad line is named (in the reader's language)
     assert not CalendarDay.objects.exists()
 
@@ -105,7 +111,7 @@ def test_raising_the_priority_keeps_the_time_already_used_and_records_why(team, 
     with at(MONDAY):
         ticket = make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=3)):
-        services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
+        ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
     ticket.refresh_from_db()
     assert ticket.sla_policy.name == "Urgent"
     assert ticket.first_response_due_at == MONDAY + timedelta(minutes=5)
@@ -120,20 +126,20 @@ def test_a_tighter_target_already_passed_gives_a_due_time_in_the_past(team, agen
     with at(MONDAY):
         ticket = make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=8)):
-        services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
-        results = services.sla_sweep()
+        ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
+        results = sla_sweep()
     assert [(r.target, r.late_seconds) for r in results] == [("first_response", 180)]
 
 
 def test_paused_time_survives_a_policy_change(team, agent, policy):
     with at(MONDAY):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="请提供订单号")
-        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+        ticket_reply(ticket=ticket, author=agent, body="请提供订单号")
+        ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     with at(MONDAY + timedelta(hours=2)):
-        services.ticket_add_customer_message(ticket=ticket, body="订单号 123")
+        ticket_add_customer_message(ticket=ticket, body="订单号 123")
     with at(MONDAY + timedelta(hours=3)):
-        services.ticket_set_priority(ticket=ticket, priority="high", actor=agent)
+        ticket_set_priority(ticket=ticket, priority="high", actor=agent)
     ticket.refresh_from_db()
     assert ticket.sla_paused_seconds == 2 * 3600
     assert ticket.resolution_due_at == MONDAY + timedelta(hours=26)
@@ -146,7 +152,7 @@ def test_moving_to_a_team_with_a_calendar_keeps_time_used_on_the_old_clock(team,
     with at(datetime(2026, 11, 23, 17, 56, tzinfo=SH)):
         ticket = make_ticket(team=team)  # 24×7
     with at(datetime(2026, 11, 23, 18, 4, tzinfo=SH)):
-        services.ticket_set_team(ticket=ticket, team=office_team, actor=agent)
+        ticket_set_team(ticket=ticket, team=office_team, actor=agent)
     ticket.refresh_from_db()
     # Eight minutes used under 24×7; the remaining two run from Tuesday 09:00 on the office calendar.
     assert ticket.first_response_due_at == datetime(2026, 11, 24, 9, 2, tzinfo=SH)
@@ -166,21 +172,21 @@ def next_reply_policy(policy):
 def test_each_unanswered_customer_message_starts_a_next_reply_clock(team, agent, next_reply_policy):
     with at(MONDAY):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="您好")
+        ticket_reply(ticket=ticket, author=agent, body="您好")
     with at(MONDAY + timedelta(minutes=10)):
-        services.ticket_add_customer_message(ticket=ticket, body="还在吗？")
+        ticket_add_customer_message(ticket=ticket, body="还在吗？")
     with at(MONDAY + timedelta(minutes=20)):
-        services.ticket_add_customer_message(ticket=ticket, body="？？")  # the oldest unanswered one counts
+        ticket_add_customer_message(ticket=ticket, body="？？")  # the oldest unanswered one counts
     ticket.refresh_from_db()
     assert ticket.next_reply_due_at == MONDAY + timedelta(minutes=40)
     with at(MONDAY + timedelta(minutes=25)):
-        services.ticket_reply(ticket=ticket, author=agent, body="在的")
+        ticket_reply(ticket=ticket, author=agent, body="在的")
     ticket.refresh_from_db()
     assert ticket.next_reply_due_at is None
     event = TicketEvent.objects.get(ticket=ticket, type="next_replied")
     assert event.data["on_time"] is True
     with at(MONDAY + timedelta(minutes=50)):
-        services.ticket_add_customer_message(ticket=ticket, body="那什么时候发货")
+        ticket_add_customer_message(ticket=ticket, body="那什么时候发货")
     ticket.refresh_from_db()
     assert (ticket.next_reply_due_at, ticket.next_reply_cycle) == (MONDAY + timedelta(minutes=80), 2)
 
@@ -188,15 +194,15 @@ def test_each_unanswered_customer_message_starts_a_next_reply_clock(team, agent,
 def test_a_late_next_reply_escalates_once_per_customer_message(team, agent, manager, next_reply_policy):
     with at(MONDAY):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="您好")
-        services.ticket_add_customer_message(ticket=ticket, body="还在吗？")
+        ticket_reply(ticket=ticket, author=agent, body="您好")
+        ticket_add_customer_message(ticket=ticket, body="还在吗？")
     with at(MONDAY + timedelta(minutes=31)):
-        assert [(r.target, r.level) for r in services.sla_sweep()] == [("next_reply", 1)]
-        assert services.sla_sweep() == []
-        services.ticket_reply(ticket=ticket, author=agent, body="抱歉久等")
-        services.ticket_add_customer_message(ticket=ticket, body="好的，再问一下")
+        assert [(r.target, r.level) for r in sla_sweep()] == [("next_reply", 1)]
+        assert sla_sweep() == []
+        ticket_reply(ticket=ticket, author=agent, body="抱歉久等")
+        ticket_add_customer_message(ticket=ticket, body="好的，再问一下")
     with at(MONDAY + timedelta(minutes=62)):
-        assert [(r.target, r.level) for r in services.sla_sweep()] == [("next_reply", 1)]
+        assert [(r.target, r.level) for r in sla_sweep()] == [("next_reply", 1)]
     assert list(Escalation.objects.order_by("cycle").values_list("cycle", flat=True)) == [1, 2]
     assert Escalation.objects.get(cycle=1).met_at == MONDAY + timedelta(minutes=31)
 
@@ -206,14 +212,14 @@ def test_a_customer_message_through_the_api_and_the_agent_page_restarts_the_cloc
 ):
     with at(MONDAY):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="您好")
+        ticket_reply(ticket=ticket, author=agent, body="您好")
     with at(MONDAY + timedelta(minutes=5)):
         response = api.post(f"/api/v1/tickets/{ticket.pk}/customer-messages/", {"body": "还在吗"}, format="json")
         assert response.status_code == 201, response.content
     ticket.refresh_from_db()
     assert ticket.next_reply_started_at == MONDAY + timedelta(minutes=5)
     with at(MONDAY + timedelta(minutes=6)):
-        services.ticket_reply(ticket=ticket, author=agent, body="在")
+        ticket_reply(ticket=ticket, author=agent, body="在")
     client.force_login(agent)
     with at(MONDAY + timedelta(minutes=9)):
         response = client.post(f"/tickets/{ticket.pk}/customer-message/", {"body": "买家电话里说：还没收到"})
@@ -230,11 +236,11 @@ def test_the_assignee_is_warned_once_at_the_warning_point(team, agent, other_age
     with at(MONDAY):
         ticket = make_ticket(team=team, assignee=agent)
     with at(MONDAY + timedelta(minutes=7, seconds=59)):
-        services.sla_sweep()
+        sla_sweep()
     assert not Notification.objects.filter(verb="sla_warning").exists()
     with at(MONDAY + timedelta(minutes=8)):
-        services.sla_sweep()
-        services.sla_sweep()
+        sla_sweep()
+        sla_sweep()
     assert list(Notification.objects.filter(verb="sla_warning").values_list("recipient__username", flat=True)) == [
         "agent1"
     ]
@@ -246,7 +252,7 @@ def test_an_unassigned_ticket_warns_the_team(team, agent, other_agent):
     with at(MONDAY):
         make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=9)):
-        services.sla_sweep()
+        sla_sweep()
     recipients = set(Notification.objects.filter(verb="sla_warning").values_list("recipient__username", flat=True))
     assert recipients == {"agent1", "agent2"}
 
@@ -259,20 +265,20 @@ def test_nobody_is_warned_at_night_about_a_clock_that_is_not_running(team, offic
     ticket.refresh_from_db()
     assert ticket.sla_warn_at == datetime(2026, 11, 23, 9, 7, tzinfo=SH)
     with at(datetime(2026, 11, 21, 0, 0, tzinfo=SH)):
-        services.sla_sweep()
+        sla_sweep()
     assert not Notification.objects.filter(verb="sla_warning").exists()
     with at(datetime(2026, 11, 23, 9, 7, tzinfo=SH)):
-        services.sla_sweep()
+        sla_sweep()
     assert Notification.objects.filter(verb="sla_warning", recipient=agent).count() == 1
 
 
 def test_a_paused_ticket_is_not_warned(team, agent):
     with at(MONDAY):
         ticket = make_ticket(team=team, assignee=agent)
-        services.ticket_reply(ticket=ticket, author=agent, body="请补充照片")
-        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+        ticket_reply(ticket=ticket, author=agent, body="请补充照片")
+        ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     with at(MONDAY + timedelta(hours=23)):
-        services.sla_sweep()
+        sla_sweep()
     assert not Notification.objects.filter(verb="sla_warning").exists()
 
 
@@ -295,29 +301,29 @@ def test_level_two_fires_thirty_minutes_after_level_one_if_still_unmet(team, man
     with at(MONDAY):
         ticket = make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=10)):
-        assert [r.level for r in services.sla_sweep()] == [1]
+        assert [r.level for r in sla_sweep()] == [1]
     with at(MONDAY + timedelta(minutes=39)):
-        assert services.sla_sweep() == []
+        assert sla_sweep() == []
     with at(MONDAY + timedelta(minutes=40)):
-        assert [(r.target, r.level) for r in services.sla_sweep()] == [("first_response", 2)]
-        assert services.sla_sweep() == []
+        assert [(r.target, r.level) for r in sla_sweep()] == [("first_response", 2)]
+        assert sla_sweep() == []
     ticket.refresh_from_db()
     assert ticket.escalation_level == 2
     assert Notification.objects.filter(recipient=head_of_service, verb="escalated").count() == 1
     assert Notification.objects.filter(recipient=manager, verb="escalated").count() == 1
     level_two = Escalation.objects.get(level=2)
-    assert services.escalation_send_email(escalation_id=level_two.pk) is True
+    assert escalation_send_email(escalation_id=level_two.pk) is True
 
 
 def test_the_chain_stops_once_the_target_is_met(team, agent, chain):
     with at(MONDAY):
         ticket = make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=10)):
-        services.sla_sweep()
+        sla_sweep()
     with at(MONDAY + timedelta(minutes=20)):
-        services.ticket_reply(ticket=ticket, author=agent, body="抱歉久等")
+        ticket_reply(ticket=ticket, author=agent, body="抱歉久等")
     with at(MONDAY + timedelta(hours=1)):
-        assert services.sla_sweep() == []
+        assert sla_sweep() == []
     assert Escalation.objects.get().met_at == MONDAY + timedelta(minutes=20)
 
 
@@ -330,9 +336,9 @@ def test_a_role_can_be_a_chain_level(team, chain):
     with at(MONDAY):
         make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=10)):
-        services.sla_sweep()
+        sla_sweep()
     with at(MONDAY + timedelta(minutes=41)):
-        services.sla_sweep()
+        sla_sweep()
     assert Notification.objects.filter(recipient=boss, verb="escalated").exists()
 
 
@@ -342,8 +348,8 @@ def test_editing_a_calendar_recomputes_its_open_tickets(team, office_calendar):
     with at(FRIDAY_EVENING):
         ticket = make_ticket(team=team)
     with at(FRIDAY_EVENING + timedelta(minutes=30)):
-        services.calendar_import_days(calendar=office_calendar, text="2026-11-23,holiday,公司年会\n")
-        services.sla_reevaluate_open_tickets(reason="calendar_changed", calendar_id=office_calendar.pk)
+        calendar_import_days(calendar=office_calendar, text="2026-11-23,holiday,公司年会\n")
+        sla_reevaluate_open_tickets(reason="calendar_changed", calendar_id=office_calendar.pk)
     ticket.refresh_from_db()
     assert ticket.first_response_due_at == datetime(2026, 11, 24, 9, 5, tzinfo=SH)
 
@@ -358,10 +364,10 @@ def test_the_api_shows_every_clock_with_target_due_time_used_and_paused_time(
     team.save()
     with at(datetime(2026, 11, 23, 17, 50, tzinfo=SH)):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="请提供照片")
-        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+        ticket_reply(ticket=ticket, author=agent, body="请提供照片")
+        ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     with at(datetime(2026, 11, 24, 9, 30, tzinfo=SH)):
-        services.ticket_add_customer_message(ticket=ticket, body="照片在这")
+        ticket_add_customer_message(ticket=ticket, body="照片在这")
     with at(datetime(2026, 11, 24, 9, 40, tzinfo=SH)):
         body = agent_api.get(f"/api/v1/tickets/{ticket.pk}/").json()
     assert body["sla_calendar"] == "Office"
@@ -398,7 +404,7 @@ def test_an_inquiry_reclassified_as_a_complaint_gets_the_complaint_policy_and_wo
     with at(MONDAY):
         ticket = make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=2)):
-        services.ticket_reclassify(ticket=ticket, kind="complaint", category="logistics", actor=agent)
+        ticket_reclassify(ticket=ticket, kind="complaint", category="logistics", actor=agent)
     ticket.refresh_from_db()
     assert (ticket.kind, ticket.sla_policy.name) == ("complaint", "Complaints")
     assert ticket.first_response_due_at == MONDAY + timedelta(minutes=5)
@@ -411,8 +417,8 @@ def test_a_complaint_cannot_become_another_kind(team, agent):
 
     ticket = make_ticket(team=team, kind="complaint", category="logistics")
     with pytest.raises(Conflict):
-        services.ticket_reclassify(ticket=ticket, kind="inquiry", category="other", actor=agent)
-    services.ticket_reclassify(ticket=ticket, kind="complaint", category="service_attitude", actor=agent)
+        ticket_reclassify(ticket=ticket, kind="inquiry", category="other", actor=agent)
+    ticket_reclassify(ticket=ticket, kind="complaint", category="service_attitude", actor=agent)
     ticket.refresh_from_db()
     assert ticket.category == "service_attitude"
 
@@ -434,11 +440,11 @@ def test_a_gap_in_the_chain_levels_does_not_end_the_chain(team, policy, head_of_
     with at(MONDAY):
         make_ticket(team=team)
     with at(MONDAY + timedelta(minutes=10)):
-        services.sla_sweep()
+        sla_sweep()
     with at(MONDAY + timedelta(minutes=40)):
-        assert [(r.target, r.level) for r in services.sla_sweep()] == [("first_response", 3)]
+        assert [(r.target, r.level) for r in sla_sweep()] == [("first_response", 3)]
     assert Notification.objects.filter(recipient=head_of_service, verb="escalated").count() == 1
-    assert services.escalation_send_email(escalation_id=Escalation.objects.get(level=3).pk) is True
+    assert escalation_send_email(escalation_id=Escalation.objects.get(level=3).pk) is True
 
 
 def test_the_calendar_admin_refuses_an_unknown_time_zone_and_saves_hours(client, django_capture_on_commit_callbacks):

@@ -7,8 +7,12 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import make_ticket
-from tickets import services
 from tickets.models import Escalation, Ticket, TicketEvent
+from tickets.services.assignment import ticket_take
+from tickets.services.clocks import sla_reevaluate_open_tickets
+from tickets.services.escalation import escalation_send_email, sla_sweep
+from tickets.services.messages import ticket_add_customer_message, ticket_reply
+from tickets.services.transitions import ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +21,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 def sweep_at(moment, **kwargs):
     with time_machine.travel(moment, tick=False):
-        return services.sla_sweep(**kwargs)
+        return sla_sweep(**kwargs)
 
 
 def test_on_time_tickets_are_not_escalated(team):
@@ -49,7 +53,7 @@ def test_late_first_response_escalates_once_to_the_team_managers(team, manager, 
 def test_late_resolution_escalates_once(team, agent):
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="在的")
+        ticket_reply(ticket=ticket, author=agent, body="在的")
     assert sweep_at(NOW + timedelta(hours=23, minutes=59)) == []
     results = sweep_at(NOW + timedelta(hours=24, minutes=1))
     assert [(r.target, r.level) for r in results] == [("resolution", 1)]
@@ -72,12 +76,12 @@ def test_first_response_and_resolution_each_escalate_once_when_both_are_late(tea
 def test_paused_tickets_are_not_escalated_while_waiting_on_the_customer(team, agent):
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket(team=team)
-        services.ticket_reply(ticket=ticket, author=agent, body="请拍一张商品照片")
+        ticket_reply(ticket=ticket, author=agent, body="请拍一张商品照片")
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
-        services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+        ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     assert sweep_at(NOW + timedelta(hours=30)) == []
     with time_machine.travel(NOW + timedelta(hours=30), tick=False):
-        services.ticket_add_customer_message(ticket=ticket, body="照片发您了")
+        ticket_add_customer_message(ticket=ticket, body="照片发您了")
     # 5 minutes of the 24 hours were used before the pause: the resolution is due 23h55m after resuming.
     assert sweep_at(NOW + timedelta(hours=53, minutes=54)) == []
     assert [r.target for r in sweep_at(NOW + timedelta(hours=53, minutes=56))] == ["resolution"]
@@ -86,9 +90,9 @@ def test_paused_tickets_are_not_escalated_while_waiting_on_the_customer(team, ag
 def test_resolved_and_answered_tickets_are_not_escalated(team, agent):
     with time_machine.travel(NOW, tick=False):
         answered = make_ticket(team=team)
-        services.ticket_reply(ticket=answered, author=agent, body="ok")
+        ticket_reply(ticket=answered, author=agent, body="ok")
         resolved = make_ticket(team=team)
-        services.ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
+        ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
     assert sweep_at(NOW + timedelta(minutes=30)) == []
 
 
@@ -145,8 +149,8 @@ def test_escalation_mail_is_enqueued_only_after_commit(
         callback()
     escalation = Escalation.objects.get()
     assert queued == [(escalation.pk,)]
-    assert services.escalation_send_email(escalation_id=escalation.pk) is True
-    assert services.escalation_send_email(escalation_id=escalation.pk) is False  # once only
+    assert escalation_send_email(escalation_id=escalation.pk) is True
+    assert escalation_send_email(escalation_id=escalation.pk) is False  # once only
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [manager.email]
 
@@ -155,7 +159,7 @@ def test_manager_taking_an_escalated_ticket_acknowledges_the_escalation(team, ma
     with time_machine.travel(NOW, tick=False):
         ticket = make_ticket(team=team)
     sweep_at(NOW + timedelta(minutes=20))
-    services.ticket_take(ticket=ticket, actor=manager)
+    ticket_take(ticket=ticket, actor=manager)
     escalation = Escalation.objects.get()
     assert escalation.acknowledged_by == manager
     assert escalation.acknowledged_at is not None
@@ -181,9 +185,9 @@ def test_failed_escalation_mail_raises_for_a_retry_and_is_not_marked_sent(team, 
     def broken_send(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr("django.core.mail.send_mail", broken_send)
+    monkeypatch.setattr("tickets.services.escalation.send_mail", broken_send)
     with pytest.raises(smtplib.SMTPException):
-        services.escalation_send_email(escalation_id=escalation.pk)
+        escalation_send_email(escalation_id=escalation.pk)
     escalation.refresh_from_db()
     assert escalation.notified_at is None
 
@@ -195,11 +199,11 @@ def test_editing_a_policy_recomputes_due_times_of_open_tickets(team, agent):
     with time_machine.travel(NOW, tick=False):
         open_ticket = make_ticket(team=team)
         resolved = make_ticket(team=team)
-        services.ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
+        ticket_transition(ticket=resolved, to_status="resolved", actor=agent)
     policy.first_response_minutes = 30
     policy.save()
     with time_machine.travel(NOW + timedelta(minutes=5), tick=False):
-        assert services.sla_reevaluate_open_tickets(reason="policy_changed") == 1
+        assert sla_reevaluate_open_tickets(reason="policy_changed") == 1
     open_ticket.refresh_from_db()
     resolved.refresh_from_db()
     assert open_ticket.first_response_due_at == NOW + timedelta(minutes=30)

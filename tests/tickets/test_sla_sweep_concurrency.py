@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_ticket
-from tickets import services
 from tickets.models import Escalation
+from tickets.services.escalation import sla_sweep
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +24,7 @@ def test_sweeps_racing_in_threads_escalate_each_ticket_once(team):
     def run():
         try:
             barrier.wait()
-            results.append(services.sla_sweep(batch_size=7))
+            results.append(sla_sweep(batch_size=7))
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -79,11 +79,11 @@ def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
     late = [make_ticket(team=team, received_at=now - timedelta(minutes=30)) for _ in range(12)]
     warned = [make_ticket(team=team, assignee=agent, received_at=now - timedelta(minutes=9)) for _ in range(12)]
 
-    _race(4, lambda: services.sla_sweep(now=now, batch_size=5))
+    _race(4, lambda: sla_sweep(now=now, batch_size=5))
     assert Escalation.objects.filter(level=1).count() == len(late)
     assert Notification.objects.filter(verb="sla_warning", recipient=agent).count() == len(warned)
 
-    results = _race(4, lambda: services.sla_sweep(now=now + timedelta(minutes=2), batch_size=5))
+    results = _race(4, lambda: sla_sweep(now=now + timedelta(minutes=2), batch_size=5))
     level_two = [(r.ticket_id, r.level) for batch in results for r in batch if r.level == 2]
     assert len(level_two) == len(set(level_two)) == len(late)
     assert Escalation.objects.filter(level=2).count() == len(late)

@@ -6,8 +6,10 @@ from rest_framework.test import APIClient
 
 from customers.models import Customer, Order
 from tests.factories import OrderFactory, UserFactory, make_ticket
-from tickets import services
 from tickets.models import Ticket
+from tickets.services.escalation import sla_sweep
+from tickets.services.messages import ticket_reply
+from tickets.services.transitions import ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +71,7 @@ def test_create_ticket_starts_clocks_at_received_at(api):
     assert response.status_code == 201
     ticket = Ticket.objects.get()
     assert abs((ticket.first_response_due_at - (received + timedelta(minutes=10))).total_seconds()) < 1
-    assert services.sla_sweep()[0].ticket_id == ticket.pk
+    assert sla_sweep()[0].ticket_id == ticket.pk
 
 
 @pytest.mark.parametrize(
@@ -158,7 +160,7 @@ def test_list_query_count_does_not_grow_with_rows(api, django_assert_max_num_que
 
 def test_detail_has_messages_events_and_sla(api, agent):
     ticket = make_ticket()
-    services.ticket_reply(ticket=ticket, author=agent, body="您好")
+    ticket_reply(ticket=ticket, author=agent, body="您好")
     body = api.get(f"/api/v1/tickets/{ticket.pk}/").json()
     for key in (
         "reference",
@@ -203,8 +205,8 @@ def test_reply_note_and_customer_message_endpoints(api):
 
 def test_reply_to_closed_ticket_is_a_409(api, agent):
     ticket = make_ticket()
-    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
-    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_transition(ticket=ticket, to_status="closed", actor=agent)
     response = api.post(f"/api/v1/tickets/{ticket.pk}/replies/", {"body": "hi"}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
@@ -218,7 +220,7 @@ def test_empty_reply_is_a_field_error(api):
 
 def test_patch_changes_status_priority_team_and_assignee(api, agent, team):
     ticket = make_ticket()
-    services.ticket_reply(ticket=ticket, author=agent, body="请补充照片")
+    ticket_reply(ticket=ticket, author=agent, body="请补充照片")
     response = api.patch(
         f"/api/v1/tickets/{ticket.pk}/",
         {"status": "pending_customer", "priority": "urgent", "team": team.pk, "assignee": agent.pk},
@@ -280,7 +282,7 @@ def test_managers_reveal_contact_details_and_each_reveal_is_logged(agent_api, ma
 
 def test_escalations_endpoint_is_for_managers(manager_api, agent_api, team):
     ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=20))
-    services.sla_sweep()
+    sla_sweep()
     assert agent_api.get("/api/v1/escalations/").status_code == 403
     rows = manager_api.get("/api/v1/escalations/").json()["results"]
     assert [(row["ticket"]["id"], row["target"], row["level"]) for row in rows] == [(ticket.pk, "first_response", 1)]
@@ -301,7 +303,7 @@ def test_openapi_schema_and_offline_docs(api):
 def test_escalations_endpoint_query_count_does_not_grow_with_rows(manager_api, team, django_assert_max_num_queries):
     for _ in range(12):
         make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=20))
-    services.sla_sweep()
+    sla_sweep()
     with django_assert_max_num_queries(8):
         assert len(manager_api.get("/api/v1/escalations/").json()["results"]) == 12
 

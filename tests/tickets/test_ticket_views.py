@@ -6,8 +6,12 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import UserFactory, make_ticket
-from tickets import services
 from tickets.models import Escalation, Ticket
+from tickets.services.assignment import ticket_assign, ticket_set_team
+from tickets.services.classification import ticket_set_priority
+from tickets.services.escalation import sla_sweep
+from tickets.services.messages import ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +86,7 @@ def test_ticket_page_shows_panels_timeline_and_masked_phone(agent_client, agent)
 
     line = OrderLineFactory()
     ticket = make_ticket(customer=line.order.customer, order=line.order)
-    services.ticket_add_note(ticket=ticket, author=agent, body="内部备注")
+    ticket_add_note(ticket=ticket, author=agent, body="内部备注")
     html = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert ticket.reference in html
     assert "138****5678" in html and "13812345678" not in html
@@ -101,7 +105,7 @@ def test_ticket_text_is_rendered_escaped(agent_client):
 def test_ticket_page_query_count_is_bounded(agent_client, agent, django_assert_max_num_queries):
     ticket = make_ticket()
     for n in range(10):
-        services.ticket_reply(ticket=ticket, author=agent, body=f"reply {n}")
+        ticket_reply(ticket=ticket, author=agent, body=f"reply {n}")
     with django_assert_max_num_queries(20):
         assert agent_client.get(f"/tickets/{ticket.pk}/").status_code == 200
 
@@ -204,7 +208,7 @@ def test_new_ticket_form_shows_errors_and_keeps_input(agent_client):
 
 def test_escalations_view_lists_overdue_tickets_with_reason_and_lateness(manager_client, team):
     ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     response = manager_client.get("/escalations/")
     assert response.status_code == 200
     row = response.context["rows"][0]
@@ -218,7 +222,7 @@ def test_escalations_view_is_for_managers_only(agent_client):
 
 def test_manager_reassigns_from_the_escalations_view(manager_client, team, agent):
     ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     manager_client.post(f"/escalations/{ticket.pk}/reassign/", {"assignee": agent.pk})
     ticket.refresh_from_db()
     assert ticket.assignee == agent
@@ -228,7 +232,7 @@ def test_manager_reassigns_from_the_escalations_view(manager_client, team, agent
 
 def test_notifications_list_and_mark_read(manager_client, manager, team):
     make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     assert manager_client.get("/").context["unread_notification_count"] == 1
     assert manager_client.get("/notifications/").status_code == 200
     manager_client.post("/notifications/read/")
@@ -289,7 +293,7 @@ def test_inbox_partial_refresh_returns_only_the_table(agent_client, agent):
 def test_escalations_page_query_count_does_not_grow_with_rows(manager_client, team, django_assert_max_num_queries):
     for _ in range(12):
         make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     with django_assert_max_num_queries(12):
         response = manager_client.get("/escalations/")
     assert len(response.context["rows"]) == 12
@@ -297,7 +301,7 @@ def test_escalations_page_query_count_does_not_grow_with_rows(manager_client, te
 
 def test_reassign_without_choosing_an_agent_changes_nothing(manager_client, team, agent):
     ticket = make_ticket(team=team, assignee=agent, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     manager_client.post(f"/escalations/{ticket.pk}/reassign/", {"assignee": ""})
     ticket.refresh_from_db()
     assert ticket.assignee == agent
@@ -349,12 +353,12 @@ def test_closed_ticket_keeps_its_priority_team_and_assignee(agent, team):
     from core.errors import Conflict
 
     ticket = make_ticket()
-    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
-    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_transition(ticket=ticket, to_status="closed", actor=agent)
     for change in (
-        lambda: services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent),
-        lambda: services.ticket_set_team(ticket=ticket, team=team, actor=agent),
-        lambda: services.ticket_assign(ticket=ticket, assignee=agent, actor=agent),
+        lambda: ticket_set_priority(ticket=ticket, priority="urgent", actor=agent),
+        lambda: ticket_set_team(ticket=ticket, team=team, actor=agent),
+        lambda: ticket_assign(ticket=ticket, assignee=agent, actor=agent),
     ):
         with pytest.raises(Conflict):
             change()
@@ -364,7 +368,7 @@ def test_closed_ticket_keeps_its_priority_team_and_assignee(agent, team):
 
 def test_opening_a_notification_marks_it_read_and_follows_its_link(manager_client, manager, team):
     ticket = make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     notification = Notification.objects.get(recipient=manager)
     response = manager_client.get(f"/notifications/{notification.pk}/open/")
     assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/"
@@ -374,7 +378,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(manager_clien
 
 def test_someone_elses_notification_cannot_be_opened(agent_client, manager, team):
     make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=25))
-    services.sla_sweep()
+    sla_sweep()
     notification = Notification.objects.get(recipient=manager)
     assert agent_client.get(f"/notifications/{notification.pk}/open/").status_code == 404
     notification.refresh_from_db()
@@ -405,8 +409,8 @@ def test_language_menu_names_each_language_in_itself(agent_client):
 
 def test_closed_ticket_page_has_no_controls_but_takes_notes(agent_client, agent):
     ticket = make_ticket()
-    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
-    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_transition(ticket=ticket, to_status="closed", actor=agent)
     html = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert f"/tickets/{ticket.pk}/assignee/" not in html and f"/tickets/{ticket.pk}/reply/" not in html
     assert agent_client.post(f"/tickets/{ticket.pk}/note/", {"body": "客户来电，已告知"}).status_code == 302

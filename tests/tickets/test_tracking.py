@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_ticket
-from tickets import services
+from tickets.services.messages import ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 from tickets.tracking import tracking_token, tracking_url
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,8 @@ def buyer():
 
 def test_buyer_sees_status_and_public_messages_but_never_internal_notes(buyer, agent):
     ticket = make_ticket(subject="<script>x</script>")
-    services.ticket_reply(ticket=ticket, author=agent, body="您好，已为您加急")
-    services.ticket_add_note(ticket=ticket, author=agent, body="内部：这个客户难缠")
+    ticket_reply(ticket=ticket, author=agent, body="您好，已为您加急")
+    ticket_add_note(ticket=ticket, author=agent, body="内部：这个客户难缠")
     response = buyer.get(f"/track/{tracking_token(ticket)}/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -35,8 +36,8 @@ def test_invalid_or_tampered_links_are_404(buyer, token):
 
 def test_buyer_writes_from_the_page_and_a_waiting_ticket_resumes(buyer, agent):
     ticket = make_ticket()
-    services.ticket_reply(ticket=ticket, author=agent, body="请提供照片")
-    services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+    ticket_reply(ticket=ticket, author=agent, body="请提供照片")
+    ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
     url = f"/track/{tracking_token(ticket)}/"
     assert buyer.post(url, {"body": ""}).status_code == 400
     assert buyer.post(url, {"body": "照片链接：…"}).status_code == 302
@@ -46,8 +47,8 @@ def test_buyer_writes_from_the_page_and_a_waiting_ticket_resumes(buyer, agent):
 
 def test_closed_ticket_page_takes_no_messages(buyer, agent):
     ticket = make_ticket()
-    services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
-    services.ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_transition(ticket=ticket, to_status="closed", actor=agent)
     url = f"/track/{tracking_token(ticket)}/"
     assert "<textarea" not in buyer.get(url).content.decode()
     assert buyer.post(url, {"body": "还在吗"}).status_code == 400

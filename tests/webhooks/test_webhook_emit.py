@@ -6,7 +6,10 @@ import pytest
 from django.db import transaction
 
 from tests.factories import CustomerFactory, make_ticket
-from tickets import services as ticket_services
+from tickets.services.classification import ticket_set_priority
+from tickets.services.escalation import sla_sweep
+from tickets.services.messages import ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEvent
 
@@ -64,9 +67,9 @@ def test_a_rolled_back_change_leaves_no_event(endpoint, queued, django_capture_o
 def test_internal_notes_never_go_out_but_public_replies_carry_their_body(endpoint, agent):
     ticket = make_ticket()
     WebhookEvent.objects.all().delete()
-    ticket_services.ticket_add_note(ticket=ticket, author=agent, body="内部：这个买家难缠")
+    ticket_add_note(ticket=ticket, author=agent, body="内部：这个买家难缠")
     assert WebhookEvent.objects.count() == 0
-    ticket_services.ticket_reply(ticket=ticket, author=agent, body="您好，已为您加急发货。")
+    ticket_reply(ticket=ticket, author=agent, body="您好，已为您加急发货。")
     updates = _events("ticket.updated")
     replied = [p for p in updates if p["data"]["change"]["type"] == "replied"]
     assert len(replied) == 1
@@ -76,7 +79,7 @@ def test_internal_notes_never_go_out_but_public_replies_carry_their_body(endpoin
 
 def test_priority_change_shows_the_new_priority_in_the_snapshot(endpoint, agent):
     ticket = make_ticket(priority="normal")
-    ticket_services.ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
+    ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
     [payload] = _events("ticket.updated")
     assert payload["data"]["priority"] == "urgent"
     assert payload["data"]["change"] == {
@@ -92,8 +95,8 @@ def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, a
     from surveys.services import survey_url
 
     ticket = make_ticket()
-    ticket_services.ticket_reply(ticket=ticket, author=agent, body="已处理")
-    ticket_services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_reply(ticket=ticket, author=agent, body="已处理")
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
     [payload] = _events("ticket.resolved")
     assert payload["data"]["status"] == "resolved" and payload["data"]["resolved_at"]
     assert payload["data"]["survey_url"] == survey_url(SurveyInvitation.objects.get(ticket=ticket))
@@ -123,7 +126,7 @@ def test_escalation_sends_ticket_escalated_without_staff_names(endpoint, team):
     from django.utils import timezone
 
     make_ticket(team=team, received_at=timezone.now() - timedelta(minutes=30))
-    ticket_services.sla_sweep()
+    sla_sweep()
     [payload] = _events("ticket.escalated")
     assert payload["data"]["change"]["type"] == "escalated"
     assert payload["data"]["change"]["target"] == "first_response"

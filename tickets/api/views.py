@@ -17,8 +17,12 @@ from rest_framework.views import APIView
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
+from tickets.services.assignment import ticket_assign, ticket_set_team, ticket_take
+from tickets.services.classification import ticket_reclassify, ticket_set_priority
+from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 
-from .. import services
 from ..models import Escalation, Team, Ticket
 from ..selectors import assignable_users, escalation_list
 from . import serializers as s
@@ -56,12 +60,12 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
         v = data.validated_data
         try:
             ticket = self._create(request, v)
-        except services.TicketAlreadyExists as exc:
+        except TicketAlreadyExists as exc:
             return self.detail_response(request, exc.ticket.pk, status.HTTP_200_OK)
         return self.detail_response(request, ticket.pk, status.HTTP_201_CREATED)
 
     def _create(self, request: Request, v: dict[str, Any]) -> Ticket:
-        return services.ticket_create_with_customer(
+        return ticket_create_with_customer(
             customer=v["customer"],
             order=v.get("order"),
             kind=v["kind"],
@@ -95,20 +99,20 @@ class TicketDetailApi(TicketApiMixin, GenericAPIView):
         # One request, one outcome: if any change is refused, none is kept.
         with transaction.atomic():
             if "kind" in v or "category" in v:
-                services.ticket_reclassify(
+                ticket_reclassify(
                     ticket=ticket,
                     kind=v.get("kind", ticket.kind),
                     category=v.get("category", ticket.category),
                     actor=actor,
                 )
             if "team" in v:
-                services.ticket_set_team(ticket=ticket, team=v["team"], actor=actor)
+                ticket_set_team(ticket=ticket, team=v["team"], actor=actor)
             if "assignee" in v:
-                services.ticket_assign(ticket=ticket, assignee=v["assignee"], actor=actor)
+                ticket_assign(ticket=ticket, assignee=v["assignee"], actor=actor)
             if "priority" in v:
-                services.ticket_set_priority(ticket=ticket, priority=v["priority"], actor=actor)
+                ticket_set_priority(ticket=ticket, priority=v["priority"], actor=actor)
             if "status" in v:
-                services.ticket_transition(ticket=ticket, to_status=v["status"], actor=actor)
+                ticket_transition(ticket=ticket, to_status=v["status"], actor=actor)
         return self.detail_response(request, pk)
 
 
@@ -130,28 +134,28 @@ class TicketReplyApi(_MessageApi):
     """A public reply to the buyer. The first one stops the first-response clock."""
 
     def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return services.ticket_reply(ticket=ticket, author=user, body=body)
+        return ticket_reply(ticket=ticket, author=user, body=body)
 
 
 class TicketNoteApi(_MessageApi):
     """An internal note, never shown to the buyer."""
 
     def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return services.ticket_add_note(ticket=ticket, author=user, body=body)
+        return ticket_add_note(ticket=ticket, author=user, body=body)
 
 
 class TicketCustomerMessageApi(_MessageApi):
     """A message from the buyer, pushed by the shop platform. Resumes paused clocks, reopens resolved tickets."""
 
     def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return services.ticket_add_customer_message(ticket=ticket, body=body, actor=user)
+        return ticket_add_customer_message(ticket=ticket, body=body, actor=user)
 
 
 class TicketTakeApi(TicketApiMixin, APIView):
     @extend_schema(request=None, responses=s.TicketDetailOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        services.ticket_take(ticket=self.get_ticket(pk), actor=request.user)
+        ticket_take(ticket=self.get_ticket(pk), actor=request.user)
         return self.detail_response(request, pk)
 
 

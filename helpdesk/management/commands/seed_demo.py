@@ -22,9 +22,11 @@ from customers.services import OrderLineData, customer_upsert, order_upsert
 from integrations import services as integration_services
 from integrations.models import Integration
 from integrations.scopes import ALL_SCOPES
-from tickets import services
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
-from tickets.services import CHINA_HOLIDAYS_FILE, calendar_import_days
+from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
+from tickets.services.intake import ticket_create
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.transitions import ticket_transition
 
 from ._demo_history import create_history
 
@@ -337,7 +339,7 @@ class Command(BaseCommand):
         for n, (kind, category, channel, priority, subject, description, ci, minutes_ago, next_step) in enumerate(
             TICKETS
         ):
-            ticket = services.ticket_create(
+            ticket = ticket_create(
                 kind=kind,
                 category=category,
                 subject=subject,
@@ -351,14 +353,14 @@ class Command(BaseCommand):
             )
             agent = assignees[kind]
             if next_step in ("replied", "pending", "resolved"):
-                services.ticket_reply(ticket=ticket, author=agent, body="您好，已收到您的问题，正在为您处理，请稍候。")
+                ticket_reply(ticket=ticket, author=agent, body="您好，已收到您的问题，正在为您处理，请稍候。")
             if next_step in ("pending", "resolved"):
-                services.ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
+                ticket_transition(ticket=ticket, to_status="pending_customer", actor=agent)
             if next_step == "resolved":
-                services.ticket_add_customer_message(ticket=ticket, body="好的，收到补偿了，谢谢。")
-                services.ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+                ticket_add_customer_message(ticket=ticket, body="好的，收到补偿了，谢谢。")
+                ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
             if n == 6:
-                services.ticket_add_note(ticket=ticket, author=agent, body="客户是金卡会员，优先处理。")
+                ticket_add_note(ticket=ticket, author=agent, body="客户是金卡会员，优先处理。")
         self._aftersales(users, customers, orders)
         history = create_history(
             agents=[users["agent1"], users["agent2"]], teams=teams, customers=customers, orders=orders

@@ -12,8 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from core.errors import ValidationFailed
-from tickets import services
 from tickets.models import BusinessCalendar, WorkingHours
+from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 
 OFFICE_HOURS = ((time(9), time(12)), (time(13, 30), time(18)))
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["china_2026"]:
-            path = services.CHINA_HOLIDAYS_FILE
+            path = CHINA_HOLIDAYS_FILE
         elif options["file"]:
             path = Path(options["file"])
         else:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
                     for start, end in OFFICE_HOURS
                 )
             try:
-                result = services.calendar_import_days(calendar=calendar, text=text)
+                result = calendar_import_days(calendar=calendar, text=text)
             except ValidationFailed as error:
                 raise CommandError(f"{error.message} {' '.join(error.fields.get('file', []))}") from error
         self.stdout.write(f"{calendar}: {result.created} days added, {result.updated} updated.")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tickets.services import sla_sweep
+from tickets.services.escalation import sla_sweep
 
 
 class Command(BaseCommand):

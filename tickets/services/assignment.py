@@ -1,0 +1,91 @@
+"""Who works a ticket: its team and its assignee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts import roles
+from core.actors import is_user
+from core.errors import Forbidden
+from notifications.services import notifications_create
+
+from ..enums import (
+    EventType,
+)
+from ..models import (
+    Team,
+    Ticket,
+)
+from .clocks import reevaluate_sla_locked
+from .common import check_assignable, lock_ticket, record_event, refuse_if_closed
+
+
+def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        refuse_if_closed(ticket)
+        if ticket.team_id == (team.pk if team else None):
+            return ticket
+        old = ticket.team
+        record_event(
+            ticket,
+            EventType.TEAM_CHANGED,
+            actor,
+            old=old.pk if old else None,
+            old_name=str(old) if old else "",
+            new=team.pk if team else None,
+            new_name=str(team) if team else "",
+        )
+        fields = reevaluate_sla_locked(
+            ticket, reason="team_changed", actor=actor, now=timezone.now(), change=lambda: setattr(ticket, "team", team)
+        )
+        ticket.save(update_fields=[*dict.fromkeys(["team", *fields]), "updated_at"])
+    return ticket
+
+
+def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
+    """Give the ticket to an agent (or nobody). A manager who takes or reassigns an escalated ticket
+    acknowledges its open escalations: it leaves the Escalations view. The new assignee is notified
+    unless they assigned it to themselves.
+    """
+    check_assignable(assignee)
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        refuse_if_closed(ticket)
+        now = timezone.now()
+        if ticket.assignee_id != (assignee.pk if assignee else None):
+            old = ticket.assignee
+            ticket.assignee = assignee
+            ticket.save(update_fields=["assignee", "updated_at"])
+            record_event(
+                ticket,
+                EventType.ASSIGNED,
+                actor,
+                old=old.pk if old else None,
+                old_name=str(old) if old else "",
+                new=assignee.pk if assignee else None,
+                new_name=str(assignee) if assignee else "",
+            )
+            if assignee is not None and (not is_user(actor) or actor.pk != assignee.pk):
+                notifications_create(
+                    recipients=[assignee],
+                    verb="assigned",
+                    message=gettext_noop("Ticket %(reference)s was assigned to you: %(subject)s"),
+                    params={"reference": ticket.reference, "subject": ticket.subject},
+                    url=f"/tickets/{ticket.pk}/",
+                )
+        if is_user(actor) and roles.is_manager(actor):
+            ticket.escalations.filter(acknowledged_at__isnull=True).update(acknowledged_at=now, acknowledged_by=actor)
+    return ticket
+
+
+def ticket_take(*, ticket: Ticket, actor: Any) -> Ticket:
+    """“Take it”: the actor assigns the ticket to themselves."""
+    if not roles.is_agent(actor):
+        raise Forbidden(_("Only agents and managers can take tickets."))
+    return ticket_assign(ticket=ticket, assignee=actor, actor=actor)

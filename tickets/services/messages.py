@@ -1,0 +1,159 @@
+"""Messages on a ticket: public replies, internal notes, system messages and the buyer's own messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.actors import actor_or_none
+from core.errors import Conflict, ValidationFailed
+
+from ..enums import (
+    AuthorType,
+    EventType,
+    MessageVisibility,
+    SlaTarget,
+    TicketStatus,
+)
+from ..models import (
+    Message,
+    Ticket,
+)
+from .clocks import clear_next_reply, mark_escalations_met, recompute_due_times, sla_time_used
+from .common import iso, lock_ticket, record_event
+from .transitions import transition_locked
+
+
+def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
+    """A public reply from an agent. The first one stops the first-response clock; a new ticket opens.
+
+    Refused on closed tickets (the buyer gets a new ticket instead).
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The reply is empty."), fields={"body": [_("This field is required.")]})
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        if ticket.is_closed:
+            raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
+        now = timezone.now()
+        message = Message.objects.create(
+            ticket=ticket,
+            visibility=MessageVisibility.PUBLIC,
+            author_type=AuthorType.AGENT,
+            author=actor_or_none(author),
+            body=body,
+            created_at=now,
+        )
+        record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
+        if ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+            ticket.save(update_fields=["first_responded_at", *recompute_due_times(ticket, now), "updated_at"])
+            mark_escalations_met(ticket, SlaTarget.FIRST_RESPONSE, now)
+            record_event(
+                ticket,
+                EventType.FIRST_RESPONDED,
+                author,
+                due_at=iso(ticket.first_response_due_at),
+                on_time=bool(ticket.first_response_due_at and now <= ticket.first_response_due_at),
+            )
+        elif ticket.next_reply_started_at is not None:
+            due_at = ticket.next_reply_due_at
+            record_event(
+                ticket,
+                EventType.NEXT_REPLIED,
+                author,
+                waiting_since=iso(ticket.next_reply_started_at),
+                due_at=iso(due_at),
+                on_time=due_at is None or now <= due_at,
+            )
+            mark_escalations_met(ticket, SlaTarget.NEXT_REPLY, now, cycle=ticket.next_reply_cycle)
+            fields = clear_next_reply(ticket)
+            ticket.save(update_fields=[*fields, *recompute_due_times(ticket, now), "updated_at"])
+        if ticket.status == TicketStatus.NEW:
+            transition_locked(ticket, TicketStatus.OPEN, author, now=now)
+    return message
+
+
+def ticket_add_system_message(*, ticket: Ticket, body: str, event_data: dict[str, Any] | None = None) -> Message:
+    """A public message the helpdesk sends by itself (an acknowledgement, say). It reaches the buyer but is
+    not an agent's answer, so it does not stop the first-response clock. Refused on closed tickets.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The message is empty."), fields={"body": [_("This field is required.")]})
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        if ticket.is_closed:
+            raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
+        message = Message.objects.create(
+            ticket=ticket, visibility=MessageVisibility.PUBLIC, author_type=AuthorType.SYSTEM, author=None, body=body
+        )
+        record_event(ticket, EventType.REPLIED, None, message_id=message.pk, automatic=True, **(event_data or {}))
+    return message
+
+
+def ticket_add_note(*, ticket: Ticket, author: Any, body: str) -> Message:
+    """An internal note: seen by staff only, never sent to the buyer, does not touch the SLA clocks."""
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The note is empty."), fields={"body": [_("This field is required.")]})
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        message = Message.objects.create(
+            ticket=ticket,
+            visibility=MessageVisibility.INTERNAL,
+            author_type=AuthorType.AGENT,
+            author=actor_or_none(author),
+            body=body,
+        )
+        record_event(ticket, EventType.NOTED, author, message_id=message.pk)
+    return message
+
+
+def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None) -> Message:
+    """A message from the buyer (pushed by a platform, or recorded by an agent on the buyer's behalf).
+
+    A ticket waiting on the buyer opens again and its clocks resume; a resolved ticket reopens. A closed
+    ticket refuses it: the platform should open a new ticket.
+    """
+    body = body.strip()
+    if not body:
+        raise ValidationFailed(_("The message is empty."), fields={"body": [_("This field is required.")]})
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        if ticket.is_closed:
+            raise Conflict(
+                _("Ticket %(ref)s is closed; open a new ticket for this message.") % {"ref": ticket.reference}
+            )
+        message = Message.objects.create(
+            ticket=ticket,
+            visibility=MessageVisibility.PUBLIC,
+            author_type=AuthorType.CUSTOMER,
+            author=None,
+            body=body,
+        )
+        record_event(ticket, EventType.CUSTOMER_REPLIED, actor, message_id=message.pk)
+        now = message.created_at
+        if ticket.status in (TicketStatus.PENDING_CUSTOMER, TicketStatus.RESOLVED):
+            transition_locked(ticket, TicketStatus.OPEN, actor, now=now, reason="customer_replied")
+        if ticket.first_responded_at is not None and ticket.next_reply_started_at is None:
+            # The buyer is waiting for an answer again: a next-reply clock starts. Further messages before the
+            # answer keep the oldest one's clock, so a buyer writing often does not push the deadline away.
+            ticket.next_reply_started_at = now
+            ticket.next_reply_offset = sla_time_used(ticket, now)
+            ticket.next_reply_cycle += 1
+            ticket.next_reply_breached_at = None
+            ticket.next_reply_warned_at = None
+            fields = [
+                "next_reply_started_at",
+                "next_reply_offset",
+                "next_reply_cycle",
+                "next_reply_breached_at",
+                "next_reply_warned_at",
+            ]
+            ticket.save(update_fields=[*fields, *recompute_due_times(ticket, now), "updated_at"])
+    return message
