@@ -11,17 +11,60 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import roles
 from core.errors import ValidationFailed
-from customers.models import Customer, Order
+from customers.models import Customer, Order, OrderLine
 from tickets.models import Ticket
 
 from . import policy
 from .enums import LADDER, TERMINAL_STATUSES, ApprovalStatus
 from .models import PROCESSING_TARGET, AfterSalesRequest, Approval, Evidence, Offer, RequestLine
 from .policy import LadderStep, PolicyResult
-from .services import approval_needed, request_lines, request_policy_check
 
 QUEUE_VIEWS = ("open", "approval", "overdue", "all")
+
+
+def request_lines(request: AfterSalesRequest) -> list[tuple[OrderLine, int]]:
+    return [(line.order_line, line.quantity) for line in request.lines.select_related("order_line")]
+
+
+def request_policy_check(*, request: AfterSalesRequest, now: datetime | None = None) -> policy.PolicyResult:
+    """The policy check of an existing request (its own lines do not count against themselves). The return
+    window is judged when the buyer asked (``created_at``), not when an agent gets to it."""
+    now = min(now, request.created_at) if now else request.created_at
+    return policy.policy_check(
+        customer_id=request.ticket.customer_id,
+        order=request.order,
+        reason=request.reason,
+        lines=request_lines(request),
+        refund_amount=request.refund_amount,
+        compensation_amount=request.compensation_amount,
+        evidence_kinds=[e.kind for e in request.evidence.all()],
+        evidence_tracking_number=request.evidence_tracking_number,
+        exclude_request_id=request.pk,
+        now=now,
+    )
+
+
+def approval_needed(*, request: AfterSalesRequest, actor: Any) -> list[str]:
+    """Why ``actor`` may not approve ``request`` alone (empty: they may). Amounts beyond their limit need a
+    manager; so does anything outside policy when the actor is not a manager."""
+    why: list[str] = []
+    limits = policy.limits_for(actor)
+    if limits.max_compensation is not None and request.compensation_amount > limits.max_compensation:
+        why.append(
+            _("Compensation ¥%(amount)s is above the limit of ¥%(limit)s.")
+            % {"amount": request.compensation_amount, "limit": limits.max_compensation}
+        )
+    if limits.max_refund is not None and request.refund_amount > limits.max_refund:
+        why.append(
+            _("Refund ¥%(amount)s is above the limit of ¥%(limit)s.")
+            % {"amount": request.refund_amount, "limit": limits.max_refund}
+        )
+    if not roles.is_manager(actor):
+        check = request_policy_check(request=request)
+        why += [_("Outside policy: %(reason)s") % {"reason": reason} for reason in check.reasons]
+    return why
 
 
 def _base() -> QuerySet[AfterSalesRequest]:

@@ -18,6 +18,11 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required, manager_required
+from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
+from aftersales.services.evidence import aftersales_evidence_add
+from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
+from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
+from aftersales.services.transitions import aftersales_transition
 from core.errors import ApplicationError
 from core.forms import form_add_error
 from tickets.enums import Channel, TicketKind
@@ -25,7 +30,7 @@ from tickets.models import Ticket
 from tickets.pages import render_ticket_page
 from tickets.selectors import ticket_get_for_agent
 
-from . import selectors, services
+from . import selectors
 from .enums import ACTION_LABELS, TYPE_STEPS, EvidenceKind, RequestStatus, RequestType
 from .files import evidence_response
 from .forms import (
@@ -136,17 +141,17 @@ def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                created = services.aftersales_request_create(
+                created = aftersales_request_create(
                     ticket=ticket,
                     order=d["order"],
                     type=d["type"],
                     reason_code=d["reason"].code,
                     description=d["description"],
-                    lines=[services.LineInput(order_line_id=pk, quantity=q) for pk, q in d["lines"]],
+                    lines=[LineInput(order_line_id=pk, quantity=q) for pk, q in d["lines"]],
                     refund_amount=d["refund_amount"],
                     compensation_amount=d["compensation_amount"],
                     evidence=[
-                        services.EvidenceInput(kind=kind, file=upload)
+                        EvidenceInput(kind=kind, file=upload)
                         for kind in EvidenceKind.values
                         for upload in d.get(kind) or []
                     ],
@@ -248,7 +253,7 @@ def transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         TransitionForm,
-        lambda r, d: services.aftersales_transition(
+        lambda r, d: aftersales_transition(
             request=r,
             to_status=d["to_status"],
             actor=request.user,
@@ -267,7 +272,7 @@ def approval_request_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         NoteForm,
-        lambda r, d: services.aftersales_approval_request(request=r, actor=request.user, note=d["note"]),
+        lambda r, d: aftersales_approval_request(request=r, actor=request.user, note=d["note"]),
         _("A manager has been asked to approve."),
     )
 
@@ -279,7 +284,7 @@ def offer_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         OfferForm,
-        lambda r, d: services.aftersales_offer_make(
+        lambda r, d: aftersales_offer_make(
             request=r, resolution=d["resolution"], amount=d["amount"], actor=request.user
         ),
         _("Offer recorded."),
@@ -294,9 +299,7 @@ def offer_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         offer.request_id,
         OfferAnswerForm,
-        lambda r, d: services.aftersales_offer_answer(
-            offer=offer, accepted=d["answer"] == "accept", actor=request.user
-        ),
+        lambda r, d: aftersales_offer_answer(offer=offer, accepted=d["answer"] == "accept", actor=request.user),
         _("The customer's answer is recorded."),
     )
 
@@ -308,7 +311,7 @@ def evidence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         EvidenceForm,
-        lambda r, d: services.aftersales_evidence_add(request=r, kind=d["kind"], file=d["file"], actor=request.user),
+        lambda r, d: aftersales_evidence_add(request=r, kind=d["kind"], file=d["file"], actor=request.user),
         _("Evidence added."),
     )
 
@@ -335,7 +338,7 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
         back = reverse("aftersales:approvals")
     if form.is_valid():
         try:
-            services.aftersales_approval_decide(
+            aftersales_approval_decide(
                 approval=approval,
                 actor=request.user,
                 approve=form.cleaned_data["decision"] == "approve",

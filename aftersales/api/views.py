@@ -15,6 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
+from aftersales.services.evidence import aftersales_evidence_add
+from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
+from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
+from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
@@ -23,7 +28,7 @@ from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
 from tickets.models import Ticket
 
-from .. import selectors, services
+from .. import selectors
 from ..enums import EvidenceKind
 from ..files import evidence_response
 from ..models import AfterSalesRequest, Approval, Evidence, Offer
@@ -81,7 +86,7 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
         # The generic Idempotency-Key handling (integrations.idempotency) replays retries; the request also
         # remembers a digest of the key, so a retry after the replay record expired still finds it.
         key = request.headers.get("Idempotency-Key", "").strip() or None
-        created = services.aftersales_request_create(
+        created = aftersales_request_create(
             ticket=ticket,
             customer=customer,
             order=order,
@@ -89,17 +94,13 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
             reason_code=v["reason"],
             description=v["description"],
             lines=[
-                services.LineInput(
-                    order_line_id=line.get("order_line_id"), sku=line.get("sku", ""), quantity=line["quantity"]
-                )
+                LineInput(order_line_id=line.get("order_line_id"), sku=line.get("sku", ""), quantity=line["quantity"])
                 for line in v["lines"]
             ],
             refund_amount=v.get("refund_amount"),
             compensation_amount=v.get("compensation_amount"),
             evidence=[
-                services.EvidenceInput(kind=kind, file=upload)
-                for kind in EvidenceKind.values
-                for upload in v.get(kind, [])
+                EvidenceInput(kind=kind, file=upload) for kind in EvidenceKind.values for upload in v.get(kind, [])
             ],
             evidence_tracking_number=v["evidence_tracking_number"],
             channel=Channel.API,
@@ -126,7 +127,7 @@ class RequestTransitionApi(AfterSalesApiMixin):
         data = s.AfterSalesTransitionInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        services.aftersales_transition(
+        aftersales_transition(
             request=found,
             to_status=v["to_status"],
             actor=request.user,
@@ -146,7 +147,7 @@ class RequestEvidenceApi(AfterSalesApiMixin):
         found = self.get_request_or_404(pk)
         data = s.AfterSalesEvidenceInput(data=request.data)
         data.is_valid(raise_exception=True)
-        services.aftersales_evidence_add(
+        aftersales_evidence_add(
             request=found, kind=data.validated_data["kind"], file=data.validated_data["file"], actor=request.user
         )
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
@@ -161,9 +162,7 @@ class RequestApprovalRequestApi(AfterSalesApiMixin):
         found = self.get_request_or_404(pk)
         data = s.AfterSalesNoteInput(data=request.data)
         data.is_valid(raise_exception=True)
-        approval = services.aftersales_approval_request(
-            request=found, actor=request.user, note=data.validated_data["note"]
-        )
+        approval = aftersales_approval_request(request=found, actor=request.user, note=data.validated_data["note"])
         return Response(s.AfterSalesApprovalOutput(approval).data, status=status.HTTP_201_CREATED)
 
 
@@ -187,7 +186,7 @@ class ApprovalDecisionApi(AfterSalesApiMixin):
         approval = get_object_or_404(Approval, pk=pk)
         data = s.AfterSalesDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        decided = services.aftersales_approval_decide(
+        decided = aftersales_approval_decide(
             approval=approval,
             actor=request.user,
             approve=data.validated_data["approve"],
@@ -205,7 +204,7 @@ class RequestOfferApi(AfterSalesApiMixin):
         found = self.get_request_or_404(pk)
         data = s.AfterSalesOfferInput(data=request.data)
         data.is_valid(raise_exception=True)
-        offer = services.aftersales_offer_make(
+        offer = aftersales_offer_make(
             request=found,
             resolution=data.validated_data["resolution"],
             amount=data.validated_data.get("amount"),
@@ -223,9 +222,7 @@ class OfferAnswerApi(AfterSalesApiMixin):
         offer = get_object_or_404(Offer, pk=pk)
         data = s.AfterSalesOfferAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
-        answered = services.aftersales_offer_answer(
-            offer=offer, accepted=data.validated_data["accepted"], actor=request.user
-        )
+        answered = aftersales_offer_answer(offer=offer, accepted=data.validated_data["accepted"], actor=request.user)
         return Response(s.AfterSalesOfferOutput(answered).data)
 
 

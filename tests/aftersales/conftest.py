@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from aftersales import services
-from aftersales.services import EvidenceInput, LineInput
+from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
+from aftersales.services.transitions import aftersales_transition
 from tests.factories import OrderFactory, OrderLineFactory, make_ticket
 
 
@@ -75,7 +75,7 @@ def make_request(as_ticket, order, shirt, agent):  # type: ignore[no-untyped-def
         params.update(overrides)
         if "evidence" in params:
             params["evidence"] = [EvidenceInput(kind=k, file=f) for k, f in params["evidence"]]
-        return services.aftersales_request_create(**params)
+        return aftersales_request_create(**params)
 
     return make
 
@@ -87,7 +87,7 @@ def walk(request, statuses, actor, **kwargs):  # type: ignore[no-untyped-def]
             extra.setdefault("tracking_number", "SF1234567890")
         if status == "rejected":
             extra.setdefault("note", "不符合")
-        request = services.aftersales_transition(request=request, to_status=status, actor=actor, **extra)
+        request = aftersales_transition(request=request, to_status=status, actor=actor, **extra)
     return request
 
 

@@ -16,11 +16,11 @@ def test_request_status_is_assigned_in_one_function_only():
                 assignments.append(f"{path.name}:{number}:{line.strip()}")
     assert (
         len(assignments) == 1
-        and assignments[0].startswith("services.py")
+        and assignments[0].startswith("transitions.py")
         and "request.status = to_status" in assignments[0]
     )
-    source = (ROOT / "services.py").read_text()
-    set_status = source[source.index("def _set_status(") :]
+    source = (ROOT / "services" / "transitions.py").read_text()
+    set_status = source[source.index("def set_status(") :]
     assert "request.status = to_status" in set_status.split("\ndef ", 1)[0]
 
 

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from aftersales import services
 from aftersales.models import AfterSalesRequest, RequestEvent
+from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
+from aftersales.services.intake import LineInput
+from aftersales.services.transitions import aftersales_transition
 from core.errors import ApplicationError, Conflict
 from tests.aftersales.conftest import walk
 
@@ -17,26 +19,26 @@ def test_a_stale_action_is_refused_after_the_recheck_under_the_lock(make_request
     """What the lock buys: the second agent re-reads the row and sees the first one's change."""
     request = walk(make_request(), ["under_review"], agent)
     stale_copy = AfterSalesRequest.objects.get(pk=request.pk)
-    services.aftersales_transition(request=request, to_status="approved", actor=agent, expected_status="under_review")
+    aftersales_transition(request=request, to_status="approved", actor=agent, expected_status="under_review")
     # The other agent's page still shows "under review"; they press "reject".
     with pytest.raises(Conflict) as exc:
-        services.aftersales_transition(
+        aftersales_transition(
             request=stale_copy, to_status="rejected", actor=other_agent, note="x", expected_status="under_review"
         )
     assert exc.value.code == "stale"
     # Without an expected status the re-read row still refuses a second approval.
     with pytest.raises(Conflict):
-        services.aftersales_transition(request=stale_copy, to_status="approved", actor=other_agent)
+        aftersales_transition(request=stale_copy, to_status="approved", actor=other_agent)
     assert RequestEvent.objects.filter(request=request, to_status="approved").count() == 1
 
 
 @pytest.mark.django_db
 def test_a_second_decision_on_the_same_approval_is_refused(make_request, agent, manager):
     request = make_request(type="compensation", compensation_amount=Decimal("30"))
-    approval = services.aftersales_approval_request(request=request, actor=agent)
-    services.aftersales_approval_decide(approval=approval, actor=manager, approve=True)
+    approval = aftersales_approval_request(request=request, actor=agent)
+    aftersales_approval_decide(approval=approval, actor=manager, approve=True)
     with pytest.raises(Conflict):
-        services.aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True)
+        aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True)
 
 
 @pytest.fixture
@@ -80,11 +82,9 @@ def test_two_agents_approving_and_rejecting_at_once_only_one_wins(
     request = walk(make_request(), ["under_review"], agent)
     outcomes = _race(
         [
-            lambda: services.aftersales_transition(request=request.pk, to_status="approved", actor=agent),
-            lambda: services.aftersales_transition(
-                request=request.pk, to_status="rejected", actor=other_agent, note="no"
-            ),
-            lambda: services.aftersales_transition(request=request.pk, to_status="approved", actor=other_agent),
+            lambda: aftersales_transition(request=request.pk, to_status="approved", actor=agent),
+            lambda: aftersales_transition(request=request.pk, to_status="rejected", actor=other_agent, note="no"),
+            lambda: aftersales_transition(request=request.pk, to_status="approved", actor=other_agent),
         ]
     )
     wins = [o for o in outcomes if isinstance(o, AfterSalesRequest)]
@@ -100,7 +100,6 @@ def test_two_agents_approving_and_rejecting_at_once_only_one_wins(
 def test_two_requests_racing_for_the_last_unit_only_one_is_created(
     defaults_after_flush, make_request, customer, shirt, agent
 ):
-    from aftersales.services import LineInput
 
     make_request(lines=[LineInput(order_line_id=shirt.pk, quantity=1)])  # one of two left
     outcomes = _race(
@@ -121,13 +120,11 @@ def test_two_managers_deciding_one_approval_at_once(defaults_after_flush, make_r
 
     second_manager = _with_role(UserFactory(username="manager2"), "Manager")
     request = make_request(type="compensation", compensation_amount=Decimal("30"))
-    approval = services.aftersales_approval_request(request=request, actor=agent)
+    approval = aftersales_approval_request(request=request, actor=agent)
     outcomes = _race(
         [
-            lambda: services.aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True),
-            lambda: services.aftersales_approval_decide(
-                approval=approval.pk, actor=second_manager, approve=False, note="no"
-            ),
+            lambda: aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True),
+            lambda: aftersales_approval_decide(approval=approval.pk, actor=second_manager, approve=False, note="no"),
         ]
     )
     assert len([o for o in outcomes if isinstance(o, Conflict)]) == 1

@@ -4,7 +4,7 @@ import pytest
 
 from aftersales.enums import RequestStatus
 from aftersales.models import AfterSalesRequest, RequestEvent
-from aftersales.services import LineInput
+from aftersales.services.intake import LineInput
 from core.errors import Conflict, ValidationFailed
 from tests.aftersales.conftest import png_upload, walk
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory

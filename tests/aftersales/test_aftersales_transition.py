@@ -5,9 +5,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from aftersales import services
 from aftersales.enums import ALLOWED_TRANSITIONS, TYPE_STEPS, RequestStatus
 from aftersales.models import RequestEvent
+from aftersales.services.transitions import aftersales_transition
 from core.errors import Conflict, Forbidden, ValidationFailed
 from tests.aftersales.conftest import walk
 from tickets.models import TicketEvent
@@ -64,14 +64,14 @@ def test_types_without_a_parcel_skip_the_parcel_steps(make_request, agent, reque
     extra = {"compensation_amount": Decimal("10")} if request_type == "compensation" else {}
     request = walk(make_request(type=request_type, **extra), ["under_review", "approved"], agent)
     with pytest.raises(Conflict) as exc:
-        services.aftersales_transition(request=request, to_status="waiting_for_return", actor=agent)
+        aftersales_transition(request=request, to_status="waiting_for_return", actor=agent)
     assert "cannot go from" in exc.value.message
 
 
 def test_out_of_order_transitions_are_refused_with_the_next_steps(make_request, agent):
     request = make_request()
     with pytest.raises(Conflict) as exc:
-        services.aftersales_transition(request=request, to_status="refunded", actor=agent)
+        aftersales_transition(request=request, to_status="refunded", actor=agent)
     assert "Next steps: Under review, Cancelled" in exc.value.message
     request.refresh_from_db()
     assert request.status == "submitted"
@@ -81,12 +81,12 @@ def test_ended_requests_do_not_move(make_request, agent):
     request = walk(make_request(), ["cancelled"], agent)
     for status in RequestStatus.values:
         with pytest.raises(Conflict):
-            services.aftersales_transition(request=request, to_status=status, actor=agent)
+            aftersales_transition(request=request, to_status=status, actor=agent)
 
 
 def test_unknown_status_is_a_validation_error(make_request, agent):
     with pytest.raises(ValidationFailed):
-        services.aftersales_transition(request=make_request(), to_status="lost", actor=agent)
+        aftersales_transition(request=make_request(), to_status="lost", actor=agent)
 
 
 def test_the_table_only_names_known_statuses():
@@ -98,15 +98,15 @@ def test_the_table_only_names_known_statuses():
 
 def test_tracking_numbers_are_required_for_parcels(make_request, agent):
     request = walk(make_request(type="exchange"), ["under_review", "approved"], agent)
-    request = services.aftersales_transition(request=request, to_status="waiting_for_return", actor=agent)
+    request = aftersales_transition(request=request, to_status="waiting_for_return", actor=agent)
     with pytest.raises(ValidationFailed) as exc:
-        services.aftersales_transition(request=request, to_status="received", actor=agent)
+        aftersales_transition(request=request, to_status="received", actor=agent)
     assert "tracking_number" in exc.value.fields
     request = walk(request, ["received", "inspected"], agent, tracking_number="YT998877")
     assert request.return_tracking_number == "YT998877"
     with pytest.raises(ValidationFailed):
-        services.aftersales_transition(request=request, to_status="replacement_shipped", actor=agent)
-    request = services.aftersales_transition(
+        aftersales_transition(request=request, to_status="replacement_shipped", actor=agent)
+    request = aftersales_transition(
         request=request, to_status="replacement_shipped", actor=agent, tracking_number="SF555"
     )
     assert request.outbound_tracking_number == "SF555"
@@ -115,8 +115,8 @@ def test_tracking_numbers_are_required_for_parcels(make_request, agent):
 def test_rejecting_needs_a_note(make_request, agent):
     request = walk(make_request(), ["under_review"], agent)
     with pytest.raises(ValidationFailed):
-        services.aftersales_transition(request=request, to_status="rejected", actor=agent)
-    request = services.aftersales_transition(request=request, to_status="rejected", actor=agent, note="超过七天")
+        aftersales_transition(request=request, to_status="rejected", actor=agent)
+    request = aftersales_transition(request=request, to_status="rejected", actor=agent, note="超过七天")
     assert request.rejected_at is not None
     assert RequestEvent.objects.filter(request=request, to_status="rejected", note="超过七天").exists()
 
@@ -124,9 +124,9 @@ def test_rejecting_needs_a_note(make_request, agent):
 def test_integrations_report_parcels_but_do_not_judge(make_request, agent, integration_user):
     request = make_request()
     with pytest.raises(Forbidden):
-        services.aftersales_transition(request=request, to_status="under_review", actor=integration_user)
+        aftersales_transition(request=request, to_status="under_review", actor=integration_user)
     request = walk(request, ["under_review", "approved"], agent)
-    request = services.aftersales_transition(
+    request = aftersales_transition(
         request=request, to_status="waiting_for_return", actor=integration_user, tracking_number="ZTO123"
     )
     assert request.return_tracking_number == "ZTO123"

@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales import services
 from aftersales.models import AuthorityLimit, UserAuthorityOverride
 from aftersales.policy import limits_for
+from aftersales.services.intake import LineInput
+from aftersales.services.transitions import aftersales_transition
 from core.errors import Forbidden
 from tests.aftersales.conftest import walk
 
@@ -37,7 +38,7 @@ def test_agent_approves_within_the_limit(make_request, agent):
 def test_compensation_above_the_limit_is_not_granted_without_approval(make_request, agent):
     request = walk(make_request(type="compensation", compensation_amount=Decimal("25")), ["under_review"], agent)
     with pytest.raises(Forbidden) as exc:
-        services.aftersales_transition(request=request, to_status="approved", actor=agent)
+        aftersales_transition(request=request, to_status="approved", actor=agent)
     assert exc.value.code == "approval_required"
     assert "above the limit of ¥20.00" in exc.value.message
     request.refresh_from_db()
@@ -45,10 +46,9 @@ def test_compensation_above_the_limit_is_not_granted_without_approval(make_reque
 
 
 def test_refund_above_the_limit_needs_approval(make_request, agent, trousers, shirt):
-    from aftersales.services import LineInput
 
     request = walk(
         make_request(lines=[LineInput(order_line_id=trousers.pk, quantity=1)]), ["under_review"], agent
     )  # ¥120 > ¥100
     with pytest.raises(Forbidden):
-        services.aftersales_transition(request=request, to_status="approved", actor=agent)
+        aftersales_transition(request=request, to_status="approved", actor=agent)

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales import services
 from aftersales.policy import ladder
 from aftersales.selectors import aftersales_overview
+from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from core.errors import Conflict, ValidationFailed
 from tests.aftersales.conftest import walk
 
@@ -29,20 +29,20 @@ def test_overview_shows_the_ladder_for_the_request(make_request, agent):
 
 def test_offers_are_recorded_and_an_unanswered_one_counts_as_declined(make_request, agent):
     request = make_request()
-    first = services.aftersales_offer_make(request=request, resolution="compensation", actor=agent)
+    first = aftersales_offer_make(request=request, resolution="compensation", actor=agent)
     assert first.amount == Decimal("7.90") and first.status == "pending"
-    second = services.aftersales_offer_make(request=request, resolution="exchange", actor=agent)
+    second = aftersales_offer_make(request=request, resolution="exchange", actor=agent)
     first.refresh_from_db()
     assert first.status == "declined"
-    services.aftersales_offer_answer(offer=second, accepted=True, actor=agent)
+    aftersales_offer_answer(offer=second, accepted=True, actor=agent)
     request.refresh_from_db()
     assert (request.accepted_resolution, request.type, request.refund_amount) == ("exchange", "exchange", Decimal("0"))
 
 
 def test_accepting_compensation_turns_the_request_into_a_compensation(make_request, agent):
     request = make_request()
-    offer = services.aftersales_offer_make(request=request, resolution="compensation", actor=agent)
-    services.aftersales_offer_answer(offer=offer, accepted=True, actor=agent)
+    offer = aftersales_offer_make(request=request, resolution="compensation", actor=agent)
+    aftersales_offer_answer(offer=offer, accepted=True, actor=agent)
     request.refresh_from_db()
     assert (request.type, request.compensation_amount, request.refund_amount) == (
         "compensation",
@@ -55,10 +55,10 @@ def test_accepting_compensation_turns_the_request_into_a_compensation(make_reque
 def test_offer_amount_is_bounded_and_offers_stop_after_the_decision(make_request, agent):
     request = make_request()
     with pytest.raises(ValidationFailed):
-        services.aftersales_offer_make(request=request, resolution="compensation", amount=Decimal("80"), actor=agent)
-    offer = services.aftersales_offer_make(request=request, resolution="compensation", actor=agent)
+        aftersales_offer_make(request=request, resolution="compensation", amount=Decimal("80"), actor=agent)
+    offer = aftersales_offer_make(request=request, resolution="compensation", actor=agent)
     walk(request, ["under_review", "approved"], agent)
     with pytest.raises(Conflict):
-        services.aftersales_offer_make(request=request, resolution="exchange", actor=agent)
+        aftersales_offer_make(request=request, resolution="exchange", actor=agent)
     with pytest.raises(Conflict):
-        services.aftersales_offer_answer(offer=offer, accepted=True, actor=agent)
+        aftersales_offer_answer(offer=offer, accepted=True, actor=agent)

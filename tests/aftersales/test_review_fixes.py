@@ -12,9 +12,11 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from aftersales import services
 from aftersales.files import check_upload
 from aftersales.models import Approval, UserAuthorityOverride
+from aftersales.selectors import request_policy_check
+from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
+from aftersales.services.transitions import aftersales_transition
 from core.errors import Conflict, Forbidden, ValidationFailed
 
 from .conftest import walk
@@ -25,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_a_return_is_refunded_only_after_the_parcel_is_received_and_inspected(make_request, agent):
     request = walk(make_request(), ["under_review", "approved"], agent)
     with pytest.raises(Conflict):
-        services.aftersales_transition(request=request, to_status="refunded", actor=agent)
+        aftersales_transition(request=request, to_status="refunded", actor=agent)
     request = walk(request, ["waiting_for_return", "received", "inspected", "refunded"], agent)
     assert request.status == "refunded"
 
@@ -37,18 +39,16 @@ def test_an_exchange_ships_the_replacement_only_after_inspection(make_request, a
         agent,
     )
     with pytest.raises(Conflict):
-        services.aftersales_transition(
-            request=request, to_status="replacement_shipped", actor=agent, tracking_number="SF1"
-        )
+        aftersales_transition(request=request, to_status="replacement_shipped", actor=agent, tracking_number="SF1")
 
 
 def test_a_manager_cannot_approve_their_own_approval_request(make_request, manager, other_manager):
     UserAuthorityOverride.objects.create(user=manager, max_refund=Decimal("10"), max_compensation=Decimal("10"))
     request = walk(make_request(), ["under_review"], manager)
-    approval = services.aftersales_approval_request(request=request, actor=manager)
+    approval = aftersales_approval_request(request=request, actor=manager)
     with pytest.raises(Forbidden):
-        services.aftersales_approval_decide(approval=approval, actor=manager, approve=True)
-    services.aftersales_approval_decide(approval=approval, actor=other_manager, approve=True)
+        aftersales_approval_decide(approval=approval, actor=manager, approve=True)
+    aftersales_approval_decide(approval=approval, actor=other_manager, approve=True)
     request.refresh_from_db()
     assert request.status == "approved"
 
@@ -57,30 +57,30 @@ def test_a_manager_cannot_approve_above_their_own_limit(make_request, agent, man
     UserAuthorityOverride.objects.create(user=manager, max_refund=Decimal("10"), max_compensation=Decimal("10"))
     UserAuthorityOverride.objects.create(user=agent, max_refund=Decimal("5"), max_compensation=Decimal("5"))
     request = walk(make_request(), ["under_review"], agent)
-    approval = services.aftersales_approval_request(request=request, actor=agent)
+    approval = aftersales_approval_request(request=request, actor=agent)
     with pytest.raises(Forbidden):
-        services.aftersales_approval_decide(approval=approval, actor=manager, approve=True)
+        aftersales_approval_decide(approval=approval, actor=manager, approve=True)
 
 
 def test_the_return_window_is_judged_when_the_buyer_asked(make_request, agent, order):
     order.delivered_at = timezone.now() - timedelta(days=6)
     order.save()
     request = make_request()
-    assert services.request_policy_check(request=request).ok
+    assert request_policy_check(request=request).ok
     with time_machine.travel(timezone.now() + timedelta(days=3)):
-        assert services.request_policy_check(request=request).ok
+        assert request_policy_check(request=request).ok
         walk(request, ["under_review", "approved"], agent)
 
 
 def test_a_shop_platform_reports_parcels_and_cancellations_but_moves_no_money(make_request, agent, integration_user):
     request = walk(make_request(), ["under_review", "approved"], agent)
-    services.aftersales_transition(
+    aftersales_transition(
         request=request, to_status="waiting_for_return", actor=integration_user, tracking_number="YT1"
     )
-    services.aftersales_transition(request=request, to_status="received", actor=integration_user, tracking_number="YT1")
+    aftersales_transition(request=request, to_status="received", actor=integration_user, tracking_number="YT1")
     walk(request, ["inspected"], agent)
     with pytest.raises(Forbidden):
-        services.aftersales_transition(request=request, to_status="refunded", actor=integration_user)
+        aftersales_transition(request=request, to_status="refunded", actor=integration_user)
 
 
 def test_ending_a_request_withdraws_its_pending_approval(make_request, agent, integration_user):
@@ -88,8 +88,8 @@ def test_ending_a_request_withdraws_its_pending_approval(make_request, agent, in
         make_request(refund_amount=Decimal("79.00"), type="refund_only", reason_code="other"), ["under_review"], agent
     )
     UserAuthorityOverride.objects.create(user=agent, max_refund=Decimal("10"), max_compensation=Decimal("10"))
-    approval = services.aftersales_approval_request(request=request, actor=agent)
-    services.aftersales_transition(request=request, to_status="cancelled", actor=integration_user)
+    approval = aftersales_approval_request(request=request, actor=agent)
+    aftersales_transition(request=request, to_status="cancelled", actor=integration_user)
     approval.refresh_from_db()
     assert approval.status == "superseded"
     assert not Approval.objects.filter(status="pending").exists()

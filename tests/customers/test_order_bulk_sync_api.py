@@ -106,17 +106,17 @@ def test_an_order_number_of_another_buyer_is_an_item_error(api):
 
 
 def test_removing_a_line_an_after_sales_request_uses_is_an_item_error(api, agent):
-    from aftersales import services as aftersales_services
+    from aftersales.services.intake import LineInput, aftersales_request_create
 
     buyer = CustomerFactory(platform_account_id="tb_buyer")
     order = OrderFactory(customer=buyer, order_number="TB-RET")
     line = OrderLineFactory(order=order, sku="TS-L")
-    aftersales_services.aftersales_request_create(
+    aftersales_request_create(
         customer=buyer,
         order=order,
         type="return_refund",
         reason_code="no_reason",
-        lines=[aftersales_services.LineInput(order_line_id=line.pk, sku="", quantity=1)],
+        lines=[LineInput(order_line_id=line.pk, sku="", quantity=1)],
         created_by=agent,
     )
     other_lines = [{"sku": "OTHER", "title": "别的", "quantity": 1, "unit_price": "1.00"}]

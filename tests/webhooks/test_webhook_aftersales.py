@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aftersales import services as aftersales_services
+from aftersales.services.transitions import aftersales_transition
 from tests.aftersales.conftest import as_ticket, make_request, order, shirt  # noqa: F401 - fixtures
 from webhooks import services
 from webhooks.models import WebhookEvent
@@ -16,7 +16,7 @@ def test_a_status_change_is_emitted_with_old_and_new_status(integration, receive
     services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["aftersales.status_changed"])
     request = make_request()
     old_status = request.status
-    aftersales_services.aftersales_transition(request=request, to_status="cancelled", actor=agent)
+    aftersales_transition(request=request, to_status="cancelled", actor=agent)
     payload = WebhookEvent.objects.filter(type="aftersales.status_changed").latest("created_at").payload
     data = payload["data"]
     assert data["request_id"] == request.pk and data["ticket_id"] == request.ticket_id

@@ -375,7 +375,8 @@ class Command(BaseCommand):
         from django.core.files.uploadedfile import SimpleUploadedFile
         from PIL import Image, ImageDraw
 
-        from aftersales.services import EvidenceInput, LineInput, aftersales_approval_request, aftersales_request_create
+        from aftersales.services.approvals import aftersales_approval_request
+        from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
 
         def photo(name: str, colour: str) -> SimpleUploadedFile:
             image = Image.new("RGB", (480, 360), colour)

@@ -1,0 +1,75 @@
+"""Evidence files: checked by content before any transaction, stored through Django's storage API."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from core.actors import actor_or_none
+from core.errors import Conflict, validate_choice
+from tickets.services.common import label_id
+
+from .. import files
+from ..enums import (
+    EvidenceKind,
+)
+from ..models import AfterSalesRequest, Evidence
+from .common import lock_request, timeline_add
+
+logger = logging.getLogger(__name__)
+
+
+def store_evidence(request: AfterSalesRequest, kind: str, checked: files.CheckedFile, actor: Any) -> Evidence:
+    evidence = Evidence(
+        request=request,
+        kind=kind,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        original_name=checked.original_name,
+        uploaded_by=actor_or_none(actor),
+    )
+    evidence.file.save(files.stored_name(checked), ContentFile(checked.content), save=False)
+    thumbnail = files.make_thumbnail(checked)
+    if thumbnail is not None:
+        evidence.thumbnail.save(thumbnail.name or "thumb.jpg", thumbnail, save=False)
+    evidence.save()
+    return evidence
+
+
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.warning("could not delete orphaned evidence file %s", name)
+
+
+def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any, actor: Any) -> Evidence:
+    """Attach one more file (checked like at creation). Refused once the request has ended."""
+    validate_choice(kind, EvidenceKind, "kind")
+    checked = files.check_upload(file, field="file")
+    saved: list[str] = []
+    try:
+        with transaction.atomic():
+            request = lock_request(request)
+            if request.is_terminal:
+                raise Conflict(_("The request has ended; no more evidence can be added."))
+            evidence = store_evidence(request, kind, checked, actor)
+            saved = [evidence.file.name, evidence.thumbnail.name or ""]
+            timeline_add(
+                request,
+                actor,
+                gettext_noop("Evidence added: %(kind_label)s."),
+                kind_label=label_id(EvidenceKind(evidence.kind).label),
+            )
+    except BaseException:
+        delete_files(saved)
+        raise
+    return evidence
