@@ -59,10 +59,59 @@ class ReportDefinition:
 
 
 REPORTS: dict[str, ReportDefinition] = {}
+# The dashboard's order: the seeds' tables first (volume, time of day, SLA, complaints, satisfaction), then the
+# after-sales Pareto and the agents; a report not named here comes after these.
+ORDER = (
+    "volume",
+    "time_bands",
+    "sla",
+    "complaints",
+    "csat_month",
+    "csat_quarter",
+    "aftersales_reasons",
+    "aftersales_products",
+    "agents",
+    "tickets",
+)
+
+
+def report_definitions() -> list[ReportDefinition]:
+    """Every registered report, in the dashboard's order."""
+    rank = {name: index for index, name in enumerate(ORDER)}
+    return sorted(REPORTS.values(), key=lambda definition: rank.get(definition.name, len(ORDER)))
 
 
 def register(definition: ReportDefinition) -> None:
     REPORTS[definition.name] = definition
+
+
+def report(
+    name: str, *, title: str | Promise, description: str | Promise, columns: list[Column], on_dashboard: bool = True
+) -> Callable[[Callable[[ReportFilters], ReportResult]], Callable[[ReportFilters], ReportResult]]:
+    """Register the decorated ``build(filters) -> ReportResult`` as the report ``name``."""
+
+    def decorate(build: Callable[[ReportFilters], ReportResult]) -> Callable[[ReportFilters], ReportResult]:
+        register(
+            ReportDefinition(
+                name=name,
+                title=title,
+                description=description,
+                build=build,
+                on_dashboard=on_dashboard,
+                columns=list(columns),
+            )
+        )
+        return build
+
+    return decorate
+
+
+def report_result(name: str, rows: Any, filters: ReportFilters, *, columns: list[Column] | None = None) -> ReportResult:
+    """A registered report's result: its title and (unless a run adds some) its declared columns."""
+    definition = REPORTS[name]
+    return ReportResult(
+        name=name, title=definition.title, columns=list(columns or definition.columns), rows=rows, filters=filters
+    )
 
 
 def run_report(name: str, filters: ReportFilters) -> ReportResult:

@@ -28,7 +28,7 @@ from . import export, services
 from .filters import ReportFilters, parse_filters
 from .forms import ImprovementActionForm, ReportFilterForm
 from .models import ImprovementAction
-from .registry import REPORTS, Column, ReportDefinition, ReportResult, run_report
+from .registry import REPORTS, Column, ReportDefinition, ReportResult, report_definitions, run_report
 
 # How each dashboard section draws its report (static/js/dashboard.js); a report not named here is a table.
 CHARTS = {
@@ -187,7 +187,7 @@ def _width(name: str) -> str:
 
 
 def _dashboard_definitions() -> list[ReportDefinition]:
-    return [definition for definition in REPORTS.values() if definition.on_dashboard]
+    return [definition for definition in report_definitions() if definition.on_dashboard]
 
 
 # --- Pages ---------------------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
                 f"{reverse('reports:csv', args=[definition.name])}?{query}",
                 f"{reverse('reports:xlsx', args=[definition.name])}?{query}",
             )
-            for definition in REPORTS.values()
+            for definition in report_definitions()
             if not definition.on_dashboard
         ],
     )

@@ -22,7 +22,7 @@ from tickets.enums import Channel, TicketKind
 
 from .. import export
 from ..filters import PERIODS, parse_filters
-from ..registry import REPORTS, run_report
+from ..registry import report_definitions, run_report
 from . import serializers as s
 
 
@@ -69,7 +69,7 @@ class ReportListApi(_ReportApi):
                 "on_dashboard": definition.on_dashboard,
                 "columns": export.columns_json(definition.columns),
             }
-            for definition in REPORTS.values()
+            for definition in report_definitions()
         ]
         return Response(reports)
 
@@ -77,7 +77,13 @@ class ReportListApi(_ReportApi):
 class ReportDetailApi(_ReportApi):
     @extend_schema(
         parameters=[
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=list(REPORTS), description="The report."),
+            OpenApiParameter(
+                "name",
+                str,
+                OpenApiParameter.PATH,
+                enum=[definition.name for definition in report_definitions()],
+                description="The report.",
+            ),
             *FILTER_PARAMETERS,
         ],
         responses=s.ReportOutput,
