@@ -33,7 +33,7 @@ from tickets.models import Ticket
 from tickets.selectors import ticket_managers
 from tickets.services.common import ticket_record_event
 from webhooks.enums import WebhookEventType
-from webhooks.services import webhook_emit
+from webhooks.services.outbox import webhook_emit
 
 from .models import (
     MAX_SCORE,

@@ -11,8 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.errors import ApplicationError
+from webhooks.services.delivery import delivery_body, webhook_redeliver
+from webhooks.services.endpoints import (
+    events_validate,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_update,
+)
 
-from . import services
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .targets import target_validate
 
@@ -34,7 +40,7 @@ class WebhookEndpointAdminForm(forms.ModelForm):
         return str(self._checked(target_validate, self.cleaned_data["url"]))
 
     def clean_events(self) -> list[str]:
-        return list(self._checked(services.events_validate, self.cleaned_data["events"] or []))
+        return list(self._checked(events_validate, self.cleaned_data["events"] or []))
 
 
 @admin.register(WebhookEndpoint)
@@ -56,11 +62,11 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     def save_model(self, request: Any, obj: WebhookEndpoint, form: Any, change: bool) -> None:
         # Through the services (the form has checked the input): a new endpoint gets its secret there.
         if change:
-            services.webhook_endpoint_update(
+            webhook_endpoint_update(
                 endpoint=obj, **{field: getattr(obj, field) for field in form.changed_data if field != "integration"}
             )
         else:
-            created = services.webhook_endpoint_create(
+            created = webhook_endpoint_create(
                 integration=obj.integration,
                 url=obj.url,
                 events=obj.events or [],
@@ -75,7 +81,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request: Any, obj: WebhookEndpoint) -> None:
-        services.webhook_endpoint_delete(endpoint=obj)
+        webhook_endpoint_delete(endpoint=obj)
 
 
 class WebhookAttemptInline(admin.TabularInline):
@@ -136,14 +142,14 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("payload"))
     def payload(self, delivery: WebhookDelivery) -> str:
-        return services.delivery_body(delivery.event).decode()
+        return delivery_body(delivery.event).decode()
 
     @admin.action(description=_("Redeliver"))
     def redeliver(self, request: Any, queryset: Any) -> None:
         done = 0
         for delivery in queryset.select_related("endpoint"):
             try:
-                services.webhook_redeliver(delivery=delivery)
+                webhook_redeliver(delivery=delivery)
                 done += 1
             except ApplicationError as error:
                 messages.error(request, f"#{delivery.pk}: {error.message}")

@@ -8,9 +8,9 @@ class WebhooksConfig(AppConfig):
 
     def ready(self) -> None:
         from tickets.hooks import ListenerPhase, register_event_listener
+        from webhooks.services.outbox import webhook_on_ticket_event
 
         from . import tasks  # noqa: F401 - registers the Celery tasks core.enqueue queues by name
-        from .services import webhook_on_ticket_event
 
         # tickets never imports webhooks. Outbox phase: the payload is built after every domain listener ran,
         # so it shows what they wrote (the survey link on ticket.resolved).

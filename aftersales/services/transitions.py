@@ -17,8 +17,8 @@ from tickets.enums import UNRESOLVED_STATUSES, TicketStatus
 from tickets.models import Ticket
 from tickets.services.common import label_id
 from tickets.services.transitions import ticket_transition
-from webhooks import services as webhook_services
 from webhooks.enums import WebhookEventType
+from webhooks.services.outbox import webhook_emit, webhook_wanted
 
 from ..enums import (
     INTEGRATION_STATUSES,
@@ -126,11 +126,11 @@ def check_allowed(request: AfterSalesRequest, to_status: str) -> None:
 def _emit_status_changed(request: AfterSalesRequest, old_status: str, new_status: str) -> None:
     """aftersales.status_changed to the buyer's platform's subscribers, in the outbox of this transaction."""
     webhook_type = WebhookEventType.AFTERSALES_STATUS_CHANGED
-    if not webhook_services.webhook_wanted(type=webhook_type):
+    if not webhook_wanted(type=webhook_type):
         return  # nobody subscribes: build nothing
     ticket = request.ticket
     platform = ticket.customer.platform
-    if not webhook_services.webhook_wanted(type=webhook_type, platform=platform):
+    if not webhook_wanted(type=webhook_type, platform=platform):
         return
     order = request.order if request.order_id else None
     payload = {
@@ -148,7 +148,7 @@ def _emit_status_changed(request: AfterSalesRequest, old_status: str, new_status
         "outbound_tracking_number": request.outbound_tracking_number or None,
         "updated_at": request.updated_at,
     }
-    webhook_services.webhook_emit(type=webhook_type, payload=payload, platform=platform)
+    webhook_emit(type=webhook_type, payload=payload, platform=platform)
 
 
 def set_status(

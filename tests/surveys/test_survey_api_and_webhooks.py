@@ -7,9 +7,10 @@ import pytest
 from integrations.scopes import Scope
 from surveys import services
 from surveys.models import SurveyInvitation
-from webhooks import services as webhook_services
 from webhooks.enums import WebhookEventType
 from webhooks.models import WebhookEvent
+from webhooks.services.endpoints import webhook_endpoint_create
+from webhooks.services.outbox import webhook_subscriptions_forget
 
 GOOD = {"score_professional": "5", "score_attitude": "2", "score_speed": "4", "solved": "no", "comment": "态度一般"}
 
@@ -17,13 +18,13 @@ GOOD = {"score_professional": "5", "score_attitude": "2", "score_speed": "4", "s
 @pytest.fixture
 def subscribed(settings, make_key):  # type: ignore[no-untyped-def]
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    webhook_services.webhook_subscriptions_forget()
+    webhook_subscriptions_forget()
     integration, _key, _secret = make_key(platform="")
-    webhook_services.webhook_endpoint_create(
+    webhook_endpoint_create(
         integration=integration, url="http://127.0.0.1:9/hooks", events=list(WebhookEventType.values)
     )
     yield
-    webhook_services.webhook_subscriptions_forget()
+    webhook_subscriptions_forget()
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
-from webhooks import services
 from webhooks.models import WebhookEndpoint
+from webhooks.services.endpoints import webhook_endpoint_create
+from webhooks.services.outbox import webhook_subscriptions_forget
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +25,9 @@ def _webhook_settings(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(autouse=True)
 def _fresh_subscriptions():  # type: ignore[no-untyped-def]
-    services.webhook_subscriptions_forget()
+    webhook_subscriptions_forget()
     yield
-    services.webhook_subscriptions_forget()
+    webhook_subscriptions_forget()
 
 
 @dataclass
@@ -113,9 +114,7 @@ def endpoint(integration, receiver) -> WebhookEndpoint:  # type: ignore[no-untyp
     """Subscribed to every event type, pointing at the local receiver."""
     from webhooks.enums import WebhookEventType
 
-    return services.webhook_endpoint_create(
-        integration=integration, url=receiver.url, events=list(WebhookEventType.values)
-    )
+    return webhook_endpoint_create(integration=integration, url=receiver.url, events=list(WebhookEventType.values))
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_ticket
-from webhooks import services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.services.delivery import webhook_deliver, webhook_relay
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_the_redeliver_action_and_the_delivery_page(admin_client, endpoint, rece
     receiver.status = 500
     make_ticket()
     delivery = WebhookDelivery.objects.get()
-    services.webhook_deliver(delivery_id=delivery.pk)
+    webhook_deliver(delivery_id=delivery.pk)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", next_attempt_at=None)
     page = admin_client.get(f"/admin/webhooks/webhookdelivery/{delivery.pk}/change/")
     assert page.status_code == 200 and "ticket.created" in page.content.decode()
@@ -52,5 +52,5 @@ def test_the_redeliver_action_and_the_delivery_page(admin_client, endpoint, rece
     delivery.refresh_from_db()
     assert delivery.status == "pending"
     receiver.status = 200
-    services.webhook_relay()
+    webhook_relay()
     assert [a.status_code for a in WebhookAttempt.objects.filter(delivery=delivery)] == [500, 200]

@@ -6,14 +6,14 @@ import pytest
 
 from aftersales.services.transitions import aftersales_transition
 from tests.aftersales.conftest import as_ticket, make_request, order, shirt  # noqa: F401 - fixtures
-from webhooks import services
 from webhooks.models import WebhookEvent
+from webhooks.services.endpoints import webhook_endpoint_create
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_status_change_is_emitted_with_old_and_new_status(integration, receiver, make_request, agent):  # noqa: F811
-    services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["aftersales.status_changed"])
+    webhook_endpoint_create(integration=integration, url=receiver.url, events=["aftersales.status_changed"])
     request = make_request()
     old_status = request.status
     aftersales_transition(request=request, to_status="cancelled", actor=agent)

@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from accounts.roles import Role
 from tests.factories import UserFactory, make_ticket
 from tests.tickets.test_ticket_api import PAYLOAD
-from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEndpoint
+from webhooks.services.delivery import webhook_deliver
+from webhooks.services.endpoints import webhook_endpoint_create
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_bad_urls_and_unknown_events_are_400_naming_the_field(make_integration, 
 def test_an_integration_cannot_see_or_touch_anothers_endpoints(make_integration, key_client, receiver):
     mine, my_secret = make_integration()
     theirs, their_secret = make_integration()
-    endpoint = services.webhook_endpoint_create(integration=theirs, url=receiver.url, events=["ticket.created"])
+    endpoint = webhook_endpoint_create(integration=theirs, url=receiver.url, events=["ticket.created"])
     make_ticket()
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     client = key_client(my_secret)
@@ -108,7 +109,7 @@ def test_ping_and_redeliver_are_queued_never_sent_from_the_request(
     assert response.status_code == 202
     assert response.json()["event_type"] == "ping" and response.json()["status"] == "pending"
     assert receiver.requests == [] and queued == [response.json()["id"]]
-    services.webhook_deliver(delivery_id=queued[0])
+    webhook_deliver(delivery_id=queued[0])
     assert receiver.requests[0].json["type"] == "ping"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{BASE}/deliveries/{queued[0]}/redeliver/")
@@ -139,7 +140,7 @@ def test_deliveries_list_filters_and_detail_shows_the_attempt_log(make_integrati
     first = WebhookDelivery.objects.order_by("id").first()
     assert first is not None
     receiver.status = 500
-    services.webhook_deliver(delivery_id=first.pk)
+    webhook_deliver(delivery_id=first.pk)
     listed = client.get(f"{BASE}/deliveries/", {"endpoint": endpoint_id, "event_type": "ticket.created"}).json()
     assert len(listed["results"]) == 2 and "next" in listed
     pending = client.get(f"{BASE}/deliveries/", {"status": "pending"}).json()["results"]

@@ -10,8 +10,9 @@ from tickets.services.classification import ticket_set_priority
 from tickets.services.escalation import sla_sweep
 from tickets.services.messages import ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
-from webhooks import services
 from webhooks.models import WebhookDelivery, WebhookEvent
+from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_update
+from webhooks.services.outbox import webhook_subscriptions_forget, webhook_wanted
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +26,10 @@ def _events(type: str | None = None) -> list[dict]:
 
 def test_nobody_subscribed_writes_nothing_and_costs_no_query(integration, django_assert_num_queries):
     customer = CustomerFactory()
-    services.webhook_subscriptions_forget()
-    assert not services.webhook_wanted(type="ticket.created")  # reads the (empty) subscriptions once
+    webhook_subscriptions_forget()
+    assert not webhook_wanted(type="ticket.created")  # reads the (empty) subscriptions once
     with django_assert_num_queries(0):
-        assert not services.webhook_wanted(type="ticket.created")
+        assert not webhook_wanted(type="ticket.created")
     make_ticket(customer=customer)
     assert WebhookEvent.objects.count() == 0 and WebhookDelivery.objects.count() == 0
 
@@ -104,16 +105,16 @@ def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, a
 
 
 def test_only_subscribed_types_and_active_endpoints_get_deliveries(integration, receiver):
-    services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.resolved"])
-    inactive = services.webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.created"])
-    services.webhook_endpoint_update(endpoint=inactive, is_active=False)
+    webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.resolved"])
+    inactive = webhook_endpoint_create(integration=integration, url=receiver.url, events=["ticket.created"])
+    webhook_endpoint_update(endpoint=inactive, is_active=False)
     make_ticket()
     assert WebhookEvent.objects.count() == 0
 
 
 def test_an_integration_for_one_platform_gets_only_that_platforms_tickets(make_integration, receiver):
     jd, _secret = make_integration(platform="jd")
-    services.webhook_endpoint_create(integration=jd, url=receiver.url, events=["ticket.created"])
+    webhook_endpoint_create(integration=jd, url=receiver.url, events=["ticket.created"])
     make_ticket(customer=CustomerFactory(platform="taobao"))
     assert WebhookEvent.objects.count() == 0
     make_ticket(customer=CustomerFactory(platform="jd"))

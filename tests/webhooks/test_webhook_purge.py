@@ -7,8 +7,8 @@ import time_machine
 from django.utils import timezone
 
 from tests.factories import make_ticket
-from webhooks import services
 from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+from webhooks.services.delivery import webhook_deliver, webhook_purge
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,11 @@ def test_purge_keeps_pending_and_recent_events_and_drops_old_finished_ones(endpo
         make_ticket()  # will be delivered
         make_ticket()  # will stay pending (the receiver is never asked)
     delivered, pending = WebhookDelivery.objects.order_by("id")
-    services.webhook_deliver(delivery_id=delivered.pk)
+    webhook_deliver(delivery_id=delivered.pk)
     delivered.refresh_from_db()
     assert delivered.status == "succeeded" and WebhookAttempt.objects.count() == 1
     make_ticket()  # recent
-    assert services.webhook_purge() == 1
+    assert webhook_purge() == 1
     assert not WebhookDelivery.objects.filter(pk=delivered.pk).exists()
     assert not WebhookAttempt.objects.exists()
     assert WebhookDelivery.objects.filter(pk=pending.pk).exists()

@@ -10,8 +10,8 @@ import pytest
 from kombu.exceptions import OperationalError
 
 from tests.factories import make_ticket
-from webhooks import services
 from webhooks.models import WebhookDelivery
+from webhooks.services.delivery import webhook_relay
 from webhooks.tasks import webhook_deliver_task, webhook_relay_task
 
 
@@ -60,7 +60,7 @@ def test_two_relays_at_once_send_each_delivery_once(endpoint, receiver, queued):
 
         try:
             barrier.wait()
-            counts.append(services.webhook_relay())
+            counts.append(webhook_relay())
         finally:
             connection.close()
 

@@ -26,8 +26,15 @@ from integrations.idempotency import idempotent
 from integrations.models import Integration
 from integrations.permissions import ApiKeyScope, request_integration
 from integrations.scopes import Scope
+from webhooks.services.delivery import webhook_redeliver
+from webhooks.services.endpoints import (
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_ping,
+    webhook_endpoint_rotate_secret,
+    webhook_endpoint_update,
+)
 
-from .. import services
 from ..enums import DeliveryStatus
 from ..models import WebhookDelivery, WebhookEndpoint
 from ..selectors import webhook_deliveries_for, webhook_endpoints_for
@@ -106,7 +113,7 @@ class WebhookEndpointListCreateApi(WebhookApiMixin):
                 _("An integration can only add endpoints for itself."),
                 fields={"integration": [_("Leave it out, or give your own integration's id.")]},
             )
-        endpoint = services.webhook_endpoint_create(integration=integration, **params)
+        endpoint = webhook_endpoint_create(integration=integration, **params)
         return _secret_response(endpoint, status.HTTP_201_CREATED)
 
 
@@ -120,12 +127,12 @@ class WebhookEndpointDetailApi(WebhookApiMixin):
         endpoint = self.get_endpoint(pk)
         data = s.WebhookEndpointUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        endpoint = services.webhook_endpoint_update(endpoint=endpoint, **data.validated_data)
+        endpoint = webhook_endpoint_update(endpoint=endpoint, **data.validated_data)
         return Response(s.WebhookEndpointOutput(endpoint).data)
 
     @extend_schema(responses={204: OpenApiResponse(description="Deleted, with its deliveries.")})
     def delete(self, request: Request, pk: int) -> Response:
-        services.webhook_endpoint_delete(endpoint=self.get_endpoint(pk))
+        webhook_endpoint_delete(endpoint=self.get_endpoint(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -141,7 +148,7 @@ class WebhookEndpointRotateSecretApi(WebhookApiMixin):
         data = s.WebhookSecretRotateInput(data=request.data)
         data.is_valid(raise_exception=True)
         overlap = timedelta(hours=data.validated_data["overlap_hours"])
-        endpoint = services.webhook_endpoint_rotate_secret(endpoint=endpoint, overlap=overlap)
+        endpoint = webhook_endpoint_rotate_secret(endpoint=endpoint, overlap=overlap)
         return _secret_response(endpoint, status.HTTP_200_OK)
 
 
@@ -153,7 +160,7 @@ class WebhookEndpointPingApi(WebhookApiMixin):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        delivery = services.webhook_endpoint_ping(endpoint=self.get_endpoint(pk))
+        delivery = webhook_endpoint_ping(endpoint=self.get_endpoint(pk))
         return Response(s.WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -185,5 +192,5 @@ class WebhookDeliveryRedeliverApi(WebhookApiMixin):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        delivery = services.webhook_redeliver(delivery=self.get_delivery(pk))
+        delivery = webhook_redeliver(delivery=self.get_delivery(pk))
         return Response(s.WebhookDeliveryOutput(delivery).data, status=status.HTTP_202_ACCEPTED)
