@@ -10,6 +10,9 @@ id (``external_id``). Three scenarios, each over the same requests:
   (b) the same requests retried with the same keys (stored reply replayed)  → 201 + Idempotent-Replayed
   (c) the platform syncs the same messages again (same external_id) with fresh keys → 200, no new ticket
 
+Longer than the house's ~500 lines on purpose: one script a reader runs and reads top to bottom (server
+start, payload generator, scenarios, report), with nothing shared that another module would reuse.
+
 It also counts the SQL queries of one request of each kind in-process (test client). Redis database 13
 (``--redis-url``) is the benchmark's own: it is flushed before and after.
 

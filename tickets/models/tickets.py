@@ -1,22 +1,19 @@
-"""Tickets: fields and state predicates only. Every write goes through ``tickets.services``."""
+"""The ticket, its messages, its event rows and its escalations: fields and state predicates only."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.platforms import Platform
-from customers.enums import CustomerTier
 from customers.models import Customer, Order
 
-from .enums import (
+from ..enums import (
     ALLOWED_TRANSITIONS,
     RUNNING_STATUSES,
     AuthorType,
@@ -29,234 +26,10 @@ from .enums import (
     TicketKind,
     TicketStatus,
 )
+from .policies import SlaPolicy
+from .teams import Team
 
 REFERENCE_PREFIX = "HD-"
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
-
-
-class BusinessCalendar(models.Model):
-    """When SLA clocks run: weekly working hours in a time zone, holidays and make-up working days (调休).
-
-    Assign one to a team or an SLA policy (the policy's wins). Without one, the clocks run 24×7.
-    """
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
-    makeup_day_hours = models.PositiveSmallIntegerField(
-        _("make-up working days keep the hours of"),
-        choices=Weekday.choices,
-        default=Weekday.MONDAY,
-        help_text=_("A make-up working day (调休) is usually a weekend day; it has this weekday's hours."),
-    )
-    description = models.TextField(_("description"), blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("business calendar")
-        verbose_name_plural = _("business calendars")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class WorkingHours(models.Model):
-    calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="hours", verbose_name=_("calendar")
-    )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("starts at"), help_text=_("In the calendar's time zone, e.g. 09:00."))
-    end = models.TimeField(
-        _("ends at"), help_text=_("An end at or before the start runs past midnight; 00:00 to 00:00 is the whole day.")
-    )
-
-    class Meta:
-        verbose_name = _("working hours")
-        verbose_name_plural = _("working hours")
-        ordering = ["weekday", "start"]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
-
-
-class CalendarDayKind(models.TextChoices):
-    HOLIDAY = "holiday", _("Holiday (no working time)")
-    WORKDAY = "workday", _("Make-up working day (调休)")
-
-
-class CalendarDay(models.Model):
-    """A date that differs from the weekly hours: a public holiday or a make-up working day."""
-
-    calendar = models.ForeignKey(
-        BusinessCalendar, on_delete=models.CASCADE, related_name="days", verbose_name=_("calendar")
-    )
-    date = models.DateField(_("date"))
-    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices)
-    name = models.CharField(_("name"), max_length=100, blank=True)
-
-    class Meta:
-        verbose_name = _("holiday or make-up day")
-        verbose_name_plural = _("holidays and make-up days")
-        ordering = ["date"]
-        constraints = [models.UniqueConstraint(fields=["calendar", "date"], name="calendar_day_once")]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name or self.get_kind_display()}"
-
-
-class Team(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    default_for_kind = models.CharField(
-        _("default team for kind"),
-        max_length=20,
-        choices=TicketKind.choices,
-        blank=True,
-        help_text=_("New tickets of this kind without a team go to this team."),
-    )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members")
-    )
-    managers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="managed_teams", blank=True, verbose_name=_("managers")
-    )
-    calendar = models.ForeignKey(
-        BusinessCalendar,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="teams",
-        verbose_name=_("business calendar"),
-        help_text=_("When this team's SLA clocks run. Empty: 24×7 (unless the SLA policy has a calendar)."),
-    )
-
-    class Meta:
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SlaPolicy(models.Model):
-    """Targets for a class of tickets. Policies are tried in ``position`` order; the first match applies."""
-
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveIntegerField(_("position"), default=100)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=TicketKind.choices, blank=True, help_text=_("Blank: any kind.")
-    )
-    priority = models.CharField(
-        _("priority"), max_length=20, choices=Priority.choices, blank=True, help_text=_("Blank: any priority.")
-    )
-    channel = models.CharField(
-        _("channel"), max_length=20, choices=Channel.choices, blank=True, help_text=_("Blank: any channel.")
-    )
-    team = models.ForeignKey(
-        Team,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="sla_policies",
-        verbose_name=_("team"),
-        help_text=_("Blank: any team."),
-    )
-    customer_tier = models.CharField(
-        _("customer tier"),
-        max_length=20,
-        choices=CustomerTier.choices,
-        blank=True,
-        help_text=_("Blank: any tier."),
-    )
-    first_response_minutes = models.PositiveIntegerField(
-        _("first response target (minutes)"), default=10, validators=[MinValueValidator(1)]
-    )
-    next_reply_minutes = models.PositiveIntegerField(
-        _("next reply target (minutes)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1)],
-        help_text=_("Each customer message after the first answer starts this clock; empty: no next-reply target."),
-    )
-    resolution_minutes = models.PositiveIntegerField(
-        _("resolution target (minutes)"), default=24 * 60, validators=[MinValueValidator(1)]
-    )
-    warning_percent = models.PositiveSmallIntegerField(
-        _("warning point (percent of target)"),
-        default=80,
-        validators=[MinValueValidator(1), MaxValueValidator(99)],
-        help_text=_("At this share of a target the assignee (or the team) is warned once; badges turn amber."),
-    )
-    calendar = models.ForeignKey(
-        BusinessCalendar,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="sla_policies",
-        verbose_name=_("business calendar"),
-        help_text=_("When the clocks of matching tickets run. Empty: the team's calendar, else 24×7."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("SLA policy")
-        verbose_name_plural = _("SLA policies")
-        ordering = ["position", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def matches(self, *, kind: str, priority: str, channel: str, team_id: int | None, customer_tier: str) -> bool:
-        return (
-            self.is_active
-            and self.kind in ("", kind)
-            and self.priority in ("", priority)
-            and self.channel in ("", channel)
-            and self.team_id in (None, team_id)
-            and self.customer_tier in ("", customer_tier)
-        )
-
-
-class EscalationStep(models.Model):
-    """A further level of an SLA policy's escalation chain. Level 1 (the team's managers at the breach) is
-    built in; level N fires this many working minutes after level N-1 if the breached target is still unmet."""
-
-    policy = models.ForeignKey(
-        SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps", verbose_name=_("SLA policy")
-    )
-    level = models.PositiveSmallIntegerField(_("level"), validators=[MinValueValidator(2), MaxValueValidator(9)])
-    after_minutes = models.PositiveIntegerField(
-        _("minutes after the previous level"), default=30, validators=[MinValueValidator(1)]
-    )
-    notify_users = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("notify these people")
-    )
-    notify_group = models.ForeignKey(
-        Group,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("and everyone in this role"),
-    )
-
-    class Meta:
-        verbose_name = _("escalation level")
-        verbose_name_plural = _("escalation chain (levels after the first)")
-        ordering = ["policy", "level"]
-        constraints = [models.UniqueConstraint(fields=["policy", "level"], name="escalation_step_level_once")]
-
-    def __str__(self) -> str:
-        return f"{self.policy} L{self.level}"
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
