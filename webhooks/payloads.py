@@ -60,21 +60,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[str, Any]:
-    """The ticket as a platform sees it, from the in-memory instance (no re-read of the locked row).
-
-    Priority, kind/category and team changes are recorded just before they are saved, so the new value is
-    taken from the event: the snapshot always shows the ticket *after* the change it reports.
-    """
-    data = (event.data if event else None) or {}
-    kind, category, priority = ticket.kind, ticket.category, ticket.priority
-    team_name = ticket.team.name if ticket.team_id and ticket.team else None
-    if event is not None:
-        if event.type == EventType.PRIORITY_CHANGED:
-            priority = data.get("new", priority)
-        elif event.type == EventType.RECLASSIFIED:
-            kind, category = data.get("new_kind", kind), data.get("new_category", category)
-        elif event.type == EventType.TEAM_CHANGED:
-            team_name = data.get("new_name") or None
+    """The ticket as a platform sees it, from the in-memory instance (no re-read of the locked row). Ticket
+    services save a change before they record its event, so this is the ticket *after* the change."""
     customer = ticket.customer
     updated_at = ticket.updated_at
     if event is not None and (updated_at is None or event.created_at > updated_at):
@@ -82,10 +69,10 @@ def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[st
     return {
         "id": ticket.pk,
         "reference": ticket.reference,
-        "kind": kind,
-        "category": category,
+        "kind": ticket.kind,
+        "category": ticket.category,
         "status": ticket.status,
-        "priority": priority,
+        "priority": ticket.priority,
         "subject": ticket.subject,
         "channel": ticket.channel,
         "source_platform": ticket.source_platform,
@@ -97,7 +84,7 @@ def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[st
             "name": customer.name,
         },
         "order_number": ticket.order.order_number if ticket.order_id and ticket.order else None,
-        "team": team_name,
+        "team": ticket.team.name if ticket.team_id and ticket.team else None,
         "assignee": str(ticket.assignee) if ticket.assignee_id and ticket.assignee else None,
         "received_at": _iso(ticket.received_at),
         "first_response_due_at": _iso(ticket.first_response_due_at),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.db import transaction
 
-from tests.factories import CustomerFactory, make_ticket
+from tests.factories import CustomerFactory, TeamFactory, make_ticket
+from tickets.models import SlaPolicy
+from tickets.services.assignment import ticket_set_team
 from tickets.services.classification import ticket_set_priority
 from tickets.services.escalation import sla_sweep
 from tickets.services.messages import ticket_add_note, ticket_reply
@@ -89,6 +93,26 @@ def test_priority_change_shows_the_new_priority_in_the_snapshot(endpoint, agent)
         "old": "normal",
         "new": "urgent",
     }
+
+
+def test_the_priority_change_payload_carries_the_due_times_the_new_policy_set(endpoint, agent):
+    """Save, then record: the listener builds the payload from the saved ticket, so the due times are the
+    urgent policy's (2 min / 60 min), not the default 10 min / 24 h the ticket had before."""
+    SlaPolicy.objects.create(name="Urgent", priority="urgent", first_response_minutes=2, resolution_minutes=60)
+    ticket = make_ticket(priority="normal")
+    ticket_set_priority(ticket=ticket, priority="urgent", actor=agent)
+    [payload] = _events("ticket.updated")
+    received = datetime.fromisoformat(payload["data"]["received_at"])
+    assert datetime.fromisoformat(payload["data"]["first_response_due_at"]) == received + timedelta(minutes=2)
+    assert datetime.fromisoformat(payload["data"]["resolution_due_at"]) == received + timedelta(minutes=60)
+
+
+def test_a_team_change_payload_is_built_from_the_saved_ticket(endpoint, agent):
+    ticket = make_ticket(priority="normal")
+    other = TeamFactory(name="售前 Pre-sales")
+    ticket_set_team(ticket=ticket, team=other, actor=agent)
+    [payload] = _events("ticket.updated")
+    assert payload["data"]["team"] == "售前 Pre-sales"
 
 
 def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, agent):

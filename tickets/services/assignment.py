@@ -21,7 +21,7 @@ from ..models import (
     Team,
     Ticket,
 )
-from .clocks import reevaluate_sla_locked
+from .clocks import record_sla_recomputed, reevaluate_sla_locked
 from .common import check_assignable, lock_ticket, record_event, refuse_if_closed
 
 
@@ -32,6 +32,10 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
         if ticket.team_id == (team.pk if team else None):
             return ticket
         old = ticket.team
+        reevaluation = reevaluate_sla_locked(
+            ticket, reason="team_changed", now=timezone.now(), change=lambda: setattr(ticket, "team", team)
+        )
+        ticket.save(update_fields=[*dict.fromkeys(["team", *reevaluation.fields]), "updated_at"])
         record_event(
             ticket,
             EventType.TEAM_CHANGED,
@@ -41,10 +45,7 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
             new=team.pk if team else None,
             new_name=str(team) if team else "",
         )
-        fields = reevaluate_sla_locked(
-            ticket, reason="team_changed", actor=actor, now=timezone.now(), change=lambda: setattr(ticket, "team", team)
-        )
-        ticket.save(update_fields=[*dict.fromkeys(["team", *fields]), "updated_at"])
+        record_sla_recomputed(ticket, actor, reevaluation)
     return ticket
 
 

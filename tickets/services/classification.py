@@ -20,7 +20,7 @@ from ..enums import (
 from ..models import (
     Ticket,
 )
-from .clocks import reevaluate_sla_locked
+from .clocks import record_sla_recomputed, reevaluate_sla_locked
 from .common import lock_ticket, record_event, refuse_if_closed
 
 
@@ -33,15 +33,12 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
         if ticket.priority == priority:
             return ticket
         old = ticket.priority
-        record_event(ticket, EventType.PRIORITY_CHANGED, actor, old=old, new=priority)
-        fields = reevaluate_sla_locked(
-            ticket,
-            reason="priority_changed",
-            actor=actor,
-            now=timezone.now(),
-            change=lambda: setattr(ticket, "priority", priority),
+        reevaluation = reevaluate_sla_locked(
+            ticket, reason="priority_changed", now=timezone.now(), change=lambda: setattr(ticket, "priority", priority)
         )
-        ticket.save(update_fields=[*dict.fromkeys(["priority", *fields]), "updated_at"])
+        ticket.save(update_fields=[*dict.fromkeys(["priority", *reevaluation.fields]), "updated_at"])
+        record_event(ticket, EventType.PRIORITY_CHANGED, actor, old=old, new=priority)
+        record_sla_recomputed(ticket, actor, reevaluation)
     return ticket
 
 
@@ -66,6 +63,12 @@ def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -
                 _("Only an inquiry can become another kind of ticket; open a new ticket instead."),
                 fields={"kind": [_("A complaint or after-sales ticket keeps its kind.")]},
             )
+
+        def change() -> None:
+            ticket.kind, ticket.category = kind, category
+
+        reevaluation = reevaluate_sla_locked(ticket, reason="kind_changed", now=timezone.now(), change=change)
+        ticket.save(update_fields=[*dict.fromkeys(["kind", "category", *reevaluation.fields]), "updated_at"])
         record_event(
             ticket,
             EventType.RECLASSIFIED,
@@ -75,12 +78,7 @@ def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -
             old_category=old_category,
             new_category=category,
         )
-
-        def change() -> None:
-            ticket.kind, ticket.category = kind, category
-
-        fields = reevaluate_sla_locked(ticket, reason="kind_changed", actor=actor, now=timezone.now(), change=change)
-        ticket.save(update_fields=[*dict.fromkeys(["kind", "category", *fields]), "updated_at"])
+        record_sla_recomputed(ticket, actor, reevaluation)
         if kind != old_kind:
             hooks.run_created(ticket, actor)
     return ticket

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -131,12 +132,19 @@ def _refresh_next_due(ticket: Ticket) -> list[str]:
     return ["sla_next_due_at"]
 
 
+@dataclass(frozen=True)
+class SlaReevaluation:
+    fields: list[str]  # the ticket's fields to save
+    recomputed: dict[str, Any] | None  # the sla_recomputed event's data, when the policy or a due time moved
+
+
 def reevaluate_sla_locked(
-    ticket: Ticket, *, reason: str, actor: Any, now: datetime, change: Callable[[], None] | None = None
-) -> list[str]:
+    ticket: Ticket, *, reason: str, now: datetime, change: Callable[[], None] | None = None
+) -> SlaReevaluation:
     """Apply ``change`` (a new priority, kind or team), re-match the policy and recompute the due times from
     the time already used — measured on the calendar in force before the change — and the paused time kept
-    as it was. Records why when the policy or a due time changed."""
+    as it was. Writes nothing: the caller saves ``fields``, then records its own event, then
+    ``record_sla_recomputed`` (save, then record: a listener sees the ticket as it now is)."""
     old_calendar = calendar_for_ticket(ticket)
     fields = checkpoint_clocks(ticket, now, old_calendar)
     if change is not None:
@@ -146,20 +154,26 @@ def reevaluate_sla_locked(
     ticket.sla_policy = _policy_for_ticket(ticket)
     fields += ["sla_policy", *recompute_due_times(ticket, now)]
     new_due = (ticket.first_response_due_at, ticket.next_reply_due_at, ticket.resolution_due_at)
-    if old_policy != ticket.sla_policy or old_due != new_due:
-        record_event(
-            ticket,
-            EventType.SLA_RECOMPUTED,
-            actor,
-            reason=reason,
-            old_policy=old_policy.name if old_policy else "",
-            new_policy=ticket.sla_policy.name if ticket.sla_policy else "",
-            used_seconds=int(sla_time_used(ticket, now).total_seconds()),
-            first_response_due_at=iso(ticket.first_response_due_at),
-            next_reply_due_at=iso(ticket.next_reply_due_at),
-            resolution_due_at=iso(ticket.resolution_due_at),
-        )
-    return fields
+    if old_policy == ticket.sla_policy and old_due == new_due:
+        return SlaReevaluation(fields, None)
+    return SlaReevaluation(
+        fields,
+        {
+            "reason": reason,
+            "old_policy": old_policy.name if old_policy else "",
+            "new_policy": ticket.sla_policy.name if ticket.sla_policy else "",
+            "used_seconds": int(sla_time_used(ticket, now).total_seconds()),
+            "first_response_due_at": iso(ticket.first_response_due_at),
+            "next_reply_due_at": iso(ticket.next_reply_due_at),
+            "resolution_due_at": iso(ticket.resolution_due_at),
+        },
+    )
+
+
+def record_sla_recomputed(ticket: Ticket, actor: Any, reevaluation: SlaReevaluation) -> None:
+    """The sla_recomputed event of a re-evaluation, once its ticket is saved (nothing when nothing moved)."""
+    if reevaluation.recomputed is not None:
+        record_event(ticket, EventType.SLA_RECOMPUTED, actor, **reevaluation.recomputed)
 
 
 def clear_next_reply(ticket: Ticket) -> list[str]:
@@ -197,10 +211,11 @@ def sla_reevaluate_open_tickets(*, reason: str, calendar_id: int | None = None, 
                 .filter(pk__in=ids[start : start + batch_size], status__in=UNRESOLVED_STATUSES)
             ):
                 before = (ticket.sla_policy_id, ticket.first_response_due_at, ticket.resolution_due_at)
-                fields = reevaluate_sla_locked(ticket, reason=reason, actor=None, now=now)
+                reevaluation = reevaluate_sla_locked(ticket, reason=reason, now=now)
                 if (ticket.sla_policy_id, ticket.first_response_due_at, ticket.resolution_due_at) != before:
                     changed += 1
-                ticket.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
+                ticket.save(update_fields=[*dict.fromkeys(reevaluation.fields), "updated_at"])
+                record_sla_recomputed(ticket, None, reevaluation)
     return changed
 
 
