@@ -12,7 +12,7 @@ from tickets.models import SlaPolicy
 from tickets.services.assignment import ticket_set_team
 from tickets.services.classification import ticket_set_priority
 from tickets.services.escalation import sla_sweep
-from tickets.services.messages import ticket_add_note, ticket_reply
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_update
@@ -113,6 +113,22 @@ def test_a_team_change_payload_is_built_from_the_saved_ticket(endpoint, agent):
     ticket_set_team(ticket=ticket, team=other, actor=agent)
     [payload] = _events("ticket.updated")
     assert payload["data"]["team"] == "售前 Pre-sales"
+
+
+def test_the_reply_payload_shows_the_first_response_already_stamped(endpoint, agent):
+    ticket = make_ticket()
+    ticket_reply(ticket=ticket, author=agent, body="您好")
+    replied = [p for p in _events("ticket.updated") if p["data"]["change"]["type"] == "replied"]
+    assert replied[0]["data"]["first_responded_at"] is not None
+
+
+def test_a_buyer_writing_to_a_resolved_ticket_is_reported_with_the_reopened_ticket(endpoint, agent):
+    ticket = make_ticket()
+    ticket_reply(ticket=ticket, author=agent, body="您好，已为您处理")
+    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
+    ticket_add_customer_message(ticket=ticket, body="还是没收到")
+    [payload] = [p for p in _events("ticket.updated") if p["data"]["change"]["type"] == "customer_replied"]
+    assert payload["data"]["status"] == "open" and payload["data"]["resolved_at"] is None
 
 
 def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, agent):

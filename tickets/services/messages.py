@@ -48,11 +48,11 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
             body=body,
             created_at=now,
         )
-        record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
             ticket.save(update_fields=["first_responded_at", *recompute_due_times(ticket, now), "updated_at"])
             mark_escalations_met(ticket, SlaTarget.FIRST_RESPONSE, now)
+            record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
             record_event(
                 ticket,
                 EventType.FIRST_RESPONDED,
@@ -61,18 +61,21 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
                 on_time=bool(ticket.first_response_due_at and now <= ticket.first_response_due_at),
             )
         elif ticket.next_reply_started_at is not None:
-            due_at = ticket.next_reply_due_at
+            due_at, waiting_since = ticket.next_reply_due_at, ticket.next_reply_started_at
+            mark_escalations_met(ticket, SlaTarget.NEXT_REPLY, now, cycle=ticket.next_reply_cycle)
+            fields = clear_next_reply(ticket)
+            ticket.save(update_fields=[*fields, *recompute_due_times(ticket, now), "updated_at"])
+            record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
             record_event(
                 ticket,
                 EventType.NEXT_REPLIED,
                 author,
-                waiting_since=iso(ticket.next_reply_started_at),
+                waiting_since=iso(waiting_since),
                 due_at=iso(due_at),
                 on_time=due_at is None or now <= due_at,
             )
-            mark_escalations_met(ticket, SlaTarget.NEXT_REPLY, now, cycle=ticket.next_reply_cycle)
-            fields = clear_next_reply(ticket)
-            ticket.save(update_fields=[*fields, *recompute_due_times(ticket, now), "updated_at"])
+        else:
+            record_event(ticket, EventType.REPLIED, author, message_id=message.pk)
         if ticket.status == TicketStatus.NEW:
             transition_locked(ticket, TicketStatus.OPEN, author, now=now)
     return message
@@ -136,7 +139,6 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None)
             author=None,
             body=body,
         )
-        record_event(ticket, EventType.CUSTOMER_REPLIED, actor, message_id=message.pk)
         now = message.created_at
         if ticket.status in (TicketStatus.PENDING_CUSTOMER, TicketStatus.RESOLVED):
             transition_locked(ticket, TicketStatus.OPEN, actor, now=now, reason="customer_replied")
@@ -156,4 +158,5 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None)
                 "next_reply_warned_at",
             ]
             ticket.save(update_fields=[*fields, *recompute_due_times(ticket, now), "updated_at"])
+        record_event(ticket, EventType.CUSTOMER_REPLIED, actor, message_id=message.pk)
     return message
