@@ -22,7 +22,7 @@ from ..enums import (
 )
 from ..models import AfterSalesRequest, Approval
 from ..selectors import approval_needed
-from .common import lock_request, managers_for, status_label, timeline_add
+from .common import approvals_set_status, lock_request, managers_for, status_label, timeline_add
 from .transitions import check_allowed, set_status
 
 
@@ -105,11 +105,14 @@ def aftersales_approval_decide(*, approval: Approval | int, actor: Any, approve:
         ):
             raise Forbidden(_("These amounts are above your own authority limit."))
         now = timezone.now()
-        current.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-        current.decided_by = actor
-        current.decided_at = now
-        current.decision_note = note
-        current.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+        approvals_set_status(
+            Approval.objects.filter(pk=current.pk),
+            to_status=ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED,
+            decided_at=now,
+            decided_by=actor,
+            decision_note=note,
+        )
+        current.refresh_from_db(fields=["status", "decided_by", "decided_at", "decision_note"])
         if approve:
             check_allowed(locked, RequestStatus.APPROVED)
             set_status(

@@ -3,10 +3,12 @@ Package-internal: other apps call the topic modules."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,7 +24,7 @@ from ..enums import (
     RequestStatus,
     RequestType,
 )
-from ..models import AfterSalesRequest
+from ..models import AfterSalesRequest, Approval
 
 REFUND_TYPES = (RequestType.REFUND_ONLY, RequestType.RETURN_REFUND)
 
@@ -79,6 +81,15 @@ def tell_the_buyer(request: AfterSalesRequest, to_status: str, note: str) -> Non
             "compensation": request.compensation_amount,
         }
     ticket_add_system_message(ticket=request.ticket, body=body.strip(), event_data={"aftersales": to_status})
+
+
+def approvals_set_status(
+    approvals: QuerySet[Approval], *, to_status: str, decided_at: datetime, **decision: Any
+) -> int:
+    """The one function that writes ``Approval.status``: a manager's decision (``decided_by``,
+    ``decision_note``), or a request's pending approvals superseded (approved within someone's own authority,
+    an accepted offer, a request that ended). Returns how many changed."""
+    return approvals.update(status=to_status, decided_at=decided_at, **decision)
 
 
 def managers_for(ticket: Ticket) -> list[Any]:

@@ -3,10 +3,12 @@ and the buyer's answer."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,7 +28,7 @@ from ..enums import (
 )
 from ..models import AfterSalesRequest, Approval, Offer
 from ..selectors import request_lines
-from .common import REFUND_TYPES, ZERO, lock_request, status_label, timeline_add
+from .common import REFUND_TYPES, ZERO, approvals_set_status, lock_request, status_label, timeline_add
 
 
 def aftersales_offer_make(
@@ -50,7 +52,8 @@ def aftersales_offer_make(
                 fields={"amount": [_("At most ¥%(paid)s.") % {"paid": paid}]},
             )
         now = timezone.now()
-        locked.offers.filter(status=OfferStatus.PENDING).update(status=OfferStatus.DECLINED, answered_at=now)
+        # A new offer replaces one the buyer has not answered.
+        offers_set_status(locked.offers.filter(status=OfferStatus.PENDING), to_status=OfferStatus.DECLINED, now=now)
         offer = Offer.objects.create(
             request=locked, resolution=resolution, amount=amount, offered_by=actor_or_none(actor)
         )
@@ -62,6 +65,11 @@ def aftersales_offer_make(
             amount=str(amount),
         )
     return offer
+
+
+def offers_set_status(offers: QuerySet[Offer], *, to_status: str, now: datetime) -> int:
+    """The one function that writes ``Offer.status``: the buyer's answer, or an unanswered offer replaced."""
+    return offers.update(status=to_status, answered_at=now)
 
 
 def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -> Offer:
@@ -80,13 +88,18 @@ def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -
         if current.status != OfferStatus.PENDING:
             raise Conflict(_("This offer was already answered."))
         refuse_unless_negotiable(locked)
-        current.status = OfferStatus.ACCEPTED if accepted else OfferStatus.DECLINED
-        current.answered_at = timezone.now()
-        current.save(update_fields=["status", "answered_at"])
+        offers_set_status(
+            Offer.objects.filter(pk=current.pk),
+            to_status=OfferStatus.ACCEPTED if accepted else OfferStatus.DECLINED,
+            now=timezone.now(),
+        )
+        current.refresh_from_db(fields=["status", "answered_at"])
         if accepted:
             apply_accepted_offer(locked, current)
-            Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING).update(
-                status=ApprovalStatus.SUPERSEDED, decided_at=current.answered_at
+            approvals_set_status(
+                Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING),
+                to_status=ApprovalStatus.SUPERSEDED,
+                decided_at=current.answered_at,
             )
         timeline_add(
             locked,

@@ -30,7 +30,7 @@ from ..enums import (
 )
 from ..models import AfterSalesRequest, Approval, RequestEvent
 from ..selectors import approval_needed
-from .common import lock_request, status_label, tell_the_buyer, timeline_add
+from .common import approvals_set_status, lock_request, status_label, tell_the_buyer, timeline_add
 
 
 def aftersales_transition(
@@ -77,8 +77,10 @@ def aftersales_transition(
                     code="approval_required",
                 )
             # Approved within the actor's own authority: a pending request for approval is moot.
-            Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING).update(
-                status=ApprovalStatus.SUPERSEDED, decided_at=timezone.now()
+            approvals_set_status(
+                Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING),
+                to_status=ApprovalStatus.SUPERSEDED,
+                decided_at=timezone.now(),
             )
         if to_status in (RequestStatus.WAITING_FOR_RETURN, RequestStatus.RECEIVED) and tracking_number:
             locked.return_tracking_number = tracking_number
@@ -206,7 +208,12 @@ def set_status(
     _emit_status_changed(request, old_status, to_status)
     if to_status in TERMINAL_STATUSES:
         # A pending approval of a request that has ended can never be decided: withdraw it.
-        request.approvals.filter(status=ApprovalStatus.PENDING).update(status=ApprovalStatus.SUPERSEDED, decided_at=now)
+        approvals_set_status(
+            request.approvals.filter(status=ApprovalStatus.PENDING), to_status=ApprovalStatus.SUPERSEDED, decided_at=now
+        )
+    if to_status == RequestStatus.COMPLETED:
+        # A finished request resolves its ticket. A refused or withdrawn one does not: a person still answers
+        # the buyer (and resolving would send them a satisfaction survey about a refusal nobody explained).
         ticket_status = Ticket.objects.filter(pk=request.ticket_id).values_list("status", flat=True).first()
         if ticket_status in UNRESOLVED_STATUSES:
             ticket_transition(ticket=request.ticket, to_status=TicketStatus.RESOLVED, actor=actor)

@@ -121,6 +121,19 @@ def test_rejecting_needs_a_note(make_request, agent):
     assert RequestEvent.objects.filter(request=request, to_status="rejected", note="超过七天").exists()
 
 
+def test_a_refusal_leaves_the_ticket_open_for_a_person_to_answer(make_request, agent):
+    """The reason goes to the buyer as written, but refusing does not resolve the ticket (which would send a
+    satisfaction survey about a refusal nobody explained); completing a request does."""
+    from surveys.models import SurveyInvitation
+
+    refused = make_request()
+    aftersales_transition(request=refused, to_status="under_review", actor=agent)
+    aftersales_transition(request=refused, to_status="rejected", actor=agent, note="超过七天无理由退货期")
+    refused.ticket.refresh_from_db()
+    assert refused.ticket.status not in ("resolved", "closed")
+    assert not SurveyInvitation.objects.filter(ticket=refused.ticket).exists()
+
+
 def test_integrations_report_parcels_but_do_not_judge(make_request, agent, integration_user):
     request = make_request()
     with pytest.raises(Forbidden):

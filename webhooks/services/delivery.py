@@ -64,6 +64,12 @@ def retry_delay(attempts: int) -> timedelta:
     return base * random.uniform(1 - JITTER, 1 + JITTER)
 
 
+def _set_delivery_status(delivery_id: int, to_status: str, **fields: Any) -> None:
+    """The one function that writes ``WebhookDelivery.status``: pending again (redeliver), succeeded or failed
+    after an attempt, failed when its endpoint is disabled."""
+    WebhookDelivery.objects.filter(pk=delivery_id).update(status=to_status, **fields)
+
+
 def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again, whatever its state: pending, due now, with a fresh retry window. Earlier
     attempts stay in the log and new ones are added. A send in flight keeps its lease and finishes first."""
@@ -72,8 +78,8 @@ def webhook_redeliver(*, delivery: WebhookDelivery) -> WebhookDelivery:
         raise Conflict(_("The endpoint is disabled; enable it before redelivering."))
     now = timezone.now()
     with transaction.atomic():
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=now, give_up_at=now + retry_window(), delivered_at=None
+        _set_delivery_status(
+            delivery.pk, DeliveryStatus.PENDING, next_attempt_at=now, give_up_at=now + retry_window(), delivered_at=None
         )
         transaction.on_commit(lambda: enqueue_deliveries([delivery.pk]))
     delivery.refresh_from_db()
@@ -154,8 +160,8 @@ def _attempt(delivery_id: int) -> WebhookDelivery:
     delivery = WebhookDelivery.objects.select_related("endpoint__integration", "event").get(pk=delivery_id)
     attempted_at = timezone.now()
     if not delivery.endpoint.is_active or not delivery.endpoint.integration.is_active:
-        WebhookDelivery.objects.filter(pk=delivery_id).update(
-            status=DeliveryStatus.FAILED, next_attempt_at=None, lease_until=None, last_error="endpoint disabled"
+        _set_delivery_status(
+            delivery_id, DeliveryStatus.FAILED, next_attempt_at=None, lease_until=None, last_error="endpoint disabled"
         )
         logger.info(
             "webhook delivery %s not sent: endpoint %s (or its integration) is disabled",
@@ -174,10 +180,13 @@ def _attempt(delivery_id: int) -> WebhookDelivery:
         "last_response_ms": outcome.response_ms,
         "last_error": outcome.error or ("" if outcome.succeeded else f"HTTP {outcome.status_code}"),
     }
+    to_status: str | None = None  # None: still pending, retried later
     if outcome.succeeded:
-        changes |= {"status": DeliveryStatus.SUCCEEDED, "delivered_at": now, "next_attempt_at": None}
+        to_status = DeliveryStatus.SUCCEEDED
+        changes |= {"delivered_at": now, "next_attempt_at": None}
     elif now >= delivery.give_up_at:
-        changes |= {"status": DeliveryStatus.FAILED, "next_attempt_at": None}
+        to_status = DeliveryStatus.FAILED
+        changes["next_attempt_at"] = None
     else:
         # The last retry falls on give_up_at itself, so a receiver is tried for the whole window.
         changes["next_attempt_at"] = min(now + retry_delay(attempts), delivery.give_up_at)
@@ -190,7 +199,10 @@ def _attempt(delivery_id: int) -> WebhookDelivery:
             error=outcome.error,
             response_excerpt=outcome.excerpt,
         )
-        WebhookDelivery.objects.filter(pk=delivery_id).update(**changes)
+        if to_status is not None:
+            _set_delivery_status(delivery_id, to_status, **changes)
+        else:
+            WebhookDelivery.objects.filter(pk=delivery_id).update(**changes)
     logger.log(
         logging.INFO if outcome.succeeded else logging.WARNING,
         "webhook delivery %s (%s → %s) attempt %s: %s in %s ms%s",
