@@ -165,6 +165,18 @@ def test_manager_taking_an_escalated_ticket_acknowledges_the_escalation(team, ma
     assert escalation.acknowledged_at is not None
 
 
+def test_a_handled_escalation_stops_growing_late(team, manager):
+    """Taken 20 minutes after the first response was due: it reads 20 minutes late a day later, not a day."""
+    with time_machine.travel(NOW, tick=False):
+        ticket = make_ticket(team=team)
+    sweep_at(NOW + timedelta(minutes=20))
+    with time_machine.travel(NOW + timedelta(minutes=30), tick=False):
+        ticket_take(ticket=ticket, actor=manager)
+    escalation = Escalation.objects.get()
+    assert escalation.late_seconds(NOW + timedelta(days=1)) == 20 * 60
+    assert escalation.handled_at() == NOW + timedelta(minutes=30)
+
+
 def test_sla_sweep_command_prints_what_it_escalated(team, capsys):
     from django.core.management import call_command
 
