@@ -30,6 +30,8 @@ class TicketCreateForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("By kind")
     )
+    # Whoever takes a call or chat and logs it usually answers it too: theirs unless they say otherwise.
+    assign_to_me = forms.BooleanField(label=_("Assign to me"), required=False, initial=True)
     customer_platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     customer_account = forms.CharField(label=_("Platform account id"), max_length=128)
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
@@ -260,6 +261,7 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
                 channel=data["channel"],
                 priority=data["priority"],
                 team=data["team"],
+                assignee=request.user if data["assign_to_me"] and roles.is_agent(request.user) else None,
                 created_by=request.user,
             )
         except ApplicationError as exc:

@@ -13,6 +13,7 @@ from accounts import roles
 from core.actors import actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from notifications.services import notifications_create
+from tickets.services.assignment import ticket_claim_if_unassigned
 
 from .. import policy
 from ..enums import (
@@ -36,6 +37,7 @@ def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Any,
         raise Forbidden(_("Only agents and managers ask for approvals."))
     with transaction.atomic():
         locked = lock_request(request)
+        ticket_claim_if_unassigned(ticket=locked.ticket_id, actor=actor)
         pending = Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING).first()
         if pending is not None:
             return pending

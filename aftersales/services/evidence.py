@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from core.actors import actor_or_none
 from core.errors import Conflict, validate_choice
+from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
 
 from .. import files
@@ -59,6 +60,7 @@ def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any,
     try:
         with transaction.atomic():
             request = lock_request(request)
+            ticket_claim_if_unassigned(ticket=request.ticket_id, actor=actor)
             if request.is_terminal:
                 raise Conflict(_("The request has ended; no more evidence can be added."))
             evidence = store_evidence(request, kind, checked, actor)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts import roles
 from core.actors import actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed, validate_choice
+from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
 
 from .. import policy
@@ -41,6 +42,7 @@ def aftersales_offer_make(
         raise Forbidden(_("Only agents and managers make offers."))
     with transaction.atomic():
         locked = lock_request(request)
+        ticket_claim_if_unassigned(ticket=locked.ticket_id, actor=actor)
         refuse_unless_negotiable(locked)
         pairs = request_lines(locked)
         paid = policy.paid_for_lines(locked.order, pairs)

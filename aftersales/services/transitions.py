@@ -15,6 +15,7 @@ from core.actors import actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed, validate_choice
 from tickets.enums import UNRESOLVED_STATUSES, TicketStatus
 from tickets.models import Ticket
+from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
 from tickets.services.transitions import ticket_transition
 from webhooks.enums import WebhookEventType
@@ -55,6 +56,7 @@ def aftersales_transition(
     tracking_number = tracking_number.strip()
     with transaction.atomic():
         locked = lock_request(request)
+        ticket_claim_if_unassigned(ticket=locked.ticket_id, actor=actor)
         if expected_status is not None and locked.status != expected_status:
             raise Conflict(
                 _("Someone changed this request meanwhile: it is now “%(status)s”. Reload and try again.")

@@ -121,6 +121,14 @@ def test_rejecting_needs_a_note(make_request, agent):
     assert RequestEvent.objects.filter(request=request, to_status="rejected", note="超过七天").exists()
 
 
+def test_the_agent_who_works_a_request_on_an_unassigned_ticket_becomes_its_assignee(make_request, agent):
+    request = make_request()
+    assert request.ticket.assignee is None
+    aftersales_transition(request=request, to_status="under_review", actor=agent)
+    request.ticket.refresh_from_db()
+    assert request.ticket.assignee == agent
+
+
 def test_a_refusal_leaves_the_ticket_open_for_a_person_to_answer(make_request, agent):
     """The reason goes to the buyer as written, but refusing does not resolve the ticket (which would send a
     satisfaction survey about a refusal nobody explained); completing a request does."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from tests.factories import UserFactory, make_ticket
-from tickets.models import Escalation, Ticket
+from tickets.models import Escalation, Ticket, TicketEvent
 from tickets.services.assignment import ticket_assign, ticket_set_team
 from tickets.services.classification import ticket_set_priority
 from tickets.services.escalation import sla_sweep
@@ -186,6 +186,48 @@ def test_record_a_phone_contact_as_a_new_ticket(agent_client, agent):
     )
 
 
+def _phone_ticket_form(**overrides):  # type: ignore[no-untyped-def]
+    return {
+        "kind": "inquiry",
+        "category": "order_query",
+        "channel": "phone",
+        "priority": "normal",
+        "subject": "来电问发货",
+        "customer_platform": "taobao",
+        "customer_account": "tb_phone",
+        "customer_name": "钱女士",
+        **overrides,
+    }
+
+
+def test_an_agent_who_logs_a_phone_ticket_becomes_its_assignee_unless_they_untick_it(agent_client, agent):
+    assert agent_client.post("/tickets/new/", _phone_ticket_form(assign_to_me="on")).status_code == 302
+    assert Ticket.objects.get().assignee == agent
+    assert agent_client.post("/tickets/new/", _phone_ticket_form(subject="留给团队")).status_code == 302
+    assert Ticket.objects.get(subject="留给团队").assignee is None
+    page = agent_client.get("/tickets/new/").content.decode()
+    assert 'name="assign_to_me"' in page and "checked" in page.split('name="assign_to_me"')[1][:60]
+
+
+def test_whoever_works_an_unassigned_ticket_becomes_its_assignee(agent, other_agent, integration_user):
+    replied = make_ticket()
+    ticket_reply(ticket=replied, author=agent, body="您好")
+    replied.refresh_from_db()
+    assert replied.assignee == agent
+    ticket_reply(ticket=replied, author=other_agent, body="补充一下")  # assigned already: it stays
+    replied.refresh_from_db()
+    assert replied.assignee == agent
+
+    moved = make_ticket()
+    ticket_transition(ticket=moved, to_status="resolved", actor=integration_user)  # not an agent: no claim
+    moved.refresh_from_db()
+    assert moved.assignee is None
+    ticket_transition(ticket=moved, to_status="open", actor=other_agent)
+    moved.refresh_from_db()
+    assert moved.assignee == other_agent
+    assert TicketEvent.objects.filter(ticket=moved, type="assigned", data__new=other_agent.pk).exists()
+
+
 def test_new_ticket_form_shows_errors_and_keeps_input(agent_client):
     form = {
         "kind": "inquiry",
@@ -353,8 +395,9 @@ def test_closed_ticket_keeps_its_priority_team_and_assignee(agent, team):
     from core.errors import Conflict
 
     ticket = make_ticket()
-    ticket_transition(ticket=ticket, to_status="resolved", actor=agent)
-    ticket_transition(ticket=ticket, to_status="closed", actor=agent)
+    # Closed by the system (an agent who resolves an unassigned ticket would become its assignee).
+    ticket_transition(ticket=ticket, to_status="resolved", actor=None)
+    ticket_transition(ticket=ticket, to_status="closed", actor=None)
     for change in (
         lambda: ticket_set_priority(ticket=ticket, priority="urgent", actor=agent),
         lambda: ticket_set_team(ticket=ticket, team=team, actor=agent),

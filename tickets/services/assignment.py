@@ -22,7 +22,7 @@ from ..models import (
     Ticket,
 )
 from .clocks import record_sla_recomputed, reevaluate_sla_locked
-from .common import check_assignable, lock_ticket, record_event, refuse_if_closed
+from .common import check_assignable, claim_if_unassigned, lock_ticket, record_event, refuse_if_closed
 
 
 def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
@@ -90,3 +90,10 @@ def ticket_take(*, ticket: Ticket, actor: Any) -> Ticket:
     if not roles.is_agent(actor):
         raise Forbidden(_("Only agents and managers can take tickets."))
     return ticket_assign(ticket=ticket, assignee=actor, actor=actor)
+
+
+def ticket_claim_if_unassigned(*, ticket: Ticket | int, actor: Any) -> None:
+    """An agent or manager working an unassigned ticket from elsewhere (after-sales steps, approvals, offers,
+    evidence) becomes its assignee; see ``common.claim_if_unassigned``."""
+    with transaction.atomic():
+        claim_if_unassigned(lock_ticket(ticket), actor)

@@ -73,3 +73,14 @@ def ticket_record_event(*, ticket: Ticket, actor: Any, summary: str | list[str],
 def escalation_recipients(ticket: Ticket) -> list[Any]:
 
     return ticket_managers(ticket=ticket)
+
+
+def claim_if_unassigned(ticket: Ticket, actor: Any) -> None:
+    """Whoever works an unassigned ticket (a public reply, a status change, after-sales work) becomes its
+    assignee, so the buyer has one person and the ticket leaves the team's unassigned queue. Only an active
+    agent or manager; the system, integrations and buyers never are. Call while holding the row lock."""
+    if ticket.assignee_id is not None or ticket.is_closed or not roles.is_agent(actor):
+        return
+    ticket.assignee = actor
+    ticket.save(update_fields=["assignee", "updated_at"])
+    record_event(ticket, EventType.ASSIGNED, actor, old=None, old_name="", new=actor.pk, new_name=str(actor))

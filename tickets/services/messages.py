@@ -23,7 +23,7 @@ from ..models import (
     Ticket,
 )
 from .clocks import clear_next_reply, mark_escalations_met, recompute_due_times, sla_time_used
-from .common import iso, lock_ticket, record_event
+from .common import claim_if_unassigned, iso, lock_ticket, record_event
 from .transitions import transition_locked
 
 
@@ -39,6 +39,7 @@ def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
         ticket = lock_ticket(ticket)
         if ticket.is_closed:
             raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
+        claim_if_unassigned(ticket, author)
         now = timezone.now()
         message = Message.objects.create(
             ticket=ticket,

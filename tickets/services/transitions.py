@@ -23,7 +23,7 @@ from ..models import (
     Ticket,
 )
 from .clocks import checkpoint_clocks, clear_next_reply, mark_escalations_met, recompute_due_times
-from .common import iso, lock_ticket, record_event
+from .common import claim_if_unassigned, iso, lock_ticket, record_event
 
 
 def ticket_transition(*, ticket: Ticket, to_status: str, actor: Any) -> Ticket:
@@ -37,6 +37,7 @@ def ticket_transition(*, ticket: Ticket, to_status: str, actor: Any) -> Ticket:
         ticket = lock_ticket(ticket)
         if ticket.status == to_status:
             return ticket
+        claim_if_unassigned(ticket, actor)
         transition_locked(ticket, to_status, actor)
     return ticket
 
