@@ -90,10 +90,11 @@ def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -
         if current.status != OfferStatus.PENDING:
             raise Conflict(_("This offer was already answered."))
         refuse_unless_negotiable(locked)
+        now = timezone.now()
         offers_set_status(
             Offer.objects.filter(pk=current.pk),
             to_status=OfferStatus.ACCEPTED if accepted else OfferStatus.DECLINED,
-            now=timezone.now(),
+            now=now,
         )
         current.refresh_from_db(fields=["status", "answered_at"])
         if accepted:
@@ -101,7 +102,7 @@ def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -
             approvals_set_status(
                 Approval.objects.filter(request=locked, status=ApprovalStatus.PENDING),
                 to_status=ApprovalStatus.SUPERSEDED,
-                decided_at=current.answered_at,
+                decided_at=now,
             )
         timeline_add(
             locked,
