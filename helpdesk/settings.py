@@ -296,10 +296,17 @@ WEBHOOK_RETENTION_DAYS = float(os.environ.get("WEBHOOK_RETENTION_DAYS", "30"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "helpdesk.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "helpdesk.log_filters.RequestIdFromRecord"},
+        "forbidden_one_line": {"()": "helpdesk.log_filters.ForbiddenOneLine"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A 403 is one line (method, path, user, request id), not the PermissionDenied traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }
 
 if not DEBUG:
