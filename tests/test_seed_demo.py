@@ -112,3 +112,28 @@ def test_seed_demo_dates_nothing_in_the_future(settings, tmp_path):
     assert SurveyFollowUp.objects.exists()
     assert not SurveyFollowUp.objects.filter(done_at__lt=F("response__submitted_at")).exists()
     assert not AfterSalesRequest.objects.filter(ticket__in=history, created_at__gt=F("ticket__received_at") + slack)
+
+
+def test_the_readme_and_make_run_describe_the_demo_users_as_seed_demo_made_them(settings, tmp_path):
+    """The logins make run prints are read from the database; the README's table must say the same."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from helpdesk.management.commands._demo_logins import DEMO_USERS, login_lines
+
+    settings.VAR_DIR = tmp_path
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = {m[1]: m[2] for m in (re.match(r"^  (\w+)\s+(.+)$", line) for line in login_lines()) if m}
+    assert set(printed) == set(DEMO_USERS)
+    for name, description in printed.items():
+        assert f"  {name:<9} {description}" in out.getvalue()
+    assert printed["agent1"] == "agent; teams 售前 Pre-sales, 售中 In-sales"
+    assert printed["agent2"] == "agent; teams 售中 In-sales, 售后 After-sales, 投诉 Complaints"
+    assert printed["manager1"].startswith("manager of every team")
+    readme = (Path(django_settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|$", readme, flags=re.MULTILINE))
+    for name, description in printed.items():
+        assert table.get(name) == description, name
