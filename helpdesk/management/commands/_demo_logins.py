@@ -1,7 +1,8 @@
 """What to tell someone who just started the demo: who to log in as, in which teams, and the API credentials.
 
-Read from the database, so the text cannot drift from what ``seed_demo`` created; ``seed_demo`` prints it.
-The README's "Demo logins" table repeats these descriptions; a test keeps the two equal.
+Read from the database, so the text cannot drift from what ``seed_demo`` created. ``seed_demo`` prints it, and
+so does ``demo_ready`` once the web server answers (``make run`` shows it last, after the services' start-up
+output). The README's "Demo logins" table repeats these descriptions; a test keeps the two equal.
 """
 
 from __future__ import annotations
