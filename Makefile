@@ -27,12 +27,18 @@ $(NPM_STAMP): package.json package-lock.json
 messages: install
 	if command -v msgfmt >/dev/null; then $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0; fi
 
+# For the demo: links in seeded messages and e-mails point at this server, and e-mails go to files in var/mail/
+# rather than through the worker's console (each variable can still be set from outside).
+RUN_ENV = HELPDESK_PUBLIC_URL=$${HELPDESK_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+
+# The logins are printed last, by the Procfile's "ready" process, once the web server and the workers answer.
 run: install messages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py seed_demo
-	@echo "Helpdesk on http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs/)"
-	PORT=$(PORT) $(BIN)/honcho start -f Procfile
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --no-logins
+	@echo "Starting the helpdesk on http://127.0.0.1:$(PORT)/ — the demo logins follow once it answers."
+	$(RUN_ENV) PORT=$(PORT) HELPDESK_PORT=$(PORT) $(BIN)/honcho start -f Procfile
 
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tickets.enums import Category
@@ -22,8 +23,13 @@ COMPLAINT_CATEGORIES = [
 class Complaint(models.Model):
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="complaint", verbose_name=_("ticket"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL)
-    severity_reason = models.CharField(
-        _("why this severity"), max_length=200, blank=True, help_text=_("Filled in when a rule set it.")
+    # What set the severity, as data: the severity rule's keyword found in the complaint (blank when no rule
+    # did). The sentence around it is written in the reader's language when shown (``severity_reason``).
+    severity_keyword = models.CharField(
+        _("severity keyword"),
+        max_length=50,
+        blank=True,
+        help_text=_("The severity rule's keyword found in the complaint, when a rule set its severity."),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,6 +63,13 @@ class Complaint(models.Model):
     @property
     def is_negative_review(self) -> bool:
         return self.ticket.category == "negative_review"
+
+    @property
+    def severity_reason(self) -> str:
+        """Why the complaint has its severity, in the active language ("" when no rule set it)."""
+        if not self.severity_keyword:
+            return ""
+        return gettext("Keyword “%(word)s”") % {"word": self.severity_keyword}
 
 
 class FollowUp(models.Model):

@@ -78,7 +78,7 @@ def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
     complaint = Complaint.objects.create(
         ticket=ticket,
         severity=severity,
-        severity_reason=_("Keyword “%(word)s”") % {"word": keyword} if keyword else "",
+        severity_keyword=keyword,
         owner=managers[0] if managers else None,
     )
     ticket_add_system_message(ticket=ticket, body=apology_text(ticket=ticket), event_data={"apology": True})

@@ -20,7 +20,7 @@ from accounts import roles
 from core.actors import actor_or_none
 from core.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
 
-from .enums import LinkAction
+from .enums import LinkAction, OrderStatus
 from .models import ContactReveal, Customer, CustomerLinkEvent, Order, OrderLine, Person
 
 logger = logging.getLogger(__name__)
@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 # Amounts are stored as DECIMAL(12, 2): anything from 10^10 up does not fit.
 MAX_AMOUNT = Decimal("9999999999.99")
 MAX_LINE_QUANTITY = 100_000
+# The statuses of an order the buyer has paid for. Refunds and compensation are measured against its paid
+# amount, so such an order must say what was paid: stored as 0.00, every refund on it is "outside policy".
+# (Cancelled and refunded orders, and orders awaiting payment, need none.)
+PAID_ORDER_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED})
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,8 @@ def order_sync(
     in the same order write nothing; otherwise lines are matched by SKU and updated in place (their ids stay,
     so after-sales requests that point at them keep pointing at them), new ones are added and missing ones
     removed. A line that an after-sales request refers to cannot be removed: ``Conflict``, nothing written.
-    Raises ``ValidationFailed`` for an order number of another customer or lines that cannot be stored.
+    Raises ``ValidationFailed`` for an order number of another customer, lines that cannot be stored, or a
+    paid status (``PAID_ORDER_STATUSES``) with no ``paid_amount`` given or stored.
     """
     if lines is not None:
         _check_lines(lines)
@@ -175,6 +180,9 @@ def order_sync(
                 _("Order %(number)s belongs to another customer.") % {"number": order_number},
                 fields={"order.order_number": [_("This order belongs to another customer.")]},
             )
+        _refuse_paid_order_without_amount(
+            order_number=order_number, status=status, paid_amount=paid_amount, stored=None if created else order
+        )
         changed = [] if created else [field for field, value in updates.items() if getattr(order, field) != value]
         for field in changed:
             setattr(order, field, updates[field])
@@ -257,6 +265,7 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
             and stored_order is not None
             and stored_order.customer_id == customer.pk
             and _order_is_as_given(stored_order, item.order)
+            and not _lacks_paid_amount(item.order.get("status"), item.order.get("paid_amount"), stored_order)
         ):
             known_customers[customer_key] = customer
             results[index] = OrderSyncItemResult(order=stored_order, outcome=SyncOutcome.UNCHANGED)
@@ -282,6 +291,32 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
         known_customers[customer_key] = customer
         results[index] = OrderSyncItemResult(order=synced.order, outcome=synced.outcome)
     return results
+
+
+def _lacks_paid_amount(status: str | None, paid_amount: Decimal | None, stored: Order | None) -> bool:
+    """Whether a write would leave a paid order with no paid amount: it states a paid status, gives no amount,
+    and none is stored (a new order, or one stored with 0.00). An explicit 0.00 is an amount (a free order)."""
+    if status not in PAID_ORDER_STATUSES or paid_amount is not None:
+        return False
+    return stored is None or not stored.paid_amount
+
+
+def _refuse_paid_order_without_amount(
+    *, order_number: str, status: str | None, paid_amount: Decimal | None, stored: Order | None
+) -> None:
+    if status is not None and _lacks_paid_amount(status, paid_amount, stored):
+        raise ValidationFailed(
+            _(
+                "Order %(number)s is “%(status)s” but has no paid amount: send paid_amount, what the buyer paid "
+                "(refunds are checked against it)."
+            )
+            % {"number": order_number, "status": OrderStatus(status).label},
+            fields={
+                "order.paid_amount": [
+                    _("Required when the status is paid, shipped, delivered or completed (0.00 for a free order).")
+                ]
+            },
+        )
 
 
 def _order_updates(*, lines: list[OrderLineData] | None = None, **fields: Any) -> dict[str, Any]:

@@ -131,7 +131,9 @@ else:
     _broker_dir = VAR_DIR / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
     (VAR_DIR / "broker-control").mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # The filesystem transport ignores the host, but kombu warns "No hostname was supplied. Reverting to default
+    # 'localhost'" on every connection (each process, each health check) when the URL names none.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
@@ -227,6 +229,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where the file backend (make run's) writes one file per batch of messages.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
 
 # --- REST API -------------------------------------------------------------------------------------------
@@ -299,10 +303,24 @@ WEBHOOK_RETENTION_DAYS = float(os.environ.get("WEBHOOK_RETENTION_DAYS", "30"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.request_id.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "core.log_filters.RequestIdFromRecord"},
+        "forbidden_one_line": {"()": "core.log_filters.ForbiddenOneLine"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # A 403 is one line (method, path, user, request id), not the PermissionDenied traceback.
+        "django.request": {"filters": ["forbidden_one_line"]},
+        # Celery's routine lines: "Task … received", "Task … succeeded" and beat's "Sending due task" — six
+        # lines every ten seconds from the sweep and the webhook relay alone. Failures are still logged (ERROR);
+        # set CELERY_TASK_LOG_LEVEL=INFO to see every task run.
+        **{
+            name: {"level": os.environ.get("CELERY_TASK_LOG_LEVEL", "WARNING")}
+            for name in ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+        },
+    },
 }
 
 if not DEBUG:

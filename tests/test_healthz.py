@@ -18,3 +18,17 @@ def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == {"ok": False, "detail": "ConnectionRefusedError"}
+
+
+def test_the_broker_connection_logs_no_warning(caplog):
+    """The embedded filesystem broker's URL names a host: kombu warned "No hostname was supplied. Reverting to
+    default 'localhost'" whenever a process described its connection (each Celery process at start, each
+    worker child that sent a task)."""
+    import logging
+
+    from helpdesk.celery import app
+
+    with caplog.at_level(logging.INFO), app.connection_for_write() as connection:
+        assert connection.as_uri()
+        assert connection.info()["hostname"]
+    assert not [record for record in caplog.records if record.name.startswith("kombu")], caplog.text

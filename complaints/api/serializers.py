@@ -60,12 +60,21 @@ class ComplaintOutput(serializers.ModelSerializer):
     ticket = TicketListOutput()
     owner = UserOutput(allow_null=True)
     follow_ups = FollowUpOutput(many=True)
+    severity_keyword = serializers.CharField(
+        help_text='The severity rule\'s keyword found in the complaint (as configured), or "" when no rule set '
+        "the severity. Stable: compare this, not severity_reason."
+    )
+    severity_reason = serializers.CharField(
+        read_only=True,
+        help_text="Why the complaint has its severity, for people, in the caller's language (Accept-Language).",
+    )
 
     class Meta:
         model = Complaint
         fields = [
             "ticket",
             "severity",
+            "severity_keyword",
             "severity_reason",
             "owner",
             "customer_request",

@@ -22,7 +22,9 @@ from . import serializers as s
 
 
 def _complaint(pk: int) -> Complaint:
-    return get_object_or_404(Complaint.objects.select_related("ticket", "owner"), ticket_id=pk)
+    # ``ticket__pk``, not ``ticket_id``: Django turns an id beyond the column's range into "no match" for the
+    # former only; the latter reached SQLite as an OverflowError (a 500 for /complaints/<huge number>/).
+    return get_object_or_404(Complaint.objects.select_related("ticket", "owner"), ticket__pk=pk)
 
 
 class ComplaintApiMixin(TicketApiMixin):
@@ -30,7 +32,7 @@ class ComplaintApiMixin(TicketApiMixin):
         complaint = (
             Complaint.objects.select_related("ticket__customer", "ticket__team", "ticket__assignee", "owner")
             .prefetch_related("follow_ups__done_by")
-            .get(ticket_id=pk)
+            .get(ticket__pk=pk)
         )
         return Response(s.ComplaintOutput(complaint, context={"request": request}).data, status=code)
 

@@ -14,6 +14,11 @@ from ..enums import CustomerTier, OrderStatus
 from ..masking import mask_email, mask_phone
 from ..services import MAX_LINE_QUANTITY, MAX_SYNC_BATCH
 
+PAID_AMOUNT_HELP = (
+    "What the buyer paid, after discounts; refunds are checked against it. Required when status is paid, "
+    "shipped, delivered or completed, unless the order is already stored with one (0.00 for a free order)."
+)
+
 # --- input ----------------------------------------------------------------------------------------------------
 
 
@@ -64,7 +69,13 @@ class OrderSyncItemInput(serializers.Serializer):
     total_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False, help_text="Defaults to the lines' sum."
     )
-    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
+    paid_amount = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        help_text=PAID_AMOUNT_HELP,
+    )
     paid_at = serializers.DateTimeField(required=False)
     shipped_at = serializers.DateTimeField(required=False)
     delivered_at = serializers.DateTimeField(required=False)

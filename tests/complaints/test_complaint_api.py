@@ -82,3 +82,11 @@ def test_complaint_list_is_severity_first(api, agent_api):
     assert len(rows) == 2
     open_rows = agent_api.get("/api/v1/complaints/").json()
     assert [row["severity"] for row in open_rows] == ["critical", "normal"]
+
+
+def test_an_id_beyond_the_database_range_is_a_404_not_a_500(manager_api):
+    """Found by the schemathesis contract test on SQLite: OverflowError for /complaints/<33 digits>/."""
+    huge = 293812709177948216643919357673472
+    assert manager_api.get(f"/api/v1/complaints/{huge}/").status_code == 404
+    assert manager_api.patch(f"/api/v1/complaints/{huge}/", {"severity": "serious"}, format="json").status_code == 404
+    assert manager_api.post(f"/api/v1/complaints/{huge}/resolve/", {}, format="json").status_code in (400, 404)

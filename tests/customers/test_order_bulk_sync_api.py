@@ -166,3 +166,39 @@ def test_500_orders_in_one_request(api, django_assert_max_num_queries):
     assert again.json()["counts"]["unchanged"] == 500
     print(f"\n500 orders: created in {created_in:.2f}s, unchanged in {unchanged_in:.2f}s")
     assert Order.objects.count() == 500 and Customer.objects.count() == 50
+
+
+def test_a_paid_order_without_its_paid_amount_is_an_item_error_naming_the_field(api):
+    without_amount = {key: value for key, value in item("TB-NOPAY").items() if key != "paid_amount"}
+    stored = OrderFactory(
+        order_number="TB-ZERO",
+        customer=CustomerFactory(platform_account_id="tb_buyer"),
+        status="paid",
+        paid_amount=Decimal("0"),
+    )
+    batch = [
+        without_amount,  # shipped, no amount: refused
+        {**without_amount, "order_number": "TB-ZERO", "status": "delivered"},  # stored 0.00, still none given
+        {**without_amount, "order_number": "TB-WAITING", "status": "pending_payment"},  # nothing paid yet
+        item("TB-PAID"),
+    ]
+    response = api.post(URL, {"orders": batch}, format="json")
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["error", "error", "created", "created"]
+    for refused in results[:2]:
+        assert refused["error"]["code"] == "validation_error"
+        assert list(refused["error"]["fields"]) == ["paid_amount"]
+        assert "paid_amount" in refused["error"]["message"]
+    assert not Order.objects.filter(order_number="TB-NOPAY").exists()
+    stored.refresh_from_db()
+    assert stored.status == "paid"
+
+
+def test_a_status_change_of_an_order_with_a_stored_amount_needs_no_amount(api):
+    assert api.post(URL, {"orders": [item("TB-LATER")]}, format="json").status_code == 200
+    later = {key: value for key, value in item("TB-LATER", status="delivered").items() if key != "paid_amount"}
+    results = api.post(URL, {"orders": [later]}, format="json").json()["results"]
+    assert results[0]["status"] == "updated"
+    order = Order.objects.get(order_number="TB-LATER")
+    assert order.status == "delivered" and order.paid_amount == Decimal("158.00")

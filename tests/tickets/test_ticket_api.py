@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -111,6 +112,32 @@ def test_order_of_another_customer_is_refused_and_nothing_is_created(api):
     assert response.status_code == 400
     assert "order.order_number" in error_fields(response)
     assert Ticket.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["paid", "shipped", "delivered", "completed"])
+def test_a_paid_order_without_its_paid_amount_is_refused_and_nothing_is_created(api, status):
+    """Stored as 0.00, every refund on the order would be "outside policy": the field must be named."""
+    order = {key: value for key, value in PAYLOAD["order"].items() if key != "paid_amount"}
+    response = api.post("/api/v1/tickets/", {**PAYLOAD, "order": {**order, "status": status}}, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] == "validation_error"
+    assert list(error["fields"]) == ["order.paid_amount"]
+    assert "paid_amount" in error["message"] and "TB2026112300001" in error["message"]
+    assert not Ticket.objects.exists() and not Order.objects.exists() and not Customer.objects.exists()
+
+
+def test_orders_that_need_no_paid_amount_or_already_have_one_are_accepted(api):
+    unpaid = {"order_number": "TB-UNPAID", "status": "pending_payment"}
+    assert api.post("/api/v1/tickets/", {**PAYLOAD, "order": unpaid}, format="json").status_code == 201
+    free = {"order_number": "TB-FREE", "status": "delivered", "paid_amount": "0.00"}
+    assert api.post("/api/v1/tickets/", {**PAYLOAD, "order": free}, format="json").status_code == 201
+    # An order synced with its amount: a later ticket may name it by number, or move its status on, alone.
+    assert api.post("/api/v1/tickets/", PAYLOAD, format="json").status_code == 201
+    for order in ({"order_number": "TB2026112300001"}, {"order_number": "TB2026112300001", "status": "completed"}):
+        assert api.post("/api/v1/tickets/", {**PAYLOAD, "order": order}, format="json").status_code == 201
+    stored = Order.objects.get(order_number="TB2026112300001")
+    assert stored.status == "completed" and stored.paid_amount == Decimal("79.00")
 
 
 def test_malformed_json_is_a_400(api):

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.platforms import Platform
-from customers.api.serializers import MaskedContactOutput
+from customers.api.serializers import PAID_AMOUNT_HELP, MaskedContactOutput
 from customers.enums import CustomerTier, OrderStatus
 from customers.services import MAX_LINE_QUANTITY
 
@@ -53,7 +53,9 @@ class OrderInput(serializers.Serializer):
     order_number = serializers.CharField(max_length=64)
     status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
-    paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False)
+    paid_amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, help_text=PAID_AMOUNT_HELP
+    )
     paid_at = serializers.DateTimeField(required=False)
     shipped_at = serializers.DateTimeField(required=False)
     delivered_at = serializers.DateTimeField(required=False)

@@ -3,13 +3,10 @@ complaints and after-sales requests. It lives in the project package because it 
 
 from __future__ import annotations
 
-import os
 from datetime import time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -18,6 +15,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
+from aftersales.services.approvals import aftersales_approval_request
+from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
 from customers.services import OrderLineData, customer_upsert, order_upsert
 from integrations import services as integration_services
 from integrations.models import Integration
@@ -29,8 +28,7 @@ from tickets.services.messages import ticket_add_customer_message, ticket_add_no
 from tickets.services.transitions import ticket_transition
 
 from ._demo_history import create_history
-
-DEFAULT_PASSWORD = "helpdesk-demo"
+from ._demo_logins import DEMO_INTEGRATION, api_key_file, demo_password, login_lines
 
 CUSTOMERS = [
     ("王小明", "taobao", "tb_wangxm88", "13812345678", "gold"),
@@ -188,52 +186,42 @@ TICKETS = [
 ]
 
 
-DEMO_INTEGRATION = "演示淘宝店 Demo Taobao shop"
-
-
 class Command(BaseCommand):
     help = "Create demo teams, users (agent1, agent2, manager1, admin) and a realistic mix of tickets."
 
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Do not print the logins and API credentials (make run prints them once the services are up).",
+        )
+
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         with transaction.atomic():
-            users = self._users(password)
+            users = self._users(demo_password())
             teams = self._teams(users)
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
-        token = Token.objects.get_or_create(user=users["platform"])[0]
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
-        self.stdout.write(
-            "Demo logins (password: %s%s):"
-            % (password, "" if os.environ.get("DEMO_PASSWORD") else ", set DEMO_PASSWORD to change")
-        )
-        for name, role in (
-            ("agent1", "agent, pre-sales"),
-            ("agent2", "agent, after-sales"),
-            ("manager1", "manager"),
-            ("admin", "admin"),
-        ):
-            self.stdout.write(f"  {name:<9} {role}")
-        self.stdout.write(f"API token of the demo account 'platform' (Authorization: Token …): {token.key}")
+        Token.objects.get_or_create(user=users["platform"])
         self._integration()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
+        if not options["no_logins"]:
+            for line in login_lines():
+                self.stdout.write(line)
 
     def _integration(self) -> None:
         """The demo shop integration with every scope. Its key is shown once: on the run that makes it, it is
-        printed and written to var/demo-api-key.txt (a local file, never committed)."""
+        written to var/demo-api-key.txt (a local file, never committed), from which the logins print it."""
         integration = Integration.objects.filter(name=DEMO_INTEGRATION).first()
         if integration is None:
             integration = integration_services.integration_create(
                 name=DEMO_INTEGRATION, platform="taobao", scopes=list(ALL_SCOPES)
             )
-        key_file = Path(settings.VAR_DIR) / "demo-api-key.txt"
+        key_file = api_key_file()
         if not any(key.is_valid_at() for key in integration.keys.all()) or not key_file.exists():
             secret = integration_services.api_key_create(integration=integration, name="demo").secret
             key_file.parent.mkdir(parents=True, exist_ok=True)
             key_file.write_text(secret + "\n")
-        self.stdout.write(
-            f"API key of the demo integration '{DEMO_INTEGRATION}' (Authorization: Bearer …): "
-            f"{key_file.read_text().strip()}  (also in {key_file})"
-        )
 
     def _users(self, password: str) -> dict[str, Any]:
         User = get_user_model()
@@ -374,9 +362,6 @@ class Command(BaseCommand):
 
         from django.core.files.uploadedfile import SimpleUploadedFile
         from PIL import Image, ImageDraw
-
-        from aftersales.services.approvals import aftersales_approval_request
-        from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
 
         def photo(name: str, colour: str) -> SimpleUploadedFile:
             image = Image.new("RGB", (480, 360), colour)
