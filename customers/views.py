@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.decorators import agent_required
 from core.errors import ApplicationError, Forbidden
+from customers.services.buyers import customer_contact_reveal
+from customers.services.links import customer_link, customer_unlink
 
 from . import selectors
 from .forms import CustomerLinkForm
 from .masking import mask_email, mask_phone
 from .models import Customer
-from .services import customer_contact_reveal, customer_link, customer_unlink
 
 
 @login_required

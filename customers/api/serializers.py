@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.platforms import Platform
+from customers.services.orders import MAX_LINE_QUANTITY, MAX_SYNC_BATCH
 
 from ..enums import CustomerTier, OrderStatus
 from ..masking import mask_email, mask_phone
-from ..services import MAX_LINE_QUANTITY, MAX_SYNC_BATCH
 
 PAID_AMOUNT_HELP = (
     "What the buyer paid, after discounts; refunds are checked against it. Required when status is paid, "

@@ -21,11 +21,14 @@ from rest_framework.views import APIView
 from accounts import roles
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
+from customers.services.buyers import customer_contact_reveal
+from customers.services.links import customer_link, customer_unlink
+from customers.services.orders import OrderLineData, OrderSyncItem, order_sync_batch
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
 
-from .. import selectors, services
+from .. import selectors
 from ..models import Customer
 from . import serializers as s
 from .filters import CustomerFilter, OrderFilter
@@ -68,7 +71,7 @@ class CustomerContactRevealApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         customer = get_object_or_404(Customer, pk=pk)
         return Response(
-            services.customer_contact_reveal(
+            customer_contact_reveal(
                 customer=customer, user=request.user, context=request.query_params.get("context", "")
             )
         )
@@ -118,14 +121,14 @@ class CustomerLinksApi(_CustomerApi):
         data = s.CustomerLinkInput(data=request.data)
         data.is_valid(raise_exception=True)
         other = _other_account(data.validated_data)
-        services.customer_link(customer=customer, other=other, actor=request.user)
+        customer_link(customer=customer, other=other, actor=request.user)
         customer.refresh_from_db()
         return _profile_response(customer)
 
     @extend_schema(request=None, responses={200: s.CustomerProfileOutput})
     def delete(self, request: Request, pk: int) -> Response:
         customer = get_object_or_404(Customer, pk=pk)
-        services.customer_unlink(customer=customer, actor=request.user)
+        customer_unlink(customer=customer, actor=request.user)
         customer.refresh_from_db()
         return _profile_response(customer)
 
@@ -194,7 +197,7 @@ class OrderBulkSyncApi(_OrderApi):
         envelope.is_valid(raise_exception=True)
         raw_items = envelope.validated_data["orders"]
         errors: dict[int, ApplicationError] = {}
-        valid: dict[int, services.OrderSyncItem] = {}
+        valid: dict[int, OrderSyncItem] = {}
         # One serializer checks every item: building its fields costs more than validating an item.
         validator = s.OrderSyncItemInput()
         for index, raw in enumerate(raw_items):
@@ -202,7 +205,7 @@ class OrderBulkSyncApi(_OrderApi):
                 valid[index] = _sync_item(validator.run_validation(raw))
             except serializers.ValidationError as exc:
                 errors[index] = ValidationFailed(gettext("Invalid input."), fields=flatten_errors(exc.detail))
-        synced = dict(zip(valid, services.order_sync_batch(items=list(valid.values())), strict=True))
+        synced = dict(zip(valid, order_sync_batch(items=list(valid.values())), strict=True))
         results = []
         for index, raw in enumerate(raw_items):
             number = raw.get("order_number") if isinstance(raw, dict) else None
@@ -223,13 +226,13 @@ class OrderBulkSyncApi(_OrderApi):
         return Response(s.OrderSyncResultOutput({"results": results, "counts": counts}).data)
 
 
-def _sync_item(v: dict[str, Any]) -> services.OrderSyncItem:
+def _sync_item(v: dict[str, Any]) -> OrderSyncItem:
     customer = dict(v.pop("customer"))
     customer.setdefault("platform", v["platform"])
     lines = v.pop("lines", None)
     if lines is not None:
-        v["lines"] = [services.OrderLineData(**line) for line in lines]
-    return services.OrderSyncItem(customer=customer, order=v)
+        v["lines"] = [OrderLineData(**line) for line in lines]
+    return OrderSyncItem(customer=customer, order=v)
 
 
 def _item_error(error: ApplicationError) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from customers.services import customer_link
+from customers.services.links import customer_link
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from core.errors import ValidationFailed
 from customers.enums import LinkAction
 from customers.models import CustomerLinkEvent, Person
-from customers.services import customer_link, customer_unlink
+from customers.services.links import customer_link, customer_unlink
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db

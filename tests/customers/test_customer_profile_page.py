@@ -3,7 +3,7 @@ unlink from the page."""
 
 import pytest
 
-from customers.services import customer_link
+from customers.services.links import customer_link
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from rest_framework import serializers
 from core.platforms import Platform
 from customers.api.serializers import PAID_AMOUNT_HELP, MaskedContactOutput
 from customers.enums import CustomerTier, OrderStatus
-from customers.services import MAX_LINE_QUANTITY
+from customers.services.orders import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for
 from ..enums import Category, Channel, Priority, TicketKind, TicketStatus

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from core.actors import actor_or_none
 from core.errors import Conflict, ValidationFailed, validate_choice
 from customers.models import Customer, Order
-from customers.services import OrderLineData, customer_upsert, order_upsert
+from customers.services.buyers import customer_upsert
+from customers.services.orders import OrderLineData, order_sync
 
 from .. import hooks
 from ..enums import (
@@ -178,7 +179,7 @@ def ticket_create_with_customer(
     All or nothing: a refused order or ticket leaves no new customer or order behind.
 
     ``customer`` takes ``customer_upsert``'s keywords (details given as ``None`` are kept); ``order`` takes
-    ``order_upsert``'s, with ``lines`` as a list of dicts. With ``order_must_exist`` (an agent typing an order
+    ``order_sync``'s, with ``lines`` as a list of dicts. With ``order_must_exist`` (an agent typing an order
     number) the order is only looked up — an unknown number is refused rather than recorded as an empty order.
     A message already synced (same platform and ``external_id``) raises ``TicketAlreadyExists`` before
     anything is written.
@@ -192,12 +193,12 @@ def ticket_create_with_customer(
         elif order:
             order_fields = dict(order)
             lines = order_fields.pop("lines", None)
-            linked_order = order_upsert(
+            linked_order = order_sync(
                 customer=buyer,
                 platform=order_fields.pop("platform", None) or buyer.platform,
                 lines=[OrderLineData(**line) for line in lines] if lines is not None else None,
                 **order_fields,
-            )
+            ).order
         return ticket_create(customer=buyer, order=linked_order, **ticket_fields)
 
 

@@ -60,7 +60,7 @@ def request_timeout() -> float:
 
 def retry_delay(attempts: int) -> timedelta:
     """Wait after the ``attempts``-th failure: 30 s, 1 min, 2 min … doubling, at most 6 h, ±10 % jitter."""
-    base = min(FIRST_RETRY * (2 ** max(0, attempts - 1)), MAX_RETRY_INTERVAL)
+    base: timedelta = min(FIRST_RETRY * (2 ** max(0, attempts - 1)), MAX_RETRY_INTERVAL)
     return base * random.uniform(1 - JITTER, 1 + JITTER)
 
 

@@ -17,7 +17,8 @@ from rest_framework.authtoken.models import Token
 from accounts.roles import Role
 from aftersales.services.approvals import aftersales_approval_request
 from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
-from customers.services import OrderLineData, customer_upsert, order_upsert
+from customers.services.buyers import customer_upsert
+from customers.services.orders import OrderLineData, order_sync
 from integrations import services as integration_services
 from integrations.models import Integration
 from integrations.scopes import ALL_SCOPES
@@ -311,7 +312,7 @@ class Command(BaseCommand):
             sku, title, price = PRODUCTS[index % len(PRODUCTS)]
             paid = now - timedelta(days=6 - index % 4)
             orders.append(
-                order_upsert(
+                order_sync(
                     customer=customer,
                     platform=customer.platform,
                     order_number=f"{customer.platform[:2].upper()}{20261100000 + index * 7919}",
@@ -321,7 +322,7 @@ class Command(BaseCommand):
                     shipped_at=paid + timedelta(hours=20),
                     delivered_at=paid + timedelta(days=3) if index % 3 else None,
                     lines=[OrderLineData(sku=sku, title=title, quantity=1, unit_price=price)],
-                )
+                ).order
             )
         assignees = {"inquiry": users["agent1"], "complaint": users["agent2"], "aftersales": users["agent2"]}
         for n, (kind, category, channel, priority, subject, description, ci, minutes_ago, next_step) in enumerate(

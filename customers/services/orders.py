@@ -1,4 +1,5 @@
-"""Every write to customers and orders."""
+"""Orders and their lines, synced from the shop platforms (one at a time or in bulk), the platform being the
+source of truth for what was bought."""
 
 from __future__ import annotations
 
@@ -13,21 +14,24 @@ from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError, RestrictedError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roles
-from core.actors import actor_or_none
-from core.errors import ApplicationError, Conflict, Forbidden, ValidationFailed
+from core.errors import ApplicationError, Conflict, ValidationFailed
 
-from .enums import LinkAction, OrderStatus
-from .models import ContactReveal, Customer, CustomerLinkEvent, Order, OrderLine, Person
+from ..enums import OrderStatus
+from ..models import Customer, Order, OrderLine
+from .buyers import customer_is_as_given, customer_upsert
 
 logger = logging.getLogger(__name__)
 
+
 # Amounts are stored as DECIMAL(12, 2): anything from 10^10 up does not fit.
 MAX_AMOUNT = Decimal("9999999999.99")
+
+
 MAX_LINE_QUANTITY = 100_000
+
+
 # The statuses of an order the buyer has paid for. Refunds and compensation are measured against its paid
 # amount, so such an order must say what was paid: stored as 0.00, every refund on it is "outside policy".
 # (Cancelled and refunded orders, and orders awaiting payment, need none.)
@@ -42,49 +46,6 @@ class OrderLineData:
     unit_price: Decimal = Decimal("0")
 
 
-def customer_upsert(
-    *,
-    platform: str,
-    platform_account_id: str,
-    name: str,
-    phone: str | None = None,
-    email: str | None = None,
-    tier: str | None = None,
-) -> Customer:
-    """Find the customer by (platform, platform account id) or create them; update the details given.
-
-    Details not given (``None``) are left as they are, so a platform that sends only a name does not erase
-    a phone number recorded earlier.
-    """
-    updates: dict[str, Any] = {"name": name}
-    for field, value in (("phone", phone), ("email", email), ("tier", tier)):
-        if value is not None:
-            updates[field] = value
-    with transaction.atomic():
-        customer = (
-            Customer.objects.select_for_update()
-            .filter(platform=platform, platform_account_id=platform_account_id)
-            .first()
-        )
-        if customer is None:
-            try:
-                with transaction.atomic():
-                    return Customer.objects.create(
-                        platform=platform, platform_account_id=platform_account_id, **updates
-                    )
-            except IntegrityError:
-                # Another request created the same buyer a moment ago: update theirs instead.
-                customer = Customer.objects.select_for_update().get(
-                    platform=platform, platform_account_id=platform_account_id
-                )
-        changed = [field for field, value in updates.items() if getattr(customer, field) != value]
-        for field in changed:
-            setattr(customer, field, updates[field])
-        if changed:
-            customer.save(update_fields=[*changed, "updated_at"])
-        return customer
-
-
 class SyncOutcome(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
@@ -95,39 +56,6 @@ class SyncOutcome(StrEnum):
 class OrderSyncResult:
     order: Order
     outcome: SyncOutcome
-
-
-def order_upsert(
-    *,
-    customer: Customer,
-    platform: str,
-    order_number: str,
-    status: str | None = None,
-    total_amount: Decimal | None = None,
-    paid_amount: Decimal | None = None,
-    paid_at: datetime | None = None,
-    shipped_at: datetime | None = None,
-    delivered_at: datetime | None = None,
-    lines: list[OrderLineData] | None = None,
-) -> Order:
-    """Find the order by (platform, order number) or create it, and update the details given.
-
-    An order belongs to one buyer: an order number already recorded for another customer is refused, so
-    one buyer's request can never be attached to someone else's order. Lines, when given, replace the
-    stored lines (the platform is the source of truth for what was bought); see ``order_sync``.
-    """
-    return order_sync(
-        customer=customer,
-        platform=platform,
-        order_number=order_number,
-        status=status,
-        total_amount=total_amount,
-        paid_amount=paid_amount,
-        paid_at=paid_at,
-        shipped_at=shipped_at,
-        delivered_at=delivered_at,
-        lines=lines,
-    ).order
 
 
 def order_sync(
@@ -143,7 +71,12 @@ def order_sync(
     delivered_at: datetime | None = None,
     lines: list[OrderLineData] | None = None,
 ) -> OrderSyncResult:
-    """``order_upsert``, also saying whether the order was created, updated or already as given.
+    """Find the order by (platform, order number) or create it, update the details given, and say whether
+    it was created, updated or already as given.
+
+    An order belongs to one buyer: an order number already recorded for another customer is refused, so one
+    buyer's request can never be attached to someone else's order. The platform is the source of truth for
+    what was bought.
 
     Details given as ``None`` are kept. Lines, when given, are reconciled with the stored ones: the same lines
     in the same order write nothing; otherwise lines are matched by SKU and updated in place (their ids stay,
@@ -257,7 +190,7 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
         customer = known_customers.get(customer_key)
         if customer is None:
             stored = stored_customers.get((item.customer["platform"], item.customer["platform_account_id"]))
-            if stored is not None and _customer_is_as_given(stored, item.customer):
+            if stored is not None and customer_is_as_given(stored, item.customer):
                 customer = stored
         stored_order = stored_orders.get(order_key(item.order))
         if (
@@ -339,14 +272,6 @@ def _order_is_as_given(order: Order, fields: dict[str, Any]) -> bool:
     return stored == [_line_key(line.sku, line.title, line.quantity, line.unit_price) for line in lines]
 
 
-def _customer_is_as_given(customer: Customer, details: dict[str, Any]) -> bool:
-    return all(
-        value is None or getattr(customer, field) == value
-        for field, value in details.items()
-        if field not in ("platform", "platform_account_id")
-    )
-
-
 def _line_key(sku: str, title: str, quantity: int, unit_price: Decimal) -> tuple[str, str, int, Decimal]:
     return (sku, title, quantity, Decimal(unit_price).quantize(Decimal("0.01")))
 
@@ -417,112 +342,3 @@ def _check_lines(lines: list[OrderLineData]) -> None:
             _("The order total is too large."),
             fields={"order.lines": [_("The lines add up to more than can be stored.")]},
         )
-
-
-def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:
-    """Return the customer's unmasked phone and e-mail, and log who looked (every reveal is an audit row).
-
-    Raises ``Forbidden`` for roles that may only see masked contact details.
-    """
-    if not roles.can_see_customer_contact(user):
-        raise Forbidden(_("Your role may not see customer contact details."))
-    ContactReveal.objects.create(customer=customer, user=user, context=context[:100])
-    return {"phone": customer.phone, "email": customer.email}
-
-
-# --- identity: one person behind accounts on several platforms --------------------------------------------
-
-
-@dataclass(frozen=True)
-class LinkResult:
-    person: Person | None
-    changed: bool
-
-
-def _actor(actor: Any) -> Any:
-    return actor_or_none(actor)
-
-
-def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkResult:
-    """Record that ``customer`` and ``other`` are the same human: afterwards both share one person.
-
-    Neither linked yet: a new person. One linked: the other joins that person. Both linked to different
-    persons: the persons merge (the older one stays, the newer one's accounts move to it and it is deleted).
-    Already the same person: nothing changes (``changed`` is False). Linking an account to itself is refused
-    (``ValidationFailed``). Writes one ``CustomerLinkEvent`` (linked or merged) with the actor.
-    Locks both customer rows (in id order, so two links of the same pair cannot deadlock).
-    """
-    if customer.pk == other.pk:
-        raise ValidationFailed(
-            _("An account cannot be linked to itself."),
-            fields={"platform_account_id": [_("Choose another account of this buyer.")]},
-            code="link_to_self",
-        )
-    actor = _actor(actor)
-    with transaction.atomic():
-        locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[customer.pk, other.pk])}
-        customer, other = locked[customer.pk], locked[other.pk]
-        if customer.person_id is not None and customer.person_id == other.person_id:
-            return LinkResult(person=customer.person, changed=False)
-        if customer.person_id is None and other.person_id is None:
-            person = Person.objects.create(created_by=actor)
-            Customer.objects.filter(pk__in=[customer.pk, other.pk]).update(person=person, updated_at=timezone.now())
-            _link_event(LinkAction.LINKED, customer, other, person.pk, actor)
-        elif customer.person_id is None or other.person_id is None:
-            person_id = customer.person_id or other.person_id
-            Customer.objects.filter(pk__in=[customer.pk, other.pk]).update(
-                person_id=person_id, updated_at=timezone.now()
-            )
-            _link_event(LinkAction.LINKED, customer, other, person_id, actor)
-        else:
-            kept_id, absorbed_id = sorted([customer.person_id, other.person_id])  # type: ignore[type-var]
-            # Lock every account of both persons so no concurrent link or unlink sees half a merge.
-            list(Customer.objects.select_for_update().filter(person_id__in=[kept_id, absorbed_id]))
-            Customer.objects.filter(person_id=absorbed_id).update(person_id=kept_id, updated_at=timezone.now())
-            Person.objects.filter(pk=absorbed_id).delete()
-            _link_event(LinkAction.MERGED, customer, other, kept_id, actor, merged_person_ref=absorbed_id)
-        customer.refresh_from_db(fields=["person"])
-        other.refresh_from_db(fields=["person"])
-        return LinkResult(person=customer.person, changed=True)
-
-
-def customer_unlink(*, customer: Customer, actor: Any) -> LinkResult:
-    """Take ``customer`` out of its person (it becomes a lone account again).
-
-    A person left with a single account is dissolved too: one account needs no person. An account that is
-    not linked is left as it is (``changed`` is False), so a repeated unlink is harmless. Writes one
-    ``CustomerLinkEvent`` (unlinked) with the actor.
-    """
-    actor = _actor(actor)
-    with transaction.atomic():
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
-        person_id = customer.person_id
-        if person_id is None:
-            return LinkResult(person=None, changed=False)
-        rest = list(Customer.objects.select_for_update().filter(person_id=person_id).exclude(pk=customer.pk))
-        customer.person = None
-        customer.save(update_fields=["person", "updated_at"])
-        if len(rest) <= 1:
-            Customer.objects.filter(person_id=person_id).update(person=None, updated_at=timezone.now())
-            Person.objects.filter(pk=person_id).delete()
-        _link_event(LinkAction.UNLINKED, customer, rest[0] if len(rest) == 1 else None, person_id, actor)
-        return LinkResult(person=None, changed=True)
-
-
-def _link_event(
-    action: str,
-    customer: Customer,
-    other: Customer | None,
-    person_ref: int | None,
-    actor: Any,
-    *,
-    merged_person_ref: int | None = None,
-) -> CustomerLinkEvent:
-    return CustomerLinkEvent.objects.create(
-        action=action,
-        customer=customer,
-        other=other,
-        person_ref=person_ref,
-        merged_person_ref=merged_person_ref,
-        actor=actor,
-    )

@@ -1,0 +1,76 @@
+"""Buyers: one per platform account, upserted from every intake path; their contact details revealed only on
+request, and every reveal logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts import roles
+from core.errors import Forbidden
+
+from ..models import ContactReveal, Customer
+
+
+def customer_upsert(
+    *,
+    platform: str,
+    platform_account_id: str,
+    name: str,
+    phone: str | None = None,
+    email: str | None = None,
+    tier: str | None = None,
+) -> Customer:
+    """Find the customer by (platform, platform account id) or create them; update the details given.
+
+    Details not given (``None``) are left as they are, so a platform that sends only a name does not erase
+    a phone number recorded earlier.
+    """
+    updates: dict[str, Any] = {"name": name}
+    for field, value in (("phone", phone), ("email", email), ("tier", tier)):
+        if value is not None:
+            updates[field] = value
+    with transaction.atomic():
+        customer = (
+            Customer.objects.select_for_update()
+            .filter(platform=platform, platform_account_id=platform_account_id)
+            .first()
+        )
+        if customer is None:
+            try:
+                with transaction.atomic():
+                    return Customer.objects.create(
+                        platform=platform, platform_account_id=platform_account_id, **updates
+                    )
+            except IntegrityError:
+                # Another request created the same buyer a moment ago: update theirs instead.
+                customer = Customer.objects.select_for_update().get(
+                    platform=platform, platform_account_id=platform_account_id
+                )
+        changed = [field for field, value in updates.items() if getattr(customer, field) != value]
+        for field in changed:
+            setattr(customer, field, updates[field])
+        if changed:
+            customer.save(update_fields=[*changed, "updated_at"])
+        return customer
+
+
+def customer_is_as_given(customer: Customer, details: dict[str, Any]) -> bool:
+    return all(
+        value is None or getattr(customer, field) == value
+        for field, value in details.items()
+        if field not in ("platform", "platform_account_id")
+    )
+
+
+def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:
+    """Return the customer's unmasked phone and e-mail, and log who looked (every reveal is an audit row).
+
+    Raises ``Forbidden`` for roles that may only see masked contact details.
+    """
+    if not roles.can_see_customer_contact(user):
+        raise Forbidden(_("Your role may not see customer contact details."))
+    ContactReveal.objects.create(customer=customer, user=user, context=context[:100])
+    return {"phone": customer.phone, "email": customer.email}
