@@ -9,6 +9,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
+from integrations import services as integration_services
+from integrations.scopes import ALL_SCOPES
 
 from .browser import open_page
 from .factories import CustomerFactory, TeamFactory, UserFactory
@@ -143,3 +145,23 @@ def browser_page():  # type: ignore[no-untyped-def]
     """A laptop-sized chromium page in English (tests.browser.open_page); ``page.problems`` collects errors."""
     with open_page() as page:
         yield page
+
+
+@pytest.fixture
+def make_key(db):  # type: ignore[no-untyped-def]
+    """make_key(scopes=[...], platform=..., **integration fields) -> (integration, api_key, secret): an
+    integration (every scope by default, on Taobao) with one API key."""
+    counter = {"n": 0}
+
+    def make(scopes=None, **fields):  # type: ignore[no-untyped-def]
+        counter["n"] += 1
+        integration = integration_services.integration_create(
+            name=fields.pop("name", f"Shop middleware {counter['n']}"),
+            platform=fields.pop("platform", "taobao"),
+            scopes=list(ALL_SCOPES if scopes is None else scopes),
+            **fields,
+        )
+        new = integration_services.api_key_create(integration=integration, name="test")
+        return integration, new.api_key, new.secret
+
+    return make

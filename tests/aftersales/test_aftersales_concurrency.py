@@ -1,10 +1,8 @@
 """Two agents acting on the same request at once: exactly one succeeds."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from aftersales.models import AfterSalesRequest, RequestEvent
 from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
@@ -12,6 +10,7 @@ from aftersales.services.intake import LineInput
 from aftersales.services.transitions import aftersales_transition
 from core.errors import ApplicationError, Conflict
 from tests.aftersales.conftest import walk
+from tests.concurrency import race
 
 
 @pytest.mark.django_db
@@ -51,41 +50,17 @@ def defaults_after_flush(transactional_db):  # type: ignore[no-untyped-def]
     importlib.import_module("aftersales.migrations.0002_default_reasons_and_limits").create_defaults(apps, None)
 
 
-def _race(actions):  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = []
-
-    def run(action):  # type: ignore[no-untyped-def]
-        try:
-            barrier.wait()
-            outcomes.append(action())
-        except ApplicationError as exc:
-            outcomes.append(exc)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return outcomes
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_agents_approving_and_rejecting_at_once_only_one_wins(
     defaults_after_flush, make_request, agent, other_agent
 ):
     request = walk(make_request(), ["under_review"], agent)
-    outcomes = _race(
-        [
-            lambda: aftersales_transition(request=request.pk, to_status="approved", actor=agent),
-            lambda: aftersales_transition(request=request.pk, to_status="rejected", actor=other_agent, note="no"),
-            lambda: aftersales_transition(request=request.pk, to_status="approved", actor=other_agent),
-        ]
+    outcomes = race(
+        lambda: aftersales_transition(request=request.pk, to_status="approved", actor=agent),
+        lambda: aftersales_transition(request=request.pk, to_status="rejected", actor=other_agent, note="no"),
+        lambda: aftersales_transition(request=request.pk, to_status="approved", actor=other_agent),
+        expected=(ApplicationError,),
     )
     wins = [o for o in outcomes if isinstance(o, AfterSalesRequest)]
     assert len(wins) == 1
@@ -102,11 +77,12 @@ def test_two_requests_racing_for_the_last_unit_only_one_is_created(
 ):
 
     make_request(lines=[LineInput(order_line_id=shirt.pk, quantity=1)])  # one of two left
-    outcomes = _race(
-        [
+    outcomes = race(
+        *[
             lambda: make_request(ticket=None, customer=customer, lines=[LineInput(order_line_id=shirt.pk, quantity=1)])
             for _ in range(3)
-        ]
+        ],
+        expected=(ApplicationError,),
     )
     assert len([o for o in outcomes if isinstance(o, AfterSalesRequest)]) == 1
     assert AfterSalesRequest.objects.count() == 2
@@ -121,10 +97,9 @@ def test_two_managers_deciding_one_approval_at_once(defaults_after_flush, make_r
     second_manager = _with_role(UserFactory(username="manager2"), "Manager")
     request = make_request(type="compensation", compensation_amount=Decimal("30"))
     approval = aftersales_approval_request(request=request, actor=agent)
-    outcomes = _race(
-        [
-            lambda: aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True),
-            lambda: aftersales_approval_decide(approval=approval.pk, actor=second_manager, approve=False, note="no"),
-        ]
+    outcomes = race(
+        lambda: aftersales_approval_decide(approval=approval.pk, actor=manager, approve=True),
+        lambda: aftersales_approval_decide(approval=approval.pk, actor=second_manager, approve=False, note="no"),
+        expected=(ApplicationError,),
     )
     assert len([o for o in outcomes if isinstance(o, Conflict)]) == 1

@@ -1,40 +1,18 @@
 """Two managers resolving the same complaint at once, and two agents recording the same follow-up call, on
 the real PostgreSQL: one wins, the other is refused, nothing is done twice."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from complaints import services
 from complaints.models import Complaint, FollowUp
 from core.errors import Conflict
+from tests.concurrency import race
 from tests.factories import UserFactory, make_ticket
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            outcomes.append(call())
-        except Conflict as exc:
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return outcomes
 
 
 def test_two_managers_resolving_at_once_resolve_once(team, manager):
@@ -53,7 +31,7 @@ def test_two_managers_resolving_at_once_resolve_once(team, manager):
             compensation_amount=Decimal("5"),
         )
 
-    outcomes = race(resolve(manager, "甲"), resolve(other, "乙"))
+    outcomes = race(resolve(manager, "甲"), resolve(other, "乙"), expected=(Conflict,))
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
     assert ticket.messages.filter(author_type="agent").count() == 1
     assert FollowUp.objects.filter(complaint=complaint).count() == 1
@@ -67,6 +45,7 @@ def test_two_agents_recording_the_same_follow_up_record_it_once(team, manager, a
     outcomes = race(
         lambda: services.follow_up_record(follow_up=follow_up, actor=agent, satisfied=True),
         lambda: services.follow_up_record(follow_up=follow_up, actor=other_agent, satisfied=False),
+        expected=(Conflict,),
     )
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1
     follow_up.refresh_from_db()

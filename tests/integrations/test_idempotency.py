@@ -1,18 +1,17 @@
 """Retries are safe: Idempotency-Key replays the first response; external ids dedupe synced messages."""
 
-import threading
 import uuid
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from customers.models import Customer, Order
 from integrations.idempotency import idempotency_purge
 from integrations.models import IdempotencyRecord
+from tests.concurrency import race
 from tests.tickets.test_ticket_api import PAYLOAD
 from tickets.models import Message, Ticket
 
@@ -162,28 +161,6 @@ def test_a_duplicate_sync_does_not_touch_the_buyer(make_key, key_client):
 # --- concurrency, on the real PostgreSQL -------------------------------------------------------------------
 
 
-def _fire_together(count, call):
-    barrier = threading.Barrier(count)
-    responses, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            responses.append(call())
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
-    return responses
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_with_one_key_create_one_ticket_and_answer_alike(make_key):
@@ -195,7 +172,7 @@ def test_concurrent_requests_with_one_key_create_one_ticket_and_answer_alike(mak
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
         return client.post("/api/v1/tickets/", PAYLOAD, format="json", HTTP_IDEMPOTENCY_KEY=key)
 
-    responses = _fire_together(6, call)
+    responses = race(*[call] * 6)
     assert [r.status_code for r in responses] == [201] * 6
     assert len({r.content for r in responses}) == 1
     assert Ticket.objects.count() == 1 and Order.objects.count() == 1 and Customer.objects.count() == 1
@@ -213,7 +190,7 @@ def test_concurrent_syncs_of_one_external_id_make_one_ticket(make_key):
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
         return client.post("/api/v1/tickets/", payload, format="json")
 
-    responses = _fire_together(6, call)
+    responses = race(*[call] * 6)
     assert sorted(r.status_code for r in responses) == [200] * 5 + [201]
     assert len({r.json()["id"] for r in responses}) == 1
     assert Ticket.objects.count() == 1

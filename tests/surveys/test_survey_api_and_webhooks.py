@@ -27,23 +27,6 @@ def subscribed(settings, make_key):  # type: ignore[no-untyped-def]
     webhook_subscriptions_forget()
 
 
-@pytest.fixture
-def make_key(db):  # type: ignore[no-untyped-def]
-    from integrations import services as integration_services
-    from integrations.scopes import ALL_SCOPES
-
-    def make(scopes=None, platform="taobao"):  # type: ignore[no-untyped-def]
-        integration = integration_services.integration_create(
-            name=f"Shop {platform or 'all'} {len(scopes or [])}",
-            platform=platform,
-            scopes=list(ALL_SCOPES if scopes is None else scopes),
-        )
-        new = integration_services.api_key_create(integration=integration, name="test")
-        return integration, new.api_key, new.secret
-
-    return make
-
-
 def test_ticket_resolved_webhook_carries_the_survey_link(subscribed, resolve):
     ticket = resolve()
     event = WebhookEvent.objects.get(type="ticket.resolved")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from surveys import services
 from surveys.models import SurveyAnswer, SurveyInvitation, SurveyResponse
+from tests.concurrency import race
 
 GOOD = {"score_professional": "5", "score_attitude": "4", "score_speed": "5"}
 
@@ -19,25 +17,6 @@ GOOD = {"score_professional": "5", "score_attitude": "4", "score_speed": "5"}
 def test_simultaneous_submissions_record_one_response_and_refuse_the_others(resolve):
     invitation = SurveyInvitation.objects.get(ticket=resolve())
     path = f"/survey/{services.survey_token(invitation)}/"
-    barrier = threading.Barrier(5)
-    codes: list[int] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            client = Client()
-            barrier.wait()
-            codes.append(client.post(path, GOOD).status_code)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors, errors
+    codes = race(*[lambda: Client().post(path, GOOD).status_code] * 5)
     assert sorted(codes) == [302, 409, 409, 409, 409]
     assert SurveyResponse.objects.count() == 1 and SurveyAnswer.objects.count() == 3

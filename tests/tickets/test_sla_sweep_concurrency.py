@@ -1,12 +1,11 @@
 """Two sweeps racing on the real PostgreSQL: every due ticket is escalated exactly once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
+from tests.concurrency import race
 from tests.factories import make_ticket
 from tickets.models import Escalation
 from tickets.services.escalation import sla_sweep
@@ -17,53 +16,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def test_sweeps_racing_in_threads_escalate_each_ticket_once(team):
     past = timezone.now() - timedelta(hours=25)
     tickets = [make_ticket(team=team, received_at=past) for _ in range(40)]
-    barrier = threading.Barrier(4)
-    results: list[list] = []
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(sla_sweep(batch_size=7))
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-
-    assert not errors
+    results = race(*[lambda: sla_sweep(batch_size=7)] * 4)
     escalated = [(r.ticket_id, r.target) for batch in results for r in batch]
     assert len(escalated) == len(set(escalated)) == 80  # 40 tickets × (first response, resolution)
     assert Escalation.objects.count() == 80
     assert {t.pk for t in tickets} == {ticket_id for ticket_id, _ in escalated}
-
-
-def _race(count, target):
-    barrier = threading.Barrier(count)
-    results: list[list] = []
-    errors: list[BaseException] = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not errors
-    return results
 
 
 def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
@@ -79,11 +36,11 @@ def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
     late = [make_ticket(team=team, received_at=now - timedelta(minutes=30)) for _ in range(12)]
     warned = [make_ticket(team=team, assignee=agent, received_at=now - timedelta(minutes=9)) for _ in range(12)]
 
-    _race(4, lambda: sla_sweep(now=now, batch_size=5))
+    race(*[lambda: sla_sweep(now=now, batch_size=5)] * 4)
     assert Escalation.objects.filter(level=1).count() == len(late)
     assert Notification.objects.filter(verb="sla_warning", recipient=agent).count() == len(warned)
 
-    results = _race(4, lambda: sla_sweep(now=now + timedelta(minutes=2), batch_size=5))
+    results = race(*[lambda: sla_sweep(now=now + timedelta(minutes=2), batch_size=5)] * 4)
     level_two = [(r.ticket_id, r.level) for batch in results for r in batch if r.level == 2]
     assert len(level_two) == len(set(level_two)) == len(late)
     assert Escalation.objects.filter(level=2).count() == len(late)

@@ -9,8 +9,6 @@ from typing import Any
 
 import pytest
 
-from integrations import services as integration_services
-from integrations.scopes import ALL_SCOPES
 from webhooks.models import WebhookEndpoint
 from webhooks.services.endpoints import webhook_endpoint_create
 from webhooks.services.outbox import webhook_subscriptions_forget
@@ -86,27 +84,8 @@ def receiver():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def make_integration(db):  # type: ignore[no-untyped-def]
-    """make_integration(scopes=[...], platform=...) -> (integration, api key secret)."""
-    counter = {"n": 0}
-
-    def make(scopes=None, platform="taobao", **fields):  # type: ignore[no-untyped-def]
-        counter["n"] += 1
-        integration = integration_services.integration_create(
-            name=fields.pop("name", f"Shop middleware {counter['n']}"),
-            platform=platform,
-            scopes=list(ALL_SCOPES if scopes is None else scopes),
-            **fields,
-        )
-        new = integration_services.api_key_create(integration=integration, name="test")
-        return integration, new.secret
-
-    return make
-
-
-@pytest.fixture
-def integration(make_integration):  # type: ignore[no-untyped-def]
-    return make_integration(platform="")[0]
+def integration(make_key):  # type: ignore[no-untyped-def]
+    return make_key(platform="")[0]
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ def _create(client, url, events=("ticket.created",), **extra):  # type: ignore[n
     return client.post(f"{BASE}/endpoints/", {"url": url, "events": list(events), **extra}, format="json")
 
 
-def test_an_integration_subscribes_and_gets_the_secret_once(make_integration, key_client, receiver):
-    integration, secret = make_integration()
+def test_an_integration_subscribes_and_gets_the_secret_once(make_key, key_client, receiver):
+    integration, _key, secret = make_key()
     client = key_client(secret)
     response = _create(client, receiver.url, ["ticket.created", "ticket.resolved"], description="中台")
     assert response.status_code == 201, response.content
@@ -38,9 +38,9 @@ def test_an_integration_subscribes_and_gets_the_secret_once(make_integration, ke
     assert rotated.status_code == 200 and rotated.json()["secret"] not in (body["secret"], "")
 
 
-def test_bad_urls_and_unknown_events_are_400_naming_the_field(make_integration, key_client, settings):
+def test_bad_urls_and_unknown_events_are_400_naming_the_field(make_key, key_client, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
-    _integration, secret = make_integration()
+    _integration, _key, secret = make_key()
     client = key_client(secret)
     response = _create(client, "http://192.168.1.10/hook")
     assert response.status_code == 400 and "url" in response.json()["error"]["fields"]
@@ -50,9 +50,9 @@ def test_bad_urls_and_unknown_events_are_400_naming_the_field(make_integration, 
     assert response.status_code == 400 and "events.0" in response.json()["error"]["fields"]
 
 
-def test_an_integration_cannot_see_or_touch_anothers_endpoints(make_integration, key_client, receiver):
-    mine, my_secret = make_integration()
-    theirs, their_secret = make_integration()
+def test_an_integration_cannot_see_or_touch_anothers_endpoints(make_key, key_client, receiver):
+    mine, _key, my_secret = make_key()
+    theirs, _key, their_secret = make_key()
     endpoint = webhook_endpoint_create(integration=theirs, url=receiver.url, events=["ticket.created"])
     make_ticket()
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
@@ -74,8 +74,8 @@ def test_an_integration_cannot_see_or_touch_anothers_endpoints(make_integration,
     assert key_client(their_secret).get(f"{BASE}/endpoints/").json()[0]["id"] == endpoint.pk
 
 
-def test_a_key_without_the_scope_gets_403_naming_webhooks_manage(make_integration, key_client):
-    _integration, secret = make_integration(scopes=["tickets:read", "tickets:write"])
+def test_a_key_without_the_scope_gets_403_naming_webhooks_manage(make_key, key_client):
+    _integration, _key, secret = make_key(scopes=["tickets:read", "tickets:write"])
     for response in [key_client(secret).get(f"{BASE}/endpoints/"), _create(key_client(secret), "https://x.cn/h")]:
         assert response.status_code == 403
         error = response.json()["error"]
@@ -83,10 +83,8 @@ def test_a_key_without_the_scope_gets_403_naming_webhooks_manage(make_integratio
         assert "webhooks:manage" in error["message"]
 
 
-def test_agents_may_not_but_admins_manage_every_integrations_endpoints(
-    agent_api, api_client_for, make_integration, receiver
-):
-    integration, _secret = make_integration()
+def test_agents_may_not_but_admins_manage_every_integrations_endpoints(agent_api, api_client_for, make_key, receiver):
+    integration, _key, _secret = make_key()
     assert agent_api.get(f"{BASE}/endpoints/").status_code == 403
     admin = UserFactory(username="admin1")
     admin.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
@@ -99,9 +97,9 @@ def test_agents_may_not_but_admins_manage_every_integrations_endpoints(
 
 
 def test_ping_and_redeliver_are_queued_never_sent_from_the_request(
-    make_integration, key_client, receiver, queued, django_capture_on_commit_callbacks
+    make_key, key_client, receiver, queued, django_capture_on_commit_callbacks
 ):
-    _integration, secret = make_integration()
+    _integration, _key, secret = make_key()
     client = key_client(secret)
     endpoint_id = _create(client, receiver.url).json()["id"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,9 +116,9 @@ def test_ping_and_redeliver_are_queued_never_sent_from_the_request(
 
 
 def test_creating_a_ticket_over_the_api_never_calls_the_receiver(
-    make_integration, key_client, receiver, queued, django_capture_on_commit_callbacks
+    make_key, key_client, receiver, queued, django_capture_on_commit_callbacks
 ):
-    _integration, secret = make_integration()
+    _integration, _key, secret = make_key()
     client = key_client(secret)
     _create(client, receiver.url)
     receiver.delay = 5  # a slow receiver would show in the request's time if it were called
@@ -131,8 +129,8 @@ def test_creating_a_ticket_over_the_api_never_calls_the_receiver(
     assert len(queued) == 1 and WebhookDelivery.objects.get(pk=queued[0]).status == "pending"
 
 
-def test_deliveries_list_filters_and_detail_shows_the_attempt_log(make_integration, key_client, receiver):
-    integration, secret = make_integration()
+def test_deliveries_list_filters_and_detail_shows_the_attempt_log(make_key, key_client, receiver):
+    integration, _key, secret = make_key()
     client = key_client(secret)
     endpoint_id = _create(client, receiver.url, ["ticket.created", "ticket.updated"]).json()["id"]
     make_ticket()
@@ -152,8 +150,8 @@ def test_deliveries_list_filters_and_detail_shows_the_attempt_log(make_integrati
     assert attempt["status_code"] == 500 and attempt["response_ms"] >= 0
 
 
-def test_create_honours_idempotency_key(make_integration, key_client, receiver):
-    _integration, secret = make_integration()
+def test_create_honours_idempotency_key(make_key, key_client, receiver):
+    _integration, _key, secret = make_key()
     client = key_client(secret)
     headers = {"HTTP_IDEMPOTENCY_KEY": "wh-create-1"}
     first = client.post(
@@ -167,8 +165,8 @@ def test_create_honours_idempotency_key(make_integration, key_client, receiver):
     assert WebhookEndpoint.objects.count() == 1
 
 
-def test_patch_and_delete(make_integration, key_client, receiver):
-    _integration, secret = make_integration()
+def test_patch_and_delete(make_key, key_client, receiver):
+    _integration, _key, secret = make_key()
     client = key_client(secret)
     endpoint_id = _create(client, receiver.url).json()["id"]
     response = client.patch(

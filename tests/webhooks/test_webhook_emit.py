@@ -152,8 +152,8 @@ def test_only_subscribed_types_and_active_endpoints_get_deliveries(integration, 
     assert WebhookEvent.objects.count() == 0
 
 
-def test_an_integration_for_one_platform_gets_only_that_platforms_tickets(make_integration, receiver):
-    jd, _secret = make_integration(platform="jd")
+def test_an_integration_for_one_platform_gets_only_that_platforms_tickets(make_key, receiver):
+    jd, _key, _secret = make_key(platform="jd")
     webhook_endpoint_create(integration=jd, url=receiver.url, events=["ticket.created"])
     make_ticket(customer=CustomerFactory(platform="taobao"))
     assert WebhookEvent.objects.count() == 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 
 import pytest
 from kombu.exceptions import OperationalError
 
+from tests.concurrency import race
 from tests.factories import make_ticket
 from webhooks.models import WebhookDelivery
 from webhooks.services.delivery import webhook_relay
@@ -52,23 +52,7 @@ def test_two_relays_at_once_send_each_delivery_once(endpoint, receiver, queued):
     ids = set(WebhookDelivery.objects.values_list("event_id", flat=True))
     assert len(ids) == 12
     receiver.delay = 0.05  # long enough for the relays to overlap
-    counts: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def relay() -> None:
-        from django.db import connection
-
-        try:
-            barrier.wait()
-            counts.append(webhook_relay())
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=relay) for _n in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    counts = race(webhook_relay, webhook_relay)
     sent = Counter(request.headers["Webhook-Id"] for request in receiver.requests)
     assert sent == Counter({str(event_id): 1 for event_id in ids})
     assert sum(counts) == 12 and all(count > 0 for count in counts)  # both relays worked, on different rows
