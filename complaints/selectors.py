@@ -3,15 +3,45 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts import roles
 from tickets.enums import UNRESOLVED_STATUSES
-from tickets.models import Team
+from tickets.models import Team, Ticket
+from tickets.tracking import tracking_url
 
-from .enums import Severity
-from .models import Complaint, FollowUp
+from .enums import SEVERITY_RANK, Severity
+from .models import ApologyTemplate, Complaint, FollowUp, SeverityRule
 
 QUEUE_VIEWS = ("mine", "open", "all")
+DEFAULT_APOLOGY = gettext_noop(
+    "{customer}, we are sorry for the trouble. We have received your complaint ({reference}); a manager will "
+    "follow it up and tell you the result within 24 hours. Follow its progress here: {track_url}"
+)
+
+
+def severity_for_text(text: str) -> tuple[str, str]:
+    """The highest severity whose keyword appears in the text, and the keyword (or normal, "")."""
+    best, reason = Severity.NORMAL.value, ""
+    for rule in SeverityRule.objects.filter(is_active=True):
+        if rule.keyword and rule.keyword.lower() in text.lower() and SEVERITY_RANK[rule.severity] > SEVERITY_RANK[best]:
+            best, reason = rule.severity, rule.keyword
+    return best, reason
+
+
+def apology_text(*, ticket: Ticket) -> str:
+    template = (
+        ApologyTemplate.objects.filter(is_active=True, category=ticket.category).order_by("id").first()
+        or ApologyTemplate.objects.filter(is_active=True, category="").order_by("id").first()
+    )
+    body = template.body if template else _(DEFAULT_APOLOGY)
+    values = {"customer": ticket.customer.name, "reference": ticket.reference, "track_url": tracking_url(ticket)}
+    try:
+        return body.format(**values)
+    except (KeyError, IndexError, ValueError):
+        # A template with a stray brace still goes out, unformatted, rather than blocking the complaint.
+        return body
 
 
 def complaint_queue(*, user: Any, view: str = "open", severity: str = "") -> QuerySet[Complaint]:

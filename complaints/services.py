@@ -23,15 +23,11 @@ from tickets.services.common import label_id, ticket_record_event
 from tickets.services.intake import ticket_create_with_customer
 from tickets.services.messages import ticket_add_system_message, ticket_reply
 from tickets.services.transitions import ticket_transition
-from tickets.tracking import tracking_url
 
-from .enums import SEVERITY_LABEL_IDS, SEVERITY_RANK, ReviewOutcome, Severity
-from .models import ApologyTemplate, Complaint, FollowUp, SeverityRule
+from .enums import SEVERITY_LABEL_IDS, ReviewOutcome, Severity
+from .models import Complaint, FollowUp
+from .selectors import apology_text, severity_for_text
 
-DEFAULT_APOLOGY = gettext_noop(
-    "{customer}, we are sorry for the trouble. We have received your complaint ({reference}); a manager will "
-    "follow it up and tell you the result within 24 hours. Follow its progress here: {track_url}"
-)
 MAX_COMPENSATION = Decimal("99999999.99")
 
 
@@ -41,29 +37,6 @@ def _follow_up_delay() -> timedelta:
 
 def _team_managers(ticket: Ticket) -> list[Any]:
     return ticket_managers(ticket=ticket, fallback_to_all=False)
-
-
-def severity_for_text(text: str) -> tuple[str, str]:
-    """The highest severity whose keyword appears in the text, and the keyword (or normal, "")."""
-    best, reason = Severity.NORMAL.value, ""
-    for rule in SeverityRule.objects.filter(is_active=True):
-        if rule.keyword and rule.keyword.lower() in text.lower() and SEVERITY_RANK[rule.severity] > SEVERITY_RANK[best]:
-            best, reason = rule.severity, rule.keyword
-    return best, reason
-
-
-def apology_text(*, ticket: Ticket) -> str:
-    template = (
-        ApologyTemplate.objects.filter(is_active=True, category=ticket.category).order_by("id").first()
-        or ApologyTemplate.objects.filter(is_active=True, category="").order_by("id").first()
-    )
-    body = template.body if template else _(DEFAULT_APOLOGY)
-    values = {"customer": ticket.customer.name, "reference": ticket.reference, "track_url": tracking_url(ticket)}
-    try:
-        return body.format(**values)
-    except (KeyError, IndexError, ValueError):
-        # A template with a stray brace still goes out, unformatted, rather than blocking the complaint.
-        return body
 
 
 def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:

@@ -17,17 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from rest_framework import status
 
 from core.enqueue import enqueue_on_commit
-from core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from notifications.services import notifications_create
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
@@ -35,6 +33,7 @@ from tickets.services.common import ticket_record_event
 from webhooks.enums import WebhookEventType
 from webhooks.services.outbox import webhook_emit
 
+from .links import SurveyAlreadyAnswered, SurveyExpired, survey_url
 from .models import (
     MAX_SCORE,
     MIN_SCORE,
@@ -46,51 +45,11 @@ from .models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from .selectors import active_dimensions, survey_for_kind
 
 logger = logging.getLogger(__name__)
 
-SALT = "helpdesk.survey-invitation"
 COMMENT_MAX = 2000
-
-
-class SurveyExpired(ApplicationError):
-    status_code = status.HTTP_410_GONE
-    code = "survey_expired"
-
-
-class SurveyAlreadyAnswered(Conflict):
-    code = "survey_already_answered"
-
-
-class SurveyLinkInvalid(NotFound):
-    code = "survey_link_invalid"
-
-
-# --- links ----------------------------------------------------------------------------------------------------
-
-
-def survey_token(invitation: SurveyInvitation) -> str:
-    """The signed token in the buyer's link: the invitation id and its random nonce, signed with the secret key."""
-    return signing.dumps([invitation.pk, invitation.nonce], salt=SALT, compress=True)
-
-
-def survey_url(invitation: SurveyInvitation) -> str:
-    path = reverse("surveys:answer", args=[survey_token(invitation)])
-    return f"{settings.HELPDESK_PUBLIC_URL.rstrip('/')}{path}"
-
-
-def invitation_from_token(token: str) -> SurveyInvitation:
-    """The invitation a link names. A tampered, truncated or forged token is ``SurveyLinkInvalid`` (404)."""
-    try:
-        value = signing.loads(token[:500], salt=SALT)
-    except signing.BadSignature:
-        value = None
-    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str)):
-        raise SurveyLinkInvalid(_("This survey link is not valid. Please use the link exactly as we sent it."))
-    invitation = SurveyInvitation.objects.select_related("survey", "ticket").filter(pk=value[0], nonce=value[1]).first()
-    if invitation is None:
-        raise SurveyLinkInvalid(_("This survey link is not valid. Please use the link exactly as we sent it."))
-    return invitation
 
 
 # --- invitations ----------------------------------------------------------------------------------------------
@@ -118,15 +77,6 @@ def survey_ensure_default() -> Survey:
             survey=survey, code=code, defaults={"label_zh": label_zh, "label_en": label_en, "position": position}
         )
     return survey
-
-
-def survey_for_kind(kind: str) -> Survey | None:
-    """The active survey for a ticket kind: the kind's own, else the one for every kind."""
-    surveys = Survey.objects.filter(is_active=True, kind__in=[kind, ""]).order_by("-kind", "id")
-    for survey in surveys:
-        if survey.dimensions.filter(is_active=True).exists():
-            return survey
-    return None
 
 
 def survey_invite(*, ticket: Ticket, now: datetime | None = None) -> SurveyInvitation | None:
@@ -230,10 +180,6 @@ class CleanAnswers:
     scores: dict[str, int]
     solved: bool | None
     comment: str
-
-
-def active_dimensions(survey: Survey) -> list[SurveyDimension]:
-    return list(survey.dimensions.filter(is_active=True).order_by("position", "id"))
 
 
 def _clean(survey: Survey, *, scores: dict[str, Any], solved: Any, comment: Any) -> CleanAnswers:

@@ -20,7 +20,7 @@ from accounts.decorators import manager_required
 from core.errors import ApplicationError
 from tickets.models import Ticket
 
-from . import services
+from . import links, selectors, services
 from .models import FollowUpStatus, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
@@ -49,8 +49,8 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         request.LANGUAGE_CODE = language
         try:
-            invitation = services.invitation_from_token(token)
-        except services.SurveyLinkInvalid as exc:
+            invitation = links.invitation_from_token(token)
+        except links.SurveyLinkInvalid as exc:
             return _message_page(request, title=_("Link not valid"), text=exc.message, status=404, tone="error")
         if invitation.completed_at is not None:
             if request.method == "POST":
@@ -80,7 +80,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         error_message = ""
         status = 200
         if request.method == "POST":
-            dimensions = services.active_dimensions(invitation.survey)
+            dimensions = selectors.active_dimensions(invitation.survey)
             scores = {d.code: request.POST.get(f"score_{d.code}", "") for d in dimensions}
             values = {
                 "scores": scores,
@@ -95,9 +95,9 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
                     comment=values["comment"],
                     language=language,
                 )
-            except services.SurveyAlreadyAnswered as exc:
+            except links.SurveyAlreadyAnswered as exc:
                 return _message_page(request, title=_("Already answered"), text=exc.message, status=409)
-            except services.SurveyExpired as exc:
+            except links.SurveyExpired as exc:
                 return _message_page(request, title=_("Link expired"), text=exc.message, status=410, tone="error")
             except ApplicationError as exc:
                 errors, error_message, status = exc.fields, exc.message, 400
@@ -136,7 +136,7 @@ def _answer_context(
             "value": str(scores.get(dimension.code, "")),
             "errors": errors.get(dimension.code, []),
         }
-        for dimension in services.active_dimensions(survey)
+        for dimension in selectors.active_dimensions(survey)
     ]
     return {
         "invitation": invitation,
@@ -180,7 +180,7 @@ def survey_panel(request: HttpRequest, ticket: Ticket, state: None = None) -> st
         "response": response,
         "answers": answers,
         "follow_up": follow_up,
-        "url": services.survey_url(invitation) if response is None and not invitation.is_expired() else "",
+        "url": links.survey_url(invitation) if response is None and not invitation.is_expired() else "",
         "expired": response is None and invitation.is_expired(),
         "is_manager": roles.is_manager(request.user),
     }

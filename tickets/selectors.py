@@ -12,7 +12,17 @@ from django.utils import timezone
 from accounts import roles
 
 from .enums import UNRESOLVED_STATUSES, TicketStatus
-from .models import REFERENCE_PREFIX, BusinessCalendar, Escalation, Message, Team, Ticket, TicketEvent, TicketQuerySet
+from .models import (
+    REFERENCE_PREFIX,
+    BusinessCalendar,
+    Escalation,
+    Message,
+    SlaPolicy,
+    Team,
+    Ticket,
+    TicketEvent,
+    TicketQuerySet,
+)
 
 INBOX_VIEWS = ("mine", "team", "open")
 _REFERENCE_RE = re.compile(rf"^\s*(?:{REFERENCE_PREFIX})?0*(\d{{1,12}})\s*$", re.IGNORECASE)
@@ -174,3 +184,13 @@ def ticket_sla_calendar(*, ticket: Ticket) -> BusinessCalendar | None:
     if ticket.sla_policy is not None and ticket.sla_policy.calendar_id == calendar_id:
         return ticket.sla_policy.calendar
     return ticket.team.calendar if ticket.team is not None else None
+
+
+def sla_policy_for(
+    *, kind: str, priority: str, channel: str = "", team_id: int | None = None, customer_tier: str = ""
+) -> SlaPolicy | None:
+    """The first active policy, in position order, whose conditions all match (a blank condition matches all)."""
+    for policy in SlaPolicy.objects.filter(is_active=True).order_by("position", "id"):
+        if policy.matches(kind=kind, priority=priority, channel=channel, team_id=team_id, customer_tier=customer_tier):
+            return policy
+    return None

@@ -15,7 +15,7 @@ from integrations.scopes import Scope
 from tickets.api.base import TicketApiMixin
 from tickets.models import Ticket
 
-from .. import services
+from .. import links
 from ..models import SurveyInvitation, SurveyResponse
 from .serializers import TicketSurveyOutput
 
@@ -56,7 +56,7 @@ def ticket_survey_data(ticket: Ticket) -> dict[str, Any]:
         }
     return {
         "status": status,
-        "url": services.survey_url(invitation) if status == "invited" else None,
+        "url": links.survey_url(invitation) if status == "invited" else None,
         "invited_at": invitation.created_at,
         "expires_at": invitation.expires_at,
         "opened_at": invitation.opened_at,

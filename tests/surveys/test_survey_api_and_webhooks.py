@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from integrations.scopes import Scope
-from surveys import services
+from surveys import links
 from surveys.models import SurveyInvitation
 from webhooks.enums import WebhookEventType
 from webhooks.models import WebhookEvent
@@ -31,13 +31,13 @@ def test_ticket_resolved_webhook_carries_the_survey_link(subscribed, resolve):
     ticket = resolve()
     event = WebhookEvent.objects.get(type="ticket.resolved")
     invitation = SurveyInvitation.objects.get(ticket=ticket)
-    assert event.payload["data"]["survey_url"] == services.survey_url(invitation)
+    assert event.payload["data"]["survey_url"] == links.survey_url(invitation)
 
 
 def test_answering_emits_survey_completed_with_the_scores(subscribed, resolve, client):
     ticket = resolve(external_id="TB-CONV-1")
     invitation = SurveyInvitation.objects.get(ticket=ticket)
-    client.post(f"/survey/{services.survey_token(invitation)}/", GOOD)
+    client.post(f"/survey/{links.survey_token(invitation)}/", GOOD)
     data = WebhookEvent.objects.get(type="survey.completed").payload["data"]
     assert data["ticket_id"] == ticket.pk and data["ticket_reference"] == ticket.reference
     assert data["external_id"] == "TB-CONV-1"
@@ -55,9 +55,9 @@ def test_the_api_hands_the_link_to_the_platform_then_the_answers(resolve, make_k
     ticket = resolve()
     invited = api.get(f"/api/v1/tickets/{ticket.pk}/survey/").json()
     invitation = SurveyInvitation.objects.get(ticket=ticket)
-    assert invited["status"] == "invited" and invited["url"] == services.survey_url(invitation)
+    assert invited["status"] == "invited" and invited["url"] == links.survey_url(invitation)
     assert invited["response"] is None and invited["expires_at"]
-    client.post(f"/survey/{services.survey_token(invitation)}/", GOOD)
+    client.post(f"/survey/{links.survey_token(invitation)}/", GOOD)
     answered = api.get(f"/api/v1/tickets/{ticket.pk}/survey/").json()
     assert answered["status"] == "answered" and answered["url"] is None
     response = answered["response"]

@@ -3,7 +3,7 @@ Leaves screenshots in test-artifacts/."""
 
 import pytest
 
-from surveys import services
+from surveys import links
 from surveys.models import SurveyInvitation, SurveyResponse
 from tests.browser import ARTIFACTS, open_page
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_buyer_answers_the_survey_on_a_phone(live_server, resolve):
     invitation = SurveyInvitation.objects.get(ticket=resolve())
-    url = f"{live_server.url}/survey/{services.survey_token(invitation)}/"
+    url = f"{live_server.url}/survey/{links.survey_token(invitation)}/"
     with open_page(locale="zh-CN", phone=True) as page:
         page.goto(url)
         assert "专业水平" in page.inner_text("[data-testid=survey-form]")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
-from surveys import selectors, services
+from surveys import links, selectors, services
 from surveys.models import (
     FollowUpStatus,
     Survey,
@@ -27,7 +27,7 @@ GOOD = {"score_professional": "5", "score_attitude": "4", "score_speed": "5", "s
 
 
 def _path(invitation: SurveyInvitation) -> str:
-    return reverse("surveys:answer", args=[services.survey_token(invitation)])
+    return reverse("surveys:answer", args=[links.survey_token(invitation)])
 
 
 # --- invitation -----------------------------------------------------------------------------------------------
@@ -39,9 +39,9 @@ def test_resolving_a_ticket_issues_a_private_link_for_its_agent_and_team(resolve
     assert invitation.agent == agent and invitation.team == team
     assert invitation.issued_for == ticket.resolved_at
     assert invitation.expires_at == invitation.created_at + timedelta(days=7)
-    url = services.survey_url(invitation)
+    url = links.survey_url(invitation)
     assert url.startswith("http://") and "/survey/" in url
-    assert services.invitation_from_token(services.survey_token(invitation)) == invitation
+    assert links.invitation_from_token(links.survey_token(invitation)) == invitation
 
 
 def test_a_ticket_that_is_not_resolved_has_no_invitation(team):
@@ -63,7 +63,7 @@ def test_the_link_is_emailed_after_commit_to_a_buyer_with_an_address_once(
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["buyer@example.com"]
-    assert services.survey_url(invitation) in mail.body
+    assert links.survey_url(invitation) in mail.body
     assert "How did we do?" in mail.body and "满意" in mail.subject + mail.body  # Chinese and English
 
 
@@ -216,9 +216,9 @@ def test_an_expired_link_is_a_410_with_a_clear_message(resolve, client):
 
 def test_a_tampered_or_forged_link_is_a_404_never_a_500(resolve, client):
     invitation = SurveyInvitation.objects.get(ticket=resolve())
-    token = services.survey_token(invitation)
-    forged_nonce = services.signing.dumps([invitation.pk, "0" * 32], salt=services.SALT, compress=True)
-    other_salt = services.signing.dumps([invitation.pk, invitation.nonce], salt="other", compress=True)
+    token = links.survey_token(invitation)
+    forged_nonce = links.signing.dumps([invitation.pk, "0" * 32], salt=links.SALT, compress=True)
+    other_salt = links.signing.dumps([invitation.pk, invitation.nonce], salt="other", compress=True)
     for bad in (
         token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
         "garbage",
@@ -284,10 +284,10 @@ def test_the_ticket_page_shows_the_link_then_the_answers(resolve, client, agent)
     invitation = SurveyInvitation.objects.get(ticket=ticket)
     client.force_login(agent)
     page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
-    assert 'data-testid="survey-panel"' in page and services.survey_url(invitation) in page
+    assert 'data-testid="survey-panel"' in page and links.survey_url(invitation) in page
     client.logout()
     client.post(_path(invitation), GOOD)
     client.force_login(agent)
     page = client.get(reverse("tickets:detail", args=[ticket.pk])).content.decode()
     assert 'data-testid="survey-score"' in page and "4.67" in page
-    assert services.survey_url(invitation) not in page
+    assert links.survey_url(invitation) not in page

@@ -132,8 +132,8 @@ def test_a_buyer_writing_to_a_resolved_ticket_is_reported_with_the_reopened_tick
 
 
 def test_resolving_sends_ticket_resolved_with_the_buyers_survey_link(endpoint, agent):
+    from surveys.links import survey_url
     from surveys.models import SurveyInvitation
-    from surveys.services import survey_url
 
     ticket = make_ticket()
     ticket_reply(ticket=ticket, author=agent, body="已处理")

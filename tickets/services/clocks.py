@@ -25,20 +25,11 @@ from ..models import (
     SlaPolicy,
     Ticket,
 )
+from ..selectors import sla_policy_for
 from ..sla import BusinessCalendar, sla_targets, time_used
 from .common import iso, record_event
 
 logger = logging.getLogger(__name__)
-
-
-def sla_policy_for(
-    *, kind: str, priority: str, channel: str = "", team_id: int | None = None, customer_tier: str = ""
-) -> SlaPolicy | None:
-    """The first active policy, in position order, whose conditions all match (a blank condition matches all)."""
-    for policy in SlaPolicy.objects.filter(is_active=True).order_by("position", "id"):
-        if policy.matches(kind=kind, priority=priority, channel=channel, team_id=team_id, customer_tier=customer_tier):
-            return policy
-    return None
 
 
 def _policy_for_ticket(ticket: Ticket) -> SlaPolicy | None:

@@ -28,7 +28,8 @@ from ..models import (
     Team,
     Ticket,
 )
-from .clocks import recompute_due_times, sla_policy_for
+from ..selectors import sla_policy_for
+from .clocks import recompute_due_times
 from .common import check_assignable, record_event
 
 # A platform's clock may run a little ahead of ours; within this margin a future ``received_at`` means "now".

@@ -26,7 +26,8 @@ from django.utils import timezone
 from aftersales.models import AfterSalesRequest, Reason, RequestLine
 from customers.models import Customer, Order, OrderLine
 from surveys.models import SurveyAnswer, SurveyFollowUp, SurveyInvitation, SurveyResponse
-from surveys.services import active_dimensions, survey_ensure_default
+from surveys.selectors import active_dimensions
+from surveys.services import survey_ensure_default
 from tickets.enums import CATEGORIES_BY_KIND
 from tickets.models import Escalation, Team, Ticket
 
