@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed
 from notifications.services import notifications_create
 from tickets.enums import Priority, TicketStatus
@@ -39,7 +40,7 @@ def _team_managers(ticket: Ticket) -> list[Any]:
     return ticket_managers(ticket=ticket, fallback_to_all=False)
 
 
-def complaint_open_for_ticket(*, ticket: Ticket, actor: Any) -> Complaint:
+def complaint_open_for_ticket(*, ticket: Ticket, actor: Actor) -> Complaint:
     """A new complaint ticket: record its details, apologise to the buyer at once (a system message that
     does not count as the first response), give it to the team's manager and tell every team manager.
 
@@ -83,7 +84,7 @@ def _lock(complaint: Complaint) -> Complaint:
 EDITABLE_FIELDS = ("severity", "customer_request", "root_cause", "review_link", "review_outcome", "owner")
 
 
-def complaint_update(*, complaint: Complaint, actor: Any, **changes: Any) -> Complaint:
+def complaint_update(*, complaint: Complaint, actor: Actor, **changes: Any) -> Complaint:
     """Record what the customer asks for, the analysis, the severity, the owner or the review outcome.
 
     Only the fields given change; each change is on the timeline with its old and new value.
@@ -127,7 +128,7 @@ def complaint_update(*, complaint: Complaint, actor: Any, **changes: Any) -> Com
 def complaint_resolve(
     *,
     complaint: Complaint,
-    actor: Any,
+    actor: Actor,
     root_cause: str,
     outcome: str,
     message: str,
@@ -160,7 +161,7 @@ def complaint_resolve(
         complaint.compensation_note = compensation_note.strip()
         complaint.result_reported_at = timezone.now()
         if complaint.owner_id is None:
-            complaint.owner = actor
+            complaint.owner = actor_or_none(actor)
         complaint.save()
         ticket_reply(ticket=ticket, author=actor, body=message)
         ticket_record_event(
@@ -173,7 +174,7 @@ def complaint_resolve(
     return complaint
 
 
-def complaint_on_status_changed(ticket: Ticket, old_status: str, new_status: str, actor: Any) -> None:
+def complaint_on_status_changed(ticket: Ticket, old_status: str, new_status: str, actor: Actor) -> None:
     """Resolving a complaint schedules its follow-up (default next day); reopening cancels an open one."""
     complaint = Complaint.objects.filter(ticket=ticket).first()
     if complaint is None:
@@ -194,7 +195,7 @@ def complaint_on_status_changed(ticket: Ticket, old_status: str, new_status: str
         open_follow_up.save(update_fields=["done_at", "note"])
 
 
-def follow_up_record(*, follow_up: FollowUp, actor: Any, satisfied: bool, note: str = "") -> FollowUp:
+def follow_up_record(*, follow_up: FollowUp, actor: Actor, satisfied: bool, note: str = "") -> FollowUp:
     """Record the follow-up call. An unsatisfied customer reopens the complaint and alerts its owner; a
     closed complaint cannot reopen, so the owner is told to open a new one (the call is kept either way)."""
     if not roles.is_agent(actor):
@@ -204,7 +205,7 @@ def follow_up_record(*, follow_up: FollowUp, actor: Any, satisfied: bool, note: 
         if follow_up.is_done:
             raise Conflict(_("This follow-up is already recorded."))
         follow_up.done_at = timezone.now()
-        follow_up.done_by = actor
+        follow_up.done_by = actor_or_none(actor)
         follow_up.satisfied = satisfied
         follow_up.note = note.strip()
         follow_up.save(update_fields=["done_at", "done_by", "satisfied", "note"])

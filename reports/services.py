@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.actors import Actor, actor_or_none
 from core.errors import ValidationFailed
 
 from .models import ImprovementAction
@@ -18,7 +18,7 @@ TEXT_MAX_LENGTH = 500
 
 
 @transaction.atomic
-def improvement_action_add(*, period: str, text: str, actor: Any) -> ImprovementAction:
+def improvement_action_add(*, period: str, text: str, actor: Actor) -> ImprovementAction:
     """Record what a manager decided to do about a month's or a quarter's satisfaction.
 
     ``period`` is "2026-11" or "2026-Q4" (the CSAT tables' period column); ``text`` is 1–500 characters once
@@ -35,4 +35,4 @@ def improvement_action_add(*, period: str, text: str, actor: Any) -> Improvement
         errors["text"] = [_("Keep it to %(limit)d characters.") % {"limit": TEXT_MAX_LENGTH}]
     if errors:
         raise ValidationFailed(_("The improvement action was not saved."), fields=errors)
-    return ImprovementAction.objects.create(period=period, text=text, created_by=actor)
+    return ImprovementAction.objects.create(period=period, text=text, created_by=actor_or_none(actor))

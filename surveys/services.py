@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.actors import Actor, actor_or_none
 from core.enqueue import enqueue_on_commit
 from core.errors import Conflict, ValidationFailed
 from notifications.services import notifications_create
@@ -330,7 +331,7 @@ def _emit_completed(response: SurveyResponse, answers: CleanAnswers) -> None:
 # --- follow-ups -----------------------------------------------------------------------------------------------
 
 
-def survey_follow_up_complete(*, follow_up: SurveyFollowUp, outcome: str, actor: Any) -> SurveyFollowUp:
+def survey_follow_up_complete(*, follow_up: SurveyFollowUp, outcome: str, actor: Actor) -> SurveyFollowUp:
     """A manager called the buyer back (回访) and records what came of it."""
     outcome = (outcome or "").strip()
     if not outcome:
@@ -350,7 +351,7 @@ def survey_follow_up_complete(*, follow_up: SurveyFollowUp, outcome: str, actor:
             raise Conflict(_("This follow-up is already done."))
         follow_up.status = FollowUpStatus.DONE
         follow_up.done_at = timezone.now()
-        follow_up.done_by = actor
+        follow_up.done_by = actor_or_none(actor)
         follow_up.outcome = outcome
         follow_up.save(update_fields=["status", "done_at", "done_by", "outcome"])
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from notifications.services import notifications_create
 from tickets.services.assignment import ticket_claim_if_unassigned
@@ -27,7 +25,7 @@ from .common import approvals_set_status, lock_request, managers_for, status_lab
 from .transitions import check_allowed, set_status
 
 
-def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Any, note: str = "") -> Approval:
+def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Actor, note: str = "") -> Approval:
     """Ask the team's managers to approve what is beyond the actor's authority (they are notified).
 
     Nothing is granted meanwhile: the request stays under review until a manager decides. Asking twice
@@ -78,7 +76,7 @@ def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Any,
     return approval
 
 
-def aftersales_approval_decide(*, approval: Approval | int, actor: Any, approve: bool, note: str = "") -> Approval:
+def aftersales_approval_decide(*, approval: Approval | int, actor: Actor, approve: bool, note: str = "") -> Approval:
     """A manager approves (the request becomes approved) or rejects (it stays under review, the agent is
     told why and may offer less or reject the request). A rejection needs a note. Decided once: a second
     decision, by the same or another manager, is refused."""

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.actors import Actor
 from core.errors import NotFound
 from tickets.enums import TicketStatus
 from tickets.models import Ticket
@@ -48,7 +49,7 @@ def status_label(status: str) -> str:
     return str(RequestStatus(status).label) if status in RequestStatus.values else status
 
 
-def timeline_add(request: AfterSalesRequest, actor: Any, summary: str | list[str], **params: Any) -> None:
+def timeline_add(request: AfterSalesRequest, actor: Actor, summary: str | list[str], **params: Any) -> None:
     """Put a step on the ticket's timeline (a workflow event: staff see it, the buyer does not), stored as
     message ids and translated for each reader; see ``tickets.services.ticket_record_event``."""
     ticket_record_event(ticket=request.ticket, actor=actor, summary=summary, **params)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, validate_choice
 from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
@@ -26,7 +26,7 @@ from .common import lock_request, timeline_add
 logger = logging.getLogger(__name__)
 
 
-def store_evidence(request: AfterSalesRequest, kind: str, checked: files.CheckedFile, actor: Any) -> Evidence:
+def store_evidence(request: AfterSalesRequest, kind: str, checked: files.CheckedFile, actor: Actor) -> Evidence:
     evidence = Evidence(
         request=request,
         kind=kind,
@@ -52,7 +52,7 @@ def delete_files(names: list[str]) -> None:
                 logger.warning("could not delete orphaned evidence file %s", name)
 
 
-def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any, actor: Any) -> Evidence:
+def aftersales_evidence_add(*, request: AfterSalesRequest, kind: str, file: Any, actor: Actor) -> Evidence:
     """Attach one more file (checked like at creation). Refused once the request has ended."""
     validate_choice(kind, EvidenceKind, "kind")
     checked = files.check_upload(file, field="file")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed, validate_choice
 from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
@@ -33,7 +32,7 @@ from .common import REFUND_TYPES, ZERO, approvals_set_status, lock_request, stat
 
 
 def aftersales_offer_make(
-    *, request: AfterSalesRequest | int, resolution: str, actor: Any, amount: Decimal | None = None
+    *, request: AfterSalesRequest | int, resolution: str, actor: Actor, amount: Decimal | None = None
 ) -> Offer:
     """Record that ``resolution`` (a rung of the ladder) was offered to the buyer, with its amount (default:
     the ladder's suggestion). An earlier unanswered offer counts as declined."""
@@ -74,7 +73,7 @@ def offers_set_status(offers: QuerySet[Offer], *, to_status: str, now: datetime)
     return offers.update(status=to_status, answered_at=now)
 
 
-def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Any) -> Offer:
+def aftersales_offer_answer(*, offer: Offer | int, accepted: bool, actor: Actor) -> Offer:
     """Record the buyer's answer. Accepting turns the request into what was accepted (a compensation of the
     offered amount, an exchange, or a return and refund) and withdraws any pending approval of the old
     amounts; the request still needs approving within someone's authority."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed, validate_choice
 from tickets.enums import UNRESOLVED_STATUSES, TicketStatus
 from tickets.models import Ticket
@@ -38,7 +38,7 @@ def aftersales_transition(
     *,
     request: AfterSalesRequest | int,
     to_status: str,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     tracking_number: str = "",
     expected_status: str | None = None,
@@ -156,7 +156,7 @@ def _emit_status_changed(request: AfterSalesRequest, old_status: str, new_status
 
 
 def set_status(
-    request: AfterSalesRequest, to_status: str, actor: Any, *, note: str = "", extra_fields: Sequence[str] = ()
+    request: AfterSalesRequest, to_status: str, actor: Actor, *, note: str = "", extra_fields: Sequence[str] = ()
 ) -> None:
     """The one place that assigns ``AfterSalesRequest.status``. Call while holding the row lock, after the
     checks: stamps the time, records who, writes the audit row and the timeline note; an ended request

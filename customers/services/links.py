@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import ValidationFailed
 
 from ..enums import LinkAction
@@ -22,11 +21,7 @@ class LinkResult:
     changed: bool
 
 
-def _actor(actor: Any) -> Any:
-    return actor_or_none(actor)
-
-
-def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkResult:
+def customer_link(*, customer: Customer, other: Customer, actor: Actor) -> LinkResult:
     """Record that ``customer`` and ``other`` are the same human: afterwards both share one person.
 
     Neither linked yet: a new person. One linked: the other joins that person. Both linked to different
@@ -41,14 +36,14 @@ def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkRes
             fields={"platform_account_id": [_("Choose another account of this buyer.")]},
             code="link_to_self",
         )
-    actor = _actor(actor)
+    actor = actor_or_none(actor)
     with transaction.atomic():
         locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=[customer.pk, other.pk])}
         customer, other = locked[customer.pk], locked[other.pk]
         if customer.person_id is not None and customer.person_id == other.person_id:
             return LinkResult(person=customer.person, changed=False)
         if customer.person_id is None and other.person_id is None:
-            person = Person.objects.create(created_by=actor)
+            person = Person.objects.create(created_by=actor_or_none(actor))
             Customer.objects.filter(pk__in=[customer.pk, other.pk]).update(person=person, updated_at=timezone.now())
             _link_event(LinkAction.LINKED, customer, other, person.pk, actor)
         elif customer.person_id is None or other.person_id is None:
@@ -69,14 +64,14 @@ def customer_link(*, customer: Customer, other: Customer, actor: Any) -> LinkRes
         return LinkResult(person=customer.person, changed=True)
 
 
-def customer_unlink(*, customer: Customer, actor: Any) -> LinkResult:
+def customer_unlink(*, customer: Customer, actor: Actor) -> LinkResult:
     """Take ``customer`` out of its person (it becomes a lone account again).
 
     A person left with a single account is dissolved too: one account needs no person. An account that is
     not linked is left as it is (``changed`` is False), so a repeated unlink is harmless. Writes one
     ``CustomerLinkEvent`` (unlinked) with the actor.
     """
-    actor = _actor(actor)
+    actor = actor_or_none(actor)
     with transaction.atomic():
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         person_id = customer.person_id
@@ -97,7 +92,7 @@ def _link_event(
     customer: Customer,
     other: Customer | None,
     person_ref: int | None,
-    actor: Any,
+    actor: Actor,
     *,
     merged_person_ref: int | None = None,
 ) -> CustomerLinkEvent:
@@ -107,5 +102,5 @@ def _link_event(
         other=other,
         person_ref=person_ref,
         merged_person_ref=merged_person_ref,
-        actor=actor,
+        actor=actor_or_none(actor),
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
-from core.actors import is_user
+from core.actors import Actor, actor_or_none, is_user
 from core.errors import Forbidden
 from notifications.services import notifications_create
 
@@ -25,7 +25,7 @@ from .clocks import record_sla_recomputed, reevaluate_sla_locked
 from .common import check_assignable, claim_if_unassigned, lock_ticket, record_event, refuse_if_closed
 
 
-def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
+def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Actor) -> Ticket:
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         refuse_if_closed(ticket)
@@ -49,7 +49,7 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Any) -> Ticket:
     return ticket
 
 
-def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
+def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Actor) -> Ticket:
     """Give the ticket to an agent (or nobody). A manager who takes or reassigns an escalated ticket
     acknowledges its open escalations: it leaves the Escalations view. The new assignee is notified
     unless they assigned it to themselves.
@@ -72,7 +72,7 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
                 new=assignee.pk if assignee else None,
                 new_name=str(assignee) if assignee else "",
             )
-            if assignee is not None and (not is_user(actor) or actor.pk != assignee.pk):
+            if assignee is not None and getattr(actor_or_none(actor), "pk", None) != assignee.pk:
                 notifications_create(
                     recipients=[assignee],
                     verb="assigned",
@@ -85,14 +85,14 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Any) -> Ticket:
     return ticket
 
 
-def ticket_take(*, ticket: Ticket, actor: Any) -> Ticket:
+def ticket_take(*, ticket: Ticket, actor: Actor) -> Ticket:
     """“Take it”: the actor assigns the ticket to themselves."""
     if not roles.is_agent(actor):
         raise Forbidden(_("Only agents and managers can take tickets."))
     return ticket_assign(ticket=ticket, assignee=actor, actor=actor)
 
 
-def ticket_claim_if_unassigned(*, ticket: Ticket | int, actor: Any) -> None:
+def ticket_claim_if_unassigned(*, ticket: Ticket | int, actor: Actor) -> None:
     """An agent or manager working an unassigned ticket from elsewhere (after-sales steps, approvals, offers,
     evidence) becomes its assignee; see ``common.claim_if_unassigned``."""
     with transaction.atomic():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
 from core.errors import Conflict, ValidationFailed, validate_choice
 
 from .. import hooks
@@ -24,7 +23,7 @@ from .clocks import record_sla_recomputed, reevaluate_sla_locked
 from .common import lock_ticket, record_event, refuse_if_closed
 
 
-def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
+def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Actor) -> Ticket:
     """Change the priority, re-match the SLA policy and recompute the due times (time already used is kept)."""
     validate_choice(priority, Priority, "priority")
     with transaction.atomic():
@@ -42,7 +41,7 @@ def ticket_set_priority(*, ticket: Ticket, priority: str, actor: Any) -> Ticket:
     return ticket
 
 
-def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Any) -> Ticket:
+def ticket_reclassify(*, ticket: Ticket, kind: str, category: str, actor: Actor) -> Ticket:
     """Change what a ticket is about. An inquiry may become a complaint or an after-sales request (the kind's
     own workflow starts, as if it had been opened so); a complaint or after-sales ticket keeps its kind and may
     change category only. A new kind re-matches the SLA policy, keeping the time already used and paused."""

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.actors import Actor
 from core.enqueue import enqueue
 
 from ..calendars import calendar_for_ticket
@@ -161,7 +162,7 @@ def reevaluate_sla_locked(
     )
 
 
-def record_sla_recomputed(ticket: Ticket, actor: Any, reevaluation: SlaReevaluation) -> None:
+def record_sla_recomputed(ticket: Ticket, actor: Actor, reevaluation: SlaReevaluation) -> None:
     """The sla_recomputed event of a re-evaluation, once its ticket is saved (nothing when nothing moved)."""
     if reevaluation.recomputed is not None:
         record_event(ticket, EventType.SLA_RECOMPUTED, actor, **reevaluation.recomputed)

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import roles
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, ValidationFailed
 
 from .. import hooks
@@ -24,7 +24,7 @@ from ..models import (
 from ..selectors import ticket_managers
 
 
-def record_event(ticket: Ticket, type: str, actor: Any = None, **data: Any) -> TicketEvent:
+def record_event(ticket: Ticket, type: str, actor: Actor = None, **data: Any) -> TicketEvent:
     event = TicketEvent.objects.create(ticket=ticket, type=type, actor=actor_or_none(actor), data=data)
     hooks.run_event(ticket, event)
     return event
@@ -60,7 +60,7 @@ def label_id(label: Any) -> str:
         return str(label)
 
 
-def ticket_record_event(*, ticket: Ticket, actor: Any, summary: str | list[str], **data: Any) -> TicketEvent:
+def ticket_record_event(*, ticket: Ticket, actor: Actor, summary: str | list[str], **data: Any) -> TicketEvent:
     """Put a kind app's step (a complaint analysed, a follow-up recorded …) on the ticket's timeline.
 
     ``summary`` is an untranslated message id, or a list of them shown in a row (mark them with
@@ -75,12 +75,13 @@ def escalation_recipients(ticket: Ticket) -> list[Any]:
     return ticket_managers(ticket=ticket)
 
 
-def claim_if_unassigned(ticket: Ticket, actor: Any) -> None:
+def claim_if_unassigned(ticket: Ticket, actor: Actor) -> None:
     """Whoever works an unassigned ticket (a public reply, a status change, after-sales work) becomes its
     assignee, so the buyer has one person and the ticket leaves the team's unassigned queue. Only an active
     agent or manager; the system, integrations and buyers never are. Call while holding the row lock."""
     if ticket.assignee_id is not None or ticket.is_closed or not roles.is_agent(actor):
         return
-    ticket.assignee = actor
+    user = actor_or_none(actor)
+    ticket.assignee = user
     ticket.save(update_fields=["assignee", "updated_at"])
-    record_event(ticket, EventType.ASSIGNED, actor, old=None, old_name="", new=actor.pk, new_name=str(actor))
+    record_event(ticket, EventType.ASSIGNED, user, old=None, old_name="", new=user.pk, new_name=str(user))

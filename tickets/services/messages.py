@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.actors import actor_or_none
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, ValidationFailed
 
 from ..enums import (
@@ -27,7 +27,7 @@ from .common import claim_if_unassigned, iso, lock_ticket, record_event
 from .transitions import transition_locked
 
 
-def ticket_reply(*, ticket: Ticket, author: Any, body: str) -> Message:
+def ticket_reply(*, ticket: Ticket, author: Actor, body: str) -> Message:
     """A public reply from an agent. The first one stops the first-response clock; a new ticket opens.
 
     Refused on closed tickets (the buyer gets a new ticket instead).
@@ -100,7 +100,7 @@ def ticket_add_system_message(*, ticket: Ticket, body: str, event_data: dict[str
     return message
 
 
-def ticket_add_note(*, ticket: Ticket, author: Any, body: str) -> Message:
+def ticket_add_note(*, ticket: Ticket, author: Actor, body: str) -> Message:
     """An internal note: seen by staff only, never sent to the buyer, does not touch the SLA clocks."""
     body = body.strip()
     if not body:
@@ -118,7 +118,7 @@ def ticket_add_note(*, ticket: Ticket, author: Any, body: str) -> Message:
     return message
 
 
-def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Any = None) -> Message:
+def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Actor = None) -> Message:
     """A message from the buyer (pushed by a platform, or recorded by an agent on the buyer's behalf).
 
     A ticket waiting on the buyer opens again and its clocks resume; a resolved ticket reopens. A closed

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.actors import Actor
 from core.errors import Conflict, validate_choice
 
 from .. import hooks
@@ -26,7 +26,7 @@ from .clocks import checkpoint_clocks, clear_next_reply, mark_escalations_met, r
 from .common import claim_if_unassigned, iso, lock_ticket, record_event
 
 
-def ticket_transition(*, ticket: Ticket, to_status: str, actor: Any) -> Ticket:
+def ticket_transition(*, ticket: Ticket, to_status: str, actor: Actor) -> Ticket:
     """Move a ticket to another status, if the transition table allows it.
 
     Pending customer pauses both clocks; leaving it resumes them and shifts the due times by the paused
@@ -43,7 +43,7 @@ def ticket_transition(*, ticket: Ticket, to_status: str, actor: Any) -> Ticket:
 
 
 def transition_locked(
-    ticket: Ticket, to_status: str, actor: Any, *, now: datetime | None = None, reason: str = ""
+    ticket: Ticket, to_status: str, actor: Actor, *, now: datetime | None = None, reason: str = ""
 ) -> None:
     """The one place that assigns ``Ticket.status``. Call while holding the row lock."""
     if to_status == TicketStatus.PENDING_CUSTOMER and ticket.first_responded_at is None:
