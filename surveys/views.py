@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -80,6 +81,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         error_message = ""
         status = 200
         if request.method == "POST":
+            services.survey_mark_opened(invitation)  # answered without script: it was opened all the same
             dimensions = services.active_dimensions(invitation.survey)
             scores = {d.code: request.POST.get(f"score_{d.code}", "") for d in dimensions}
             values = {
@@ -103,14 +105,29 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
                 errors, error_message, status = exc.fields, exc.message, 400
             else:
                 return redirect(f"{request.path}?lang={'en' if language == 'en' else 'zh'}")
-        else:
-            services.survey_mark_opened(invitation)
-        return render(
-            request,
-            "surveys/answer.html",
-            _answer_context(invitation, language, values, errors, error_message),
-            status=status,
-        )
+        # A GET never writes: link previews and mail scanners fetch it too. The page itself reports that it was
+        # opened, by a POST to opened_view (see answer.html).
+        context = _answer_context(invitation, language, values, errors, error_message)
+        context["opened_url"] = reverse("surveys:opened", args=[token]) if invitation.opened_at is None else ""
+        return render(request, "surveys/answer.html", context, status=status)
+
+
+@csrf_exempt
+@require_POST
+def opened_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The answer page tells us, once shown in the buyer's browser, that the link was opened (``opened_at``).
+
+    A POST, sent by the page's script, so that nothing that merely fetches the link (a chat app's preview, a
+    mail scanner) counts as the buyer opening it. No CSRF cookie, as for the answers: the token is the
+    capability. An empty 204; 404 for a link that is not valid.
+    """
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.SurveyLinkInvalid:
+        return HttpResponse(status=404)
+    if invitation.completed_at is None and not invitation.is_expired():
+        services.survey_mark_opened(invitation)
+    return HttpResponse(status=204)
 
 
 def _answer_context(
