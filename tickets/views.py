@@ -371,7 +371,8 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
 
     ticket = ticket_from_tracking_token(token)
     if ticket is None:
-        raise Http404(_("This link is not valid."))
+        # The buyer's own page, not the staff 404 (whose header and "back to the inbox" are not theirs).
+        return render(request, "tickets/track_invalid.html", status=404)
     form = MessageForm(request.POST or None)
     status_code = 200
     if request.method == "POST":
