@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +35,7 @@ from .forms import (
     TicketCreateForm,
     apply_error,
 )
-from .models import Ticket
+from .models import Escalation, Ticket
 from .sla import next_clock_state, ticket_clocks
 from .tracking import tracking_url
 
@@ -324,7 +326,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     now = timezone.now()
-    rows = [{"escalation": e, "ticket": e.ticket, "late_seconds": e.late_seconds(now)} for e in page.object_list]
+    rows = [_escalation_row(escalation, now) for escalation in page.object_list]
     return render(
         request,
         "tickets/escalations.html",
@@ -336,6 +338,45 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             "assignee_choices": [(user.pk, str(user)) for user in selectors.assignable_users()],
         },
     )
+
+
+def _escalation_row(escalation: Escalation, now: datetime) -> dict[str, Any]:
+    """One line of the escalations page: how late the target was, and what became of the escalation.
+
+    Lateness runs to when the target was met or, failing that, when the escalation was handled; only an
+    escalation nobody has dealt with is still late now. (``Escalation.late_seconds`` alone would keep a handled,
+    unmet escalation growing, hence the end passed in.) An escalation handled with no person recorded (the
+    person's account deleted, or the system) says what happened instead of "handled by None".
+    """
+    ended_at = escalation.met_at or escalation.acknowledged_at
+    if escalation.met_at is not None:
+        late_until = "met"
+    elif escalation.acknowledged_at is not None:
+        late_until = "handled"
+    else:
+        late_until = ""
+    outcome = ""
+    if escalation.acknowledged_at is not None:
+        if escalation.acknowledged_by is not None:
+            outcome = _("handled by %(who)s at %(at)s") % {
+                "who": escalation.acknowledged_by,
+                "at": _short_time(escalation.acknowledged_at),
+            }
+        elif escalation.met_at is not None:
+            outcome = _("target met at %(at)s") % {"at": _short_time(escalation.met_at)}
+        else:
+            outcome = _("acknowledged at %(at)s (no person recorded)") % {"at": _short_time(escalation.acknowledged_at)}
+    return {
+        "escalation": escalation,
+        "ticket": escalation.ticket,
+        "late_seconds": escalation.late_seconds(ended_at or now),
+        "late_until": late_until,
+        "outcome": outcome,
+    }
+
+
+def _short_time(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "m-d H:i")
 
 
 @manager_required
