@@ -21,7 +21,7 @@ from . import serializers as s
 
 
 def _complaint(pk: int) -> Complaint:
-    return get_object_or_404(Complaint.objects.select_related("ticket", "owner"), ticket_id=pk)
+    return get_object_or_404(Complaint.objects.select_related("ticket", "owner"), ticket__pk=pk)
 
 
 class ComplaintApiMixin(TicketApiMixin):
