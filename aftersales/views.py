@@ -181,7 +181,7 @@ PANEL_KEY = "aftersales"  # our entry in the ticket page's panel state: the refu
 
 def request_panel(request: Any, ticket: Ticket, state: dict[str, Any] | None) -> str:
     """The after-sales card on the ticket page (a ``tickets.panels`` panel). ``state``, after a refused
-    action, is ``{"message": …, "fields": {…}}``."""
+    action, is ``{"message": …, "fields": {…}}``, or ``{"approval": …}`` for a refused approval decision."""
     found = selectors.aftersales_for_ticket(ticket=ticket)
     context: dict[str, Any] = {"ticket": ticket, "as_request": found, "panel_error": state}
     if found is not None:
@@ -321,17 +321,31 @@ def evidence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def approvals_view(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "aftersales/approvals.html",
-        {"pending": selectors.pending_approvals(), "recent": selectors.recent_approvals()},
-    )
+    return _approvals_page(request)
+
+
+def _approvals_page(
+    request: HttpRequest, *, decision_error: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    pending = selectors.pending_approvals()
+    # A refusal shows once, at the form it refuses; at the top only if that approval is no longer listed.
+    shown_in_row = decision_error is not None and any(a.pk == decision_error["approval_id"] for a in pending)
+    context = {
+        "pending": pending,
+        "recent": selectors.recent_approvals(),
+        "decision_error": decision_error if shown_in_row else None,
+        "error": decision_error["message"] if decision_error is not None and not shown_in_row else "",
+    }
+    return render(request, "aftersales/approvals.html", context, status=status)
 
 
 @manager_required
 @require_POST
 def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    approval = get_object_or_404(Approval, pk=pk)
+    """Decide from the approvals page or from the ticket page's panel (``next``). A refusal (no note to
+    reject, not within the manager's authority, already decided) shows that page again with the message
+    once, at the note field, and the note as typed."""
+    approval = get_object_or_404(Approval.objects.select_related("request"), pk=pk)
     form = DecisionForm(request.POST)
     back = request.POST.get("next") or reverse("aftersales:approvals")
     if not back.startswith("/") or back.startswith("//"):
@@ -345,17 +359,21 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
-            return render(
-                request,
-                "aftersales/approvals.html",
-                {
-                    "pending": selectors.pending_approvals(),
-                    "recent": selectors.recent_approvals(),
-                    "error": exc.message,
-                },
-                status=400,
-            )
+            decision_error = {
+                "approval_id": approval.pk,
+                "message": (exc.fields.get("note") or [exc.message])[0],
+                "on_note": "note" in exc.fields,
+                "note": form.cleaned_data["note"],
+            }
+            ticket_page = reverse("tickets:detail", args=[approval.request.ticket_id])
+            if back.split("#", 1)[0] == ticket_page:
+                return render_ticket_page(
+                    request,
+                    approval.request.ticket_id,
+                    panel_state={PANEL_KEY: {"approval": decision_error}},
+                    status=exc.status_code,
+                )
+            return _approvals_page(request, decision_error=decision_error, status=exc.status_code)
         messages.success(request, _("Decision recorded."))
     else:
         messages.error(request, _("Choose approve or reject."))

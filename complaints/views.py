@@ -66,7 +66,7 @@ def _refused(request: HttpRequest, ticket_pk: int, name: str, form: Any) -> Http
 @agent_required
 @require_POST
 def complaint_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_object_or_404(Complaint, ticket_id=pk)
+    complaint = get_object_or_404(Complaint, ticket__pk=pk)
     form = ComplaintDetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -82,7 +82,7 @@ def complaint_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_object_or_404(Complaint, ticket_id=pk)
+    complaint = get_object_or_404(Complaint, ticket__pk=pk)
     form = ComplaintResolveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data

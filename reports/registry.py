@@ -153,8 +153,10 @@ SLA_COLUMNS = [  # rows: one "all" row, then one per team, per kind, per agent (
     Column("first_response_compliance", _("First response within SLA"), "rate"),
     Column("resolution_compliance", _("Resolution within SLA"), "rate"),
     Column("sla_compliance", _("SLA compliance"), "rate"),
-    Column("escalated_tickets", _("Escalated tickets"), "int"),
-    Column("escalations", _("Escalations"), "int"),
+    # Two different counts, so two labels that cannot be confused (nor with the 升级工单 page): a ticket breached
+    # on first response and on resolution, or escalated to a second level, is one ticket and several escalations.
+    Column("escalated_tickets", _("Tickets escalated"), "int"),
+    Column("escalations", _("Escalation count"), "int"),
 ]
 
 COMPLAINT_COLUMNS = [  # one row per complaint category with complaints in the period
@@ -210,7 +212,7 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
     Column("first_response_median", _("First response, median"), "seconds"),
     Column("resolution_rate", _("Resolution rate"), "rate"),
     Column("sla_compliance", _("SLA compliance"), "rate"),
-    Column("escalations", _("Escalations"), "int"),
+    Column("escalations", _("Escalation count"), "int"),
     Column("responses", _("Survey responses"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
 ]
@@ -227,6 +229,6 @@ TICKET_COLUMNS = [  # the raw data: one row per ticket in the period (streamed; 
     Column("first_response", _("First response time"), "seconds"),
     Column("resolution", _("Resolution time"), "seconds"),
     Column("sla_met", _("SLA met"), "text"),  # "yes" | "no" | "" (still open, not breached)
-    Column("escalations", _("Escalations"), "int"),
+    Column("escalations", _("Escalation count"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
 ]

@@ -9,4 +9,5 @@ urlpatterns = [
     path("follow-ups/<id:pk>/done/", views.follow_up_done_view, name="follow_up_done"),
     path("responses/", views.response_list_view, name="responses"),
     path("<str:token>/", views.answer_view, name="answer"),
+    path("<str:token>/opened/", views.opened_view, name="opened"),
 ]

@@ -7,9 +7,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +23,7 @@ from core.errors import ApplicationError
 from tickets.models import Ticket
 
 from . import links, selectors, services
-from .models import FollowUpStatus, SurveyFollowUp, SurveyInvitation, SurveyResponse
+from .models import FollowUpStatus, SurveyAnswer, SurveyFollowUp, SurveyInvitation, SurveyResponse
 
 LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
 
@@ -80,6 +82,7 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
         error_message = ""
         status = 200
         if request.method == "POST":
+            services.survey_mark_opened(invitation)  # answered without script: it was opened all the same
             dimensions = selectors.active_dimensions(invitation.survey)
             scores = {d.code: request.POST.get(f"score_{d.code}", "") for d in dimensions}
             values = {
@@ -103,14 +106,29 @@ def answer_view(request: HttpRequest, token: str) -> HttpResponse:
                 errors, error_message, status = exc.fields, exc.message, 400
             else:
                 return redirect(f"{request.path}?lang={'en' if language == 'en' else 'zh'}")
-        else:
-            services.survey_mark_opened(invitation)
-        return render(
-            request,
-            "surveys/answer.html",
-            _answer_context(invitation, language, values, errors, error_message),
-            status=status,
-        )
+        # A GET never writes: link previews and mail scanners fetch it too. The page itself reports that it was
+        # opened, by a POST to opened_view (see answer.html).
+        context = _answer_context(invitation, language, values, errors, error_message)
+        context["opened_url"] = reverse("surveys:opened", args=[token]) if invitation.opened_at is None else ""
+        return render(request, "surveys/answer.html", context, status=status)
+
+
+@csrf_exempt
+@require_POST
+def opened_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The answer page tells us, once shown in the buyer's browser, that the link was opened (``opened_at``).
+
+    A POST, sent by the page's script, so that nothing that merely fetches the link (a chat app's preview, a
+    mail scanner) counts as the buyer opening it. No CSRF cookie, as for the answers: the token is the
+    capability. An empty 204; 404 for a link that is not valid.
+    """
+    try:
+        invitation = links.invitation_from_token(token)
+    except links.SurveyLinkInvalid:
+        return HttpResponse(status=404)
+    if invitation.completed_at is None and not invitation.is_expired():
+        services.survey_mark_opened(invitation)
+    return HttpResponse(status=204)
 
 
 def _answer_context(
@@ -187,14 +205,32 @@ def survey_panel(request: HttpRequest, ticket: Ticket, state: None = None) -> st
     return render_to_string("surveys/_panel.html", context, request=request)
 
 
+def _answers_in_order(lookup: str) -> Prefetch:
+    """Prefetch a response's answers (at ``lookup``) with their questions, in the survey's order."""
+    return Prefetch(
+        lookup, queryset=SurveyAnswer.objects.select_related("dimension").order_by("dimension__position", "id")
+    )
+
+
+def _scores(response: SurveyResponse, language: str) -> list[dict[str, Any]]:
+    """Each answer as the question the buyer saw, in the reader's language (专业水平 / Professional level), not
+    its code. Reads the answers prefetched with ``_answers_in_order``."""
+    return [
+        {"label": answer.dimension.label(language), "code": answer.code, "score": answer.score}
+        for answer in response.answers.all()
+    ]
+
+
 @manager_required
 def follow_up_list_view(request: HttpRequest) -> HttpResponse:
-    open_follow_ups = (
-        SurveyFollowUp.objects.filter(status=FollowUpStatus.OPEN)
+    language = translation.get_language()
+    open_follow_ups = [
+        {"follow_up": follow_up, "scores": _scores(follow_up.response, language)}
+        for follow_up in SurveyFollowUp.objects.filter(status=FollowUpStatus.OPEN)
         .select_related("response__ticket", "response__agent", "response__team")
-        .prefetch_related("response__answers__dimension")
+        .prefetch_related(_answers_in_order("response__answers"))
         .order_by("due_at", "id")
-    )
+    ]
     done = (
         SurveyFollowUp.objects.filter(status=FollowUpStatus.DONE)
         .select_related("response__ticket", "response__agent", "done_by")
@@ -226,9 +262,13 @@ def follow_up_done_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def response_list_view(request: HttpRequest) -> HttpResponse:
-    responses = SurveyResponse.objects.select_related("ticket", "agent", "team").prefetch_related("answers__dimension")
+    responses = SurveyResponse.objects.select_related("ticket", "agent", "team").prefetch_related(
+        _answers_in_order("answers")
+    )
     low_only = request.GET.get("low") == "1"
     if low_only:
         responses = responses.filter(lowest_score__lte=2)
     page = Paginator(responses.order_by("-submitted_at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "surveys/responses.html", {"page": page, "low_only": low_only})
+    language = translation.get_language()
+    rows = [{"response": response, "scores": _scores(response, language)} for response in page.object_list]
+    return render(request, "surveys/responses.html", {"page": page, "rows": rows, "low_only": low_only})

@@ -46,8 +46,8 @@ class Problems:
 
 
 @contextmanager
-def open_page(*, locale: str = "en-US", viewport: dict[str, int] | None = None, phone: bool = False) -> Iterator[Any]:
-    """A fresh browser and page; ``page.problems`` collects what went wrong. Screenshots go to ARTIFACTS."""
+def chromium() -> Iterator[Any]:
+    """Debian's chromium, launched headless with the flags this machine needs (never a downloaded browser)."""
     # Playwright's sync API runs an event loop in this thread; the tests' ORM calls happen outside it.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -55,22 +55,39 @@ def open_page(*, locale: str = "en-US", viewport: dict[str, int] | None = None, 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        options: dict[str, Any] = {
-            "locale": locale,
-            "viewport": viewport or (PHONE if phone else LAPTOP),
-            "timezone_id": "Asia/Shanghai",
-        }
-        if phone:
-            options.update(is_mobile=True, has_touch=True)
-        context = browser.new_context(**options)
-        page = context.new_page()
-        page.problems = Problems()
-        page.problems.watch(page)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_page(
+    browser: Any, *, locale: str = "en-US", viewport: dict[str, int] | None = None, phone: bool = False
+) -> Any:
+    """A page in a fresh context (its own cookies); ``page.problems`` collects what went wrong. Close it with
+    ``page.context.close()``."""
+    options: dict[str, Any] = {
+        "locale": locale,
+        "viewport": viewport or (PHONE if phone else LAPTOP),
+        "timezone_id": "Asia/Shanghai",
+    }
+    if phone:
+        options.update(is_mobile=True, has_touch=True)
+    page = browser.new_context(**options).new_page()
+    page.problems = Problems()
+    page.problems.watch(page)
+    return page
+
+
+@contextmanager
+def open_page(*, locale: str = "en-US", viewport: dict[str, int] | None = None, phone: bool = False) -> Iterator[Any]:
+    """A fresh browser and page; ``page.problems`` collects what went wrong. Screenshots go to ARTIFACTS."""
+    with chromium() as browser:
+        page = new_page(browser, locale=locale, viewport=viewport, phone=phone)
         try:
             yield page
         finally:
-            context.close()
-            browser.close()
+            page.context.close()
 
 
 PASSWORD = "secret-pass-123"  # UserFactory's

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +38,7 @@ from .forms import (
     TeamForm,
     TicketCreateForm,
 )
-from .models import Ticket
+from .models import Escalation, Ticket
 from .pages import ticket_for_page, ticket_page_context
 from .panels import customer_panels
 from .sla import next_clock_state
@@ -284,7 +286,7 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     now = timezone.now()
-    rows = [{"escalation": e, "ticket": e.ticket, "late_seconds": e.late_seconds(now)} for e in page.object_list]
+    rows = [_escalation_row(escalation, now) for escalation in page.object_list]
     return render(
         request,
         "tickets/escalations.html",
@@ -296,6 +298,43 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             "assignee_choices": [(user.pk, str(user)) for user in selectors.assignable_users()],
         },
     )
+
+
+def _escalation_row(escalation: Escalation, now: datetime) -> dict[str, Any]:
+    """One line of the escalations page: how late the target was, and what became of the escalation.
+
+    Lateness runs to when the target was met or, failing that, when the escalation was handled
+    (``Escalation.late_until``). An escalation handled with no person recorded (the person's account deleted, or
+    the system) says what happened instead of "handled by None".
+    """
+    if escalation.met_at is not None:
+        late_until = "met"
+    elif escalation.acknowledged_at is not None:
+        late_until = "handled"
+    else:
+        late_until = ""
+    outcome = ""
+    if escalation.acknowledged_at is not None:
+        if escalation.acknowledged_by is not None:
+            outcome = _("handled by %(who)s at %(at)s") % {
+                "who": escalation.acknowledged_by,
+                "at": _short_time(escalation.acknowledged_at),
+            }
+        elif escalation.met_at is not None:
+            outcome = _("target met at %(at)s") % {"at": _short_time(escalation.met_at)}
+        else:
+            outcome = _("acknowledged at %(at)s (no person recorded)") % {"at": _short_time(escalation.acknowledged_at)}
+    return {
+        "escalation": escalation,
+        "ticket": escalation.ticket,
+        "late_seconds": escalation.late_seconds(now),
+        "late_until": late_until,
+        "outcome": outcome,
+    }
+
+
+def _short_time(value: datetime) -> str:
+    return date_format(timezone.localtime(value), "m-d H:i")
 
 
 @manager_required
@@ -331,7 +370,8 @@ def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
 
     ticket = ticket_from_tracking_token(token)
     if ticket is None:
-        raise Http404(_("This link is not valid."))
+        # The buyer's own page, not the staff 404 (whose header and "back to the inbox" are not theirs).
+        return render(request, "tickets/track_invalid.html", status=404)
     form = MessageForm(request.POST or None)
     status_code = 200
     if request.method == "POST":

@@ -134,6 +134,10 @@ def test_the_page_asks_every_question_in_chinese_by_default_and_in_english_on_re
     english = client.get(_path(invitation) + "?lang=en").content.decode()
     for label in ("Professional level", "Service attitude", "Response speed", "Was your problem solved?"):
         assert label in english
+    # Showing the page writes nothing; the page itself reports that it was opened (test_survey_opened.py).
+    invitation.refresh_from_db()
+    assert invitation.opened_at is None
+    assert client.post(reverse("surveys:opened", args=[links.survey_token(invitation)])).status_code == 204
     invitation.refresh_from_db()
     assert invitation.opened_at is not None
 

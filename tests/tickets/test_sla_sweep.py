@@ -174,7 +174,7 @@ def test_a_handled_escalation_stops_growing_late(team, manager):
         ticket_take(ticket=ticket, actor=manager)
     escalation = Escalation.objects.get()
     assert escalation.late_seconds(NOW + timedelta(days=1)) == 20 * 60
-    assert escalation.handled_at() == NOW + timedelta(minutes=30)
+    assert escalation.late_until() == NOW + timedelta(minutes=30)
 
 
 def test_sla_sweep_command_prints_what_it_escalated(team, capsys):

@@ -363,14 +363,14 @@ class Escalation(models.Model):
     def late_seconds_at_escalation(self) -> int:
         return max(0, int((self.escalated_at - self.due_at).total_seconds()))
 
-    def handled_at(self) -> datetime | None:
-        """When the escalation stopped waiting: the target met or a manager took it up, whichever came first."""
-        moments = [moment for moment in (self.met_at, self.acknowledged_at) if moment is not None]
-        return min(moments) if moments else None
+    def late_until(self) -> datetime | None:
+        """Where lateness stops counting: when the target was met or, failing that, when a manager took the
+        escalation up. ``None``: nobody has dealt with it, and it is still late now."""
+        return self.met_at or self.acknowledged_at
 
     def late_seconds(self, now: datetime) -> int:
-        """How late the target is now, or was when the escalation was handled (it stops growing then)."""
-        return max(0, int(((self.handled_at() or now) - self.due_at).total_seconds()))
+        """How late the target is now, or was when it was met or handled (it stops growing then)."""
+        return max(0, int(((self.late_until() or now) - self.due_at).total_seconds()))
 
     @property
     def is_open(self) -> bool:
