@@ -218,6 +218,15 @@ def test_an_expired_link_is_a_410_with_a_clear_message(resolve, client):
     assert not SurveyResponse.objects.exists()
 
 
+def test_the_link_is_the_same_every_time_it_is_shown_and_old_timestamped_links_still_work(resolve, client):
+    invitation = SurveyInvitation.objects.get(ticket=resolve())
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        later = links.survey_url(invitation)
+    assert links.survey_url(invitation) == later
+    old_style = links.signing.dumps([invitation.pk, invitation.nonce], salt=links.SALT, compress=True)
+    assert links.invitation_from_token(old_style) == invitation
+
+
 def test_a_tampered_or_forged_link_is_a_404_never_a_500(resolve, client):
     invitation = SurveyInvitation.objects.get(ticket=resolve())
     token = links.survey_token(invitation)
