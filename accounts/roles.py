@@ -38,6 +38,11 @@ def is_agent(user: Any) -> bool:
     return is_manager(user) or Role.AGENT in _groups(user)
 
 
+def is_integration(user: Any) -> bool:
+    """An integration's service account (or the legacy integration account), not a person."""
+    return Role.INTEGRATION in _groups(user) and not is_agent(user)
+
+
 def can_use_ticket_api(user: Any) -> bool:
     """May read and write tickets over the API: staff roles and integration accounts."""
     return is_agent(user) or Role.INTEGRATION in _groups(user)

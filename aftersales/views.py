@@ -121,7 +121,7 @@ def _processing(request: AfterSalesRequest, now: Any) -> dict[str, Any] | None:
 @agent_required
 def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
     """A request for an after-sales ticket: choose the order, the lines and quantities, the reason, evidence."""
-    ticket = ticket_get_for_agent(pk=ticket_pk)
+    ticket = ticket_get_for_agent(pk=ticket_pk, user=request.user)
     if ticket is None or ticket.kind != TicketKind.AFTERSALES:
         raise Http404(_("No such after-sales ticket."))
     if AfterSalesRequest.objects.filter(ticket=ticket).exists():

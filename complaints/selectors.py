@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from tickets.access import visible_tickets_q
 from tickets.enums import UNRESOLVED_STATUSES
 from tickets.models import Team, Ticket
 from tickets.tracking import tracking_url
@@ -54,7 +56,7 @@ def complaint_queue(*, user: Any, view: str = "open", severity: str = "") -> Que
     """
     queryset = Complaint.objects.select_related(
         "ticket", "ticket__customer", "ticket__team", "ticket__assignee", "ticket__sla_policy", "owner"
-    )
+    ).filter(visible_tickets_q(user, prefix="ticket__"))
     if severity:
         queryset = queryset.filter(severity=severity)
     if view == "all":
@@ -75,21 +77,19 @@ def complaint_queue(*, user: Any, view: str = "open", severity: str = "") -> Que
     return queryset.order_by(rank, "ticket__resolution_due_at", "id")
 
 
-def follow_up_list(*, due_only: bool = True, now: Any = None) -> QuerySet[FollowUp]:
-    """Follow-up calls still to make (due ones with ``due_only``), earliest first; or the latest done ones."""
+def follow_up_list(*, user: Any, due_only: bool = True, now: Any = None) -> QuerySet[FollowUp]:
+    """Follow-up calls still to make (due ones with ``due_only``), earliest first, of tickets the user sees."""
     queryset = FollowUp.objects.select_related(
         "complaint", "complaint__ticket", "complaint__ticket__customer", "complaint__owner", "done_by"
-    )
+    ).filter(visible_tickets_q(user, prefix="complaint__ticket__"))
     if due_only:
-        from django.utils import timezone
-
         return queryset.filter(done_at__isnull=True, due_at__lte=now or timezone.now()).order_by("due_at", "id")
     return queryset.filter(done_at__isnull=True).order_by("due_at", "id")
 
 
-def follow_ups_done(*, limit: int = 50) -> list[FollowUp]:
+def follow_ups_done(*, user: Any, limit: int = 50) -> list[FollowUp]:
     return list(
         FollowUp.objects.select_related("complaint__ticket", "complaint__ticket__customer", "done_by")
-        .filter(done_at__isnull=False)
+        .filter(visible_tickets_q(user, prefix="complaint__ticket__"), done_at__isnull=False)
         .order_by("-done_at")[:limit]
     )

@@ -18,6 +18,7 @@ from accounts import roles
 from accounts.decorators import agent_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
+from tickets.access import visible_tickets_q
 from tickets.models import Ticket
 from tickets.pages import render_ticket_page
 from tickets.sla import clock_state
@@ -66,7 +67,9 @@ def _refused(request: HttpRequest, ticket_pk: int, name: str, form: Any) -> Http
 @agent_required
 @require_POST
 def complaint_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_object_or_404(Complaint, ticket__pk=pk)
+    complaint = get_object_or_404(
+        Complaint.objects.filter(visible_tickets_q(request.user, prefix="ticket__")), ticket__pk=pk
+    )
     form = ComplaintDetailsForm(request.POST)
     if form.is_valid():
         try:
@@ -82,7 +85,9 @@ def complaint_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_object_or_404(Complaint, ticket__pk=pk)
+    complaint = get_object_or_404(
+        Complaint.objects.filter(visible_tickets_q(request.user, prefix="ticket__")), ticket__pk=pk
+    )
     form = ComplaintResolveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -107,7 +112,12 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def follow_up_record_view(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(FollowUp.objects.select_related("complaint"), pk=pk)
+    follow_up = get_object_or_404(
+        FollowUp.objects.select_related("complaint").filter(
+            visible_tickets_q(request.user, prefix="complaint__ticket__")
+        ),
+        pk=pk,
+    )
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:
@@ -149,7 +159,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
             "view": view,
             "severity": severity,
             "severities": Severity.choices,
-            "due_follow_ups": selectors.follow_up_list(due_only=True).count(),
+            "due_follow_ups": selectors.follow_up_list(user=request.user, due_only=True).count(),
         },
     )
 
@@ -157,7 +167,11 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 @agent_required
 def follow_up_list_view(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "due")
-    follow_ups = selectors.follow_up_list(due_only=show == "due") if show != "done" else selectors.follow_ups_done()
+    follow_ups = (
+        selectors.follow_up_list(user=request.user, due_only=show == "due")
+        if show != "done"
+        else selectors.follow_ups_done(user=request.user)
+    )
     return render(
         request,
         "complaints/follow_ups.html",

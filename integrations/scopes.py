@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class Scope(TextChoices):
     TICKETS_READ = "tickets:read", _("Read tickets, complaints and their messages")
     TICKETS_WRITE = "tickets:write", _("Create tickets and complaints, add messages, change tickets")
+    NOTES_READ = "notes:read", _("Read the helpdesk's internal notes on tickets")
     CUSTOMERS_READ = "customers:read", _("Read buyer profiles and their linked accounts")
     CUSTOMERS_WRITE = "customers:write", _("Link and unlink buyer accounts")
     ORDERS_READ = "orders:read", _("Read orders")

@@ -93,9 +93,9 @@ def open_page(*, locale: str = "en-US", viewport: dict[str, int] | None = None, 
 PASSWORD = "secret-pass-123"  # UserFactory's
 
 
-def staff_user(username: str, role: str) -> Any:
+def staff_user(username: str, role: str, **fields: Any) -> Any:
     """A user in a role (``accounts.roles.Role``), with UserFactory's password, to log in as."""
-    user = UserFactory(username=username)
+    user = UserFactory(username=username, **fields)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 

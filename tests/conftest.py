@@ -55,12 +55,14 @@ def _with_role(user, role: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def agent(db):  # type: ignore[no-untyped-def]
-    return _with_role(UserFactory(username="agent1"), Role.AGENT)
+    """An agent who sees every ticket (ticket scope "all"), for tests that are not about who sees what; the
+    access model has its own tests (tests/tickets/test_access.py) with the real default, "teams"."""
+    return _with_role(UserFactory(username="agent1", ticket_scope="all"), Role.AGENT)
 
 
 @pytest.fixture
 def other_agent(db):  # type: ignore[no-untyped-def]
-    return _with_role(UserFactory(username="agent2"), Role.AGENT)
+    return _with_role(UserFactory(username="agent2", ticket_scope="all"), Role.AGENT)
 
 
 @pytest.fixture

@@ -24,8 +24,9 @@ from .sla import ticket_clocks
 from .tracking import tracking_url
 
 
-def ticket_for_page(pk: int) -> Ticket:
-    ticket = selectors.ticket_get_for_agent(pk=pk)
+def ticket_for_page(request: HttpRequest, pk: int) -> Ticket:
+    """The ticket of a staff page; 404 when it does not exist or the user may not see it."""
+    ticket = selectors.ticket_get_for_agent(pk=pk, user=request.user)
     if ticket is None:
         raise Http404(_("No such ticket."))
     return ticket
@@ -43,7 +44,7 @@ def ticket_page_context(
         "timeline": selectors.ticket_timeline(ticket=ticket),
         "kind_panels": staff_panels(request, ticket, panel_state),
         "tracking_url": tracking_url(ticket),
-        "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket),
+        "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket, user=request.user),
         "customer_phone": mask_phone(customer.phone),
         "customer_email": mask_email(customer.email) if customer.email else "",
         "may_reveal_contact": roles.can_see_customer_contact(request.user),
@@ -72,7 +73,7 @@ def render_ticket_page(
 ) -> HttpResponse:
     """The ticket page, as a kind app's refused panel action shows it: ``panel_state`` holds, under the
     panel's key, what its panel needs to show the refusal (the form with its errors, a message)."""
-    ticket = ticket_for_page(ticket_id)
+    ticket = ticket_for_page(request, ticket_id)
     return render(
         request, "tickets/detail.html", ticket_page_context(request, ticket, panel_state=panel_state), status=status
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import roles
 
+from .access import visible_tickets_q
 from .enums import UNRESOLVED_STATUSES, TicketStatus
 from .models import (
     REFERENCE_PREFIX,
@@ -45,10 +46,11 @@ def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | Non
     - ``mine``: unresolved tickets assigned to the user;
     - ``team``: unassigned unresolved tickets of the user's teams (of every team for managers without one);
     - ``open``: every unresolved ticket.
+    Only tickets the user may see (``tickets.access``), in every view and count.
     Filters (each optional): kind, status, priority, team (id), assignee (id, or "none"), overdue (bool), q.
     """
     filters = filters or {}
-    queryset = _base()
+    queryset = _base().filter(visible_tickets_q(user))
     status = filters.get("status")
     if status:
         queryset = queryset.filter(status=status)
@@ -84,9 +86,12 @@ def ticket_inbox(*, user: Any, view: str = "mine", filters: dict[str, Any] | Non
     return queryset.order_by(F("sla_next_due_at").asc(nulls_last=True), "received_at", "id")
 
 
-def ticket_get_for_agent(*, pk: int) -> Ticket | None:
+def ticket_get_for_agent(*, pk: int, user: Any) -> Ticket | None:
+    """The ticket with everything its page and the API show, or None when it does not exist *or* the user may
+    not see it (the caller answers 404 either way)."""
     return (
         _base()
+        .filter(visible_tickets_q(user))
         .select_related("order", "created_by")
         .prefetch_related(
             "order__lines",
@@ -118,9 +123,10 @@ def ticket_timeline(*, ticket: Ticket) -> list[dict[str, Any]]:
     return items
 
 
-def customer_earlier_tickets(*, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+def customer_earlier_tickets(*, ticket: Ticket, user: Any, limit: int = 10) -> list[Ticket]:
+    """The buyer's other tickets that the user may see."""
     return list(
-        Ticket.objects.filter(customer_id=ticket.customer_id)
+        Ticket.objects.filter(visible_tickets_q(user), customer_id=ticket.customer_id)
         .exclude(pk=ticket.pk)
         .only("id", "subject", "status", "kind", "created_at")
         .order_by("-created_at")[:limit]
@@ -143,7 +149,7 @@ def escalation_list(*, user: Any, open_only: bool = True) -> QuerySet[Escalation
     managed = list(Team.objects.filter(managers=user).values_list("id", flat=True))
     if managed and not roles.is_admin(user):
         queryset = queryset.filter(Q(ticket__team_id__in=managed) | Q(ticket__team__isnull=True))
-    return queryset.order_by("-escalated_at", "-id")
+    return queryset.filter(visible_tickets_q(user, prefix="ticket__")).order_by("-escalated_at", "-id")
 
 
 def assignable_users() -> QuerySet[Any]:

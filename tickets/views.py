@@ -85,7 +85,7 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
 
 @agent_required
 def ticket_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = ticket_for_page(pk)
+    ticket = ticket_for_page(request, pk)
     return render(request, "tickets/detail.html", ticket_page_context(request, ticket))
 
 
@@ -97,7 +97,7 @@ def _ticket_action(
     act: Callable[[Ticket, dict[str, Any]], Any],
     success: str,
 ) -> HttpResponse:
-    ticket = ticket_for_page(pk)
+    ticket = ticket_for_page(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -107,7 +107,7 @@ def _ticket_action(
         else:
             messages.success(request, success)
             return redirect("tickets:detail", pk=pk)
-    ticket = ticket_for_page(pk)
+    ticket = ticket_for_page(request, pk)
     context = ticket_page_context(
         request, ticket, **{form_name: form, "action_error": form.errors, "failed_form": form_name}
     )
@@ -221,7 +221,7 @@ def ticket_assignee_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def ticket_take_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = ticket_for_page(pk)
+    ticket = ticket_for_page(request, pk)
     try:
         ticket_take(ticket=ticket, actor=request.user)
     except ApplicationError as exc:
@@ -340,7 +340,7 @@ def _short_time(value: datetime) -> str:
 @manager_required
 @require_POST
 def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    ticket = ticket_for_page(pk)
+    ticket = ticket_for_page(request, pk)
     form = AssigneeForm(request.POST)
     if form.is_valid() and form.cleaned_data["assignee"] is not None:
         try:

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from core.api import StandardCursorPagination
 from integrations.idempotency import idempotent
+from tickets.access import visible_tickets_q
 from tickets.api.base import TicketApiMixin
 
 from .. import selectors, services
@@ -21,10 +22,12 @@ from ..models import Complaint, FollowUp
 from . import serializers as s
 
 
-def _complaint(pk: int) -> Complaint:
-    # ``ticket__pk``, not ``ticket_id``: Django turns an id beyond the column's range into "no match" for the
-    # former only; the latter reached SQLite as an OverflowError (a 500 for /complaints/<huge number>/).
-    return get_object_or_404(Complaint.objects.select_related("ticket", "owner"), ticket__pk=pk)
+def _complaint(pk: int, user: Any) -> Complaint:
+    """The complaint of ticket ``pk``; 404 when there is none or the caller may not see the ticket."""
+    return get_object_or_404(
+        Complaint.objects.select_related("ticket", "owner").filter(visible_tickets_q(user, prefix="ticket__")),
+        ticket__pk=pk,
+    )
 
 
 class ComplaintApiMixin(TicketApiMixin):
@@ -32,6 +35,7 @@ class ComplaintApiMixin(TicketApiMixin):
         complaint = (
             Complaint.objects.select_related("ticket__customer", "ticket__team", "ticket__assignee", "owner")
             .prefetch_related("follow_ups__done_by")
+            .filter(visible_tickets_q(request.user, prefix="ticket__"))
             .get(ticket__pk=pk)
         )
         return Response(s.ComplaintOutput(complaint, context={"request": request}).data, status=code)
@@ -75,12 +79,12 @@ class ComplaintListCreateApi(ComplaintApiMixin, ListAPIView):  # type: ignore[ty
 class ComplaintDetailApi(ComplaintApiMixin):
     @extend_schema(responses=s.ComplaintOutput)
     def get(self, request: Request, pk: int) -> Response:
-        _complaint(pk)
+        _complaint(pk, request.user)
         return self.complaint_response(request, pk)
 
     @extend_schema(request=s.ComplaintUpdateInput, responses=s.ComplaintOutput)
     def patch(self, request: Request, pk: int) -> Response:
-        complaint = _complaint(pk)
+        complaint = _complaint(pk, request.user)
         data = s.ComplaintUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.complaint_update(complaint=complaint, actor=request.user, **data.validated_data)
@@ -93,7 +97,7 @@ class ComplaintResolveApi(ComplaintApiMixin):
     @extend_schema(request=s.ComplaintResolveInput, responses=s.ComplaintOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        complaint = _complaint(pk)
+        complaint = _complaint(pk, request.user)
         data = s.ComplaintResolveInput(data=request.data)
         data.is_valid(raise_exception=True)
         services.complaint_resolve(complaint=complaint, actor=request.user, **data.validated_data)
@@ -108,14 +112,16 @@ class FollowUpListApi(ComplaintApiMixin, ListAPIView):  # type: ignore[type-arg]
 
     def get_queryset(self) -> Any:
         due_only = self.request.query_params.get("due", "false").lower() in ("true", "1", "yes")
-        return selectors.follow_up_list(due_only=due_only).order_by("-id")
+        return selectors.follow_up_list(user=self.request.user, due_only=due_only).order_by("-id")
 
 
 class FollowUpRecordApi(ComplaintApiMixin):
     @extend_schema(request=s.FollowUpInput, responses=s.FollowUpOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        follow_up = get_object_or_404(FollowUp, pk=pk)
+        follow_up = get_object_or_404(
+            FollowUp.objects.filter(visible_tickets_q(request.user, prefix="complaint__ticket__")), pk=pk
+        )
         data = s.FollowUpInput(data=request.data)
         data.is_valid(raise_exception=True)
         follow_up = services.follow_up_record(follow_up=follow_up, actor=request.user, **data.validated_data)

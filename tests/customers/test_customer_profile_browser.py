@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_agent_links_an_account_from_the_profile_page(live_server):
-    staff_user("agent1", Role.AGENT)
+    staff_user("agent1", Role.AGENT, ticket_scope="all")
     taobao = CustomerFactory(name="王小明", platform="taobao", platform_account_id="tb_wxm", tier="gold")
     jd = CustomerFactory(name="王小明", platform="jd", platform_account_id="jd_wxm_88", phone="")
     ticket = make_ticket(customer=taobao, subject="T恤尺码偏小，想换大一号")

@@ -132,7 +132,7 @@ def test_keys_live_at_least_24_hours_then_are_purged(make_key, key_client, setti
 
 
 def test_same_external_id_synced_twice_is_one_ticket(make_key, key_client):
-    _integration, _key, secret = make_key()
+    _integration, _key, secret = make_key(platform="")  # an integration for several platforms
     client = key_client(secret)
     payload = {**PAYLOAD, "external_id": "tb-conv-889"}
     first = client.post("/api/v1/tickets/", payload, format="json")

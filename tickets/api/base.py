@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -17,6 +18,7 @@ from accounts import roles
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
 
+from ..access import may_read_notes, tickets_visible_to
 from ..models import Ticket
 from ..selectors import ticket_get_for_agent
 from . import serializers as s
@@ -41,8 +43,12 @@ class TicketApiMixin(APIView):
     required_scopes = (Scope.TICKETS_READ, Scope.TICKETS_WRITE)
 
     def get_ticket(self, pk: int) -> Ticket:
-        return get_object_or_404(Ticket, pk=pk)
+        """The ticket named in the URL; 404 when it does not exist or the caller may not see it."""
+        return get_object_or_404(tickets_visible_to(self.request.user), pk=pk)
 
     def detail_response(self, request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        ticket = ticket_get_for_agent(pk=pk)
-        return Response(s.TicketDetailOutput(ticket, context={"request": request}).data, status=status_code)
+        ticket = ticket_get_for_agent(pk=pk, user=request.user)
+        if ticket is None:
+            raise Http404
+        context = {"request": request, "may_read_notes": may_read_notes(request.user)}
+        return Response(s.TicketDetailOutput(ticket, context=context).data, status=status_code)

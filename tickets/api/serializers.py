@@ -18,7 +18,7 @@ from customers.enums import CustomerTier, OrderStatus
 from customers.services.orders import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for
-from ..enums import Category, Channel, Priority, TicketKind, TicketStatus
+from ..enums import Category, Channel, EventType, MessageVisibility, Priority, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
 from ..selectors import assignable_users, ticket_sla_calendar
 from ..sla import ticket_clocks
@@ -293,6 +293,15 @@ class TicketDetailOutput(TicketListOutput):
 
     def get_tracking_url(self, ticket: Ticket) -> str:
         return tracking_url(ticket)
+
+    def to_representation(self, instance: Ticket) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        # Internal notes (and the events that announce them) only for readers who may see them: staff, and
+        # integrations with the notes:read scope (``tickets.access.may_read_notes``, passed in by the view).
+        if not self.context.get("may_read_notes", False):
+            data["messages"] = [m for m in data["messages"] if m["visibility"] != MessageVisibility.INTERNAL]
+            data["events"] = [e for e in data["events"] if e["type"] != EventType.NOTED]
+        return data
 
 
 class EscalationListOutput(EscalationOutput):

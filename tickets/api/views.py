@@ -23,6 +23,7 @@ from tickets.services.intake import TicketAlreadyExists, ticket_create_with_cust
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
 
+from ..access import tickets_visible_to
 from ..models import Escalation, Team, Ticket
 from ..selectors import assignable_users, escalation_list
 from . import serializers as s
@@ -39,7 +40,7 @@ class TicketListCreateApi(TicketApiMixin, ListAPIView):
     ordering = ["-id"]
 
     def get_queryset(self) -> Any:
-        return Ticket.objects.select_related(
+        return tickets_visible_to(self.request.user).select_related(
             "customer", "team", "team__calendar", "assignee", "sla_policy", "sla_policy__calendar"
         )
 

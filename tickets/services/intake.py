@@ -14,6 +14,7 @@ from core.errors import Conflict, ValidationFailed, validate_choice
 from customers.models import Customer, Order
 from customers.services.buyers import customer_upsert
 from customers.services.orders import OrderLineData, order_sync
+from integrations.access import refuse_other_platform
 
 from .. import hooks
 from ..enums import (
@@ -91,6 +92,7 @@ def ticket_create(
     lateness, so the clocks start there, and a ticket already past its due time is escalated by the next
     sweep. A time in the future is refused. Without a team the ticket goes to the kind's default team.
     """
+    refuse_other_platform(created_by, customer.platform)
     validate_choice(kind, TicketKind, "kind")
     validate_choice(channel, Channel, "channel")
     validate_choice(priority, Priority, "priority")
@@ -183,8 +185,11 @@ def ticket_create_with_customer(
     ``order_sync``'s, with ``lines`` as a list of dicts. With ``order_must_exist`` (an agent typing an order
     number) the order is only looked up — an unknown number is refused rather than recorded as an empty order.
     A message already synced (same platform and ``external_id``) raises ``TicketAlreadyExists`` before
-    anything is written.
+    anything is written. A platform-bound integration may only open tickets for its platform's buyers.
     """
+    refuse_other_platform(ticket_fields.get("created_by"), customer.get("platform", ""))
+    if order and order.get("platform"):
+        refuse_other_platform(ticket_fields.get("created_by"), order["platform"], field="order.platform")
     _refuse_duplicate(customer["platform"], (ticket_fields.get("external_id") or "").strip())
     with transaction.atomic():
         buyer = customer_upsert(**customer)

@@ -1,0 +1,84 @@
+"""Who sees which tickets: the one access model every read path applies (pages, the API, queues, search,
+profiles, exports, reports, evidence files). A ticket outside the reader's scope answers 404, never a hint
+that it exists.
+
+- **Admins** see every ticket.
+- **Managers** see their teams' tickets (teams they manage or belong to), the tickets assigned to them, and
+  tickets no team owns yet (someone must route them). A manager of no team sees every ticket (the head of
+  customer service).
+- **Agents** see what their ``ticket_scope`` says (set by an admin; default *teams*):
+  *all* tickets, their *teams'* tickets plus those assigned to them, or only those *assigned* to them.
+- **Restricted** tickets are seen only by their team, their assignee, managers of that team and admins,
+  whatever an agent's scope.
+- **Integrations** (the service account of an API key) see the tickets of buyers on their platform; an
+  integration with no platform (several platforms) sees every buyer's. Internal notes reach an integration
+  only with the ``notes:read`` scope. The legacy integration account (a token, no integration) sees every
+  ticket and no notes.
+- Anyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from accounts import roles
+from accounts.models import TicketScope
+from integrations.access import integration_may_read_notes, integration_platform
+
+from .models import Team, Ticket, TicketQuerySet
+
+NOTHING = Q(pk__in=[])
+
+
+def _team_ids(user: Any) -> list[int]:
+    cached = getattr(user, "_ticket_team_ids", None)
+    if cached is None:
+        cached = list(Team.objects.filter(Q(members=user) | Q(managers=user)).values_list("id", flat=True).distinct())
+        user._ticket_team_ids = cached
+    return cached
+
+
+def visible_tickets_q(user: Any, prefix: str = "") -> Q:
+    """The tickets ``user`` may see, as a filter on Ticket (or, with ``prefix`` such as ``"ticket__"``, on a
+    model that points at a ticket)."""
+
+    def q(**lookups: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if roles.is_admin(user):
+        return Q()
+    platform = integration_platform(user)
+    if platform is not None:
+        return q(customer__platform=platform) if platform else Q()
+    teams = _team_ids(user)
+    own = q(team_id__in=teams) | q(assignee=user)
+    if roles.is_manager(user):
+        return Q() if not teams else own | q(team__isnull=True)
+    if not roles.is_agent(user):
+        return NOTHING
+    scope = getattr(user, "ticket_scope", TicketScope.TEAMS)
+    if scope == TicketScope.ALL:
+        return q(restricted=False) | own
+    if scope == TicketScope.ASSIGNED:
+        return q(assignee=user)
+    return own
+
+
+def tickets_visible_to(user: Any, queryset: TicketQuerySet | None = None) -> TicketQuerySet:
+    queryset = queryset if queryset is not None else Ticket.objects.all()
+    return queryset.filter(visible_tickets_q(user))
+
+
+def ticket_visible_to(user: Any, ticket: Ticket) -> bool:
+    return Ticket.objects.filter(visible_tickets_q(user), pk=ticket.pk).exists()
+
+
+def may_read_notes(user: Any) -> bool:
+    """Internal notes are for staff; an integration reads them only with the ``notes:read`` scope."""
+    if not roles.is_integration(user):
+        return roles.is_agent(user)
+    return integration_may_read_notes(user)
