@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts import roles
 from core.errors import ValidationFailed
 from customers.models import Customer, Order, OrderLine
+from tickets.access import visible_tickets_q
 from tickets.models import Ticket
 
 from . import policy
@@ -76,14 +77,19 @@ def _base() -> QuerySet[AfterSalesRequest]:
     )
 
 
+def requests_visible_to(user: Any) -> QuerySet[AfterSalesRequest]:
+    """The requests whose ticket the user may see (``tickets.access``)."""
+    return AfterSalesRequest.objects.filter(visible_tickets_q(user, prefix="ticket__"))
+
+
 def aftersales_queue(
-    *, view: str = "open", filters: dict[str, Any] | None = None, now: datetime | None = None
+    *, user: Any, view: str = "open", filters: dict[str, Any] | None = None, now: datetime | None = None
 ) -> QuerySet[AfterSalesRequest]:
     """The after-sales queue: open requests oldest first (the 24 h response and 3-day processing targets
     run from there); ``approval`` = waiting for a manager, ``overdue`` = approved more than 3 days ago and
     not finished."""
     now = now or timezone.now()
-    queryset = _base()
+    queryset = _base().filter(visible_tickets_q(user, prefix="ticket__"))
     if view == "open":
         queryset = queryset.exclude(status__in=TERMINAL_STATUSES).order_by("created_at", "id")
     elif view == "approval":
@@ -117,9 +123,11 @@ def aftersales_filter(queryset: QuerySet[AfterSalesRequest], filters: dict[str, 
     return queryset
 
 
-def aftersales_get(*, pk: int) -> AfterSalesRequest | None:
+def aftersales_get(*, pk: int, user: Any) -> AfterSalesRequest | None:
+    """The request with everything its panel and the API show; None when missing or not visible to the user."""
     return (
         _base()
+        .filter(visible_tickets_q(user, prefix="ticket__"))
         .prefetch_related(
             Prefetch("evidence", queryset=Evidence.objects.order_by("id")),
             Prefetch("offers", queryset=Offer.objects.select_related("offered_by")),
@@ -131,14 +139,27 @@ def aftersales_get(*, pk: int) -> AfterSalesRequest | None:
     )
 
 
-def aftersales_for_ticket(*, ticket: Ticket) -> AfterSalesRequest | None:
+def aftersales_for_ticket(*, ticket: Ticket, user: Any) -> AfterSalesRequest | None:
     pk = AfterSalesRequest.objects.filter(ticket=ticket).values_list("pk", flat=True).first()
-    return aftersales_get(pk=pk) if pk else None
+    return aftersales_get(pk=pk, user=user) if pk else None
 
 
-def pending_approvals() -> QuerySet[Approval]:
+def approvals_visible_to(user: Any) -> QuerySet[Approval]:
+    return Approval.objects.filter(visible_tickets_q(user, prefix="request__ticket__"))
+
+
+def offers_visible_to(user: Any) -> QuerySet[Offer]:
+    return Offer.objects.filter(visible_tickets_q(user, prefix="request__ticket__"))
+
+
+def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(visible_tickets_q(user, prefix="request__ticket__"))
+
+
+def pending_approvals(*, user: Any) -> QuerySet[Approval]:
     return (
-        Approval.objects.filter(status=ApprovalStatus.PENDING)
+        approvals_visible_to(user)
+        .filter(status=ApprovalStatus.PENDING)
         .select_related(
             "request",
             "request__ticket",
@@ -151,9 +172,10 @@ def pending_approvals() -> QuerySet[Approval]:
     )
 
 
-def recent_approvals(limit: int = 20) -> QuerySet[Approval]:
+def recent_approvals(*, user: Any, limit: int = 20) -> QuerySet[Approval]:
     return (
-        Approval.objects.exclude(status=ApprovalStatus.PENDING)
+        approvals_visible_to(user)
+        .exclude(status=ApprovalStatus.PENDING)
         .select_related("request", "request__ticket", "requested_by", "decided_by")
         .order_by("-decided_at", "-id")[:limit]
     )

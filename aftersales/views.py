@@ -43,7 +43,7 @@ from .forms import (
     RequestCreateForm,
     TransitionForm,
 )
-from .models import PROCESSING_TARGET, AfterSalesRequest, Approval, Evidence, Offer
+from .models import PROCESSING_TARGET, AfterSalesRequest
 
 # The order the path is drawn on the panel (each type shows only its own steps).
 PATH_ORDER = [
@@ -73,7 +73,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = form.to_filters() if request.GET else {}
     now = timezone.now()
-    page = Paginator(selectors.aftersales_queue(view=view, filters=filters, now=now), 50).get_page(
+    page = Paginator(selectors.aftersales_queue(user=request.user, view=view, filters=filters, now=now), 50).get_page(
         request.GET.get("page")
     )
     rows = [{"request": r, "processing": _processing(r, now)} for r in page.object_list]
@@ -87,7 +87,8 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "filter_query": query.urlencode(),
         "counts": {
-            name: selectors.aftersales_queue(view=name, now=now).count() for name in ("open", "approval", "overdue")
+            name: selectors.aftersales_queue(user=request.user, view=name, now=now).count()
+            for name in ("open", "approval", "overdue")
         },
     }
     return render(request, "aftersales/queue.html", context)
@@ -182,7 +183,7 @@ PANEL_KEY = "aftersales"  # our entry in the ticket page's panel state: the refu
 def request_panel(request: Any, ticket: Ticket, state: dict[str, Any] | None) -> str:
     """The after-sales card on the ticket page (a ``tickets.panels`` panel). ``state``, after a refused
     action, is ``{"message": …, "fields": {…}}``, or ``{"approval": …}`` for a refused approval decision."""
-    found = selectors.aftersales_for_ticket(ticket=ticket)
+    found = selectors.aftersales_for_ticket(ticket=ticket, user=request.user)
     context: dict[str, Any] = {"ticket": ticket, "as_request": found, "panel_error": state}
     if found is not None:
         now = timezone.now()
@@ -231,7 +232,7 @@ def _panel_action(
 ) -> HttpResponse:
     """Run one service for a panel button; on refusal show the ticket page again (status 400) with the
     message in the after-sales panel."""
-    found = get_object_or_404(AfterSalesRequest.objects.select_related("ticket"), pk=request_pk)
+    found = get_object_or_404(selectors.requests_visible_to(request.user).select_related("ticket"), pk=request_pk)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -294,7 +295,7 @@ def offer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 @require_POST
 def offer_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer, pk=pk)
+    offer = get_object_or_404(selectors.offers_visible_to(request.user), pk=pk)
     return _panel_action(
         request,
         offer.request_id,
@@ -327,12 +328,12 @@ def approvals_view(request: HttpRequest) -> HttpResponse:
 def _approvals_page(
     request: HttpRequest, *, decision_error: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
-    pending = selectors.pending_approvals()
+    pending = selectors.pending_approvals(user=request.user)
     # A refusal shows once, at the form it refuses; at the top only if that approval is no longer listed.
     shown_in_row = decision_error is not None and any(a.pk == decision_error["approval_id"] for a in pending)
     context = {
         "pending": pending,
-        "recent": selectors.recent_approvals(),
+        "recent": selectors.recent_approvals(user=request.user),
         "decision_error": decision_error if shown_in_row else None,
         "error": decision_error["message"] if decision_error is not None and not shown_in_row else "",
     }
@@ -345,7 +346,7 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Decide from the approvals page or from the ticket page's panel (``next``). A refusal (no note to
     reject, not within the manager's authority, already decided) shows that page again with the message
     once, at the note field, and the note as typed."""
-    approval = get_object_or_404(Approval.objects.select_related("request"), pk=pk)
+    approval = get_object_or_404(selectors.approvals_visible_to(request.user).select_related("request"), pk=pk)
     form = DecisionForm(request.POST)
     back = request.POST.get("next") or reverse("aftersales:approvals")
     if not back.startswith("/") or back.startswith("//"):
@@ -386,6 +387,6 @@ def approval_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 @agent_required
 def evidence_file_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Evidence is never served from a public media URL: only logged-in staff get it, through here."""
-    evidence = get_object_or_404(Evidence, pk=pk)
+    evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
     response: HttpResponse = evidence_response(evidence, thumbnail=request.GET.get("thumbnail") == "1")  # type: ignore[assignment]
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -21,17 +21,18 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
+from integrations.access import refuse_other_platform
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
+from tickets.access import tickets_visible_to
 from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
-from tickets.models import Ticket
 
 from .. import selectors
 from ..enums import EvidenceKind
 from ..files import evidence_response
-from ..models import AfterSalesRequest, Approval, Evidence, Offer
+from ..models import AfterSalesRequest
 from . import serializers as s
 
 
@@ -40,11 +41,13 @@ class AfterSalesApiMixin(APIView):
     required_scopes = (Scope.AFTERSALES_READ, Scope.AFTERSALES_WRITE)
 
     def get_request_or_404(self, pk: int) -> AfterSalesRequest:
-        return get_object_or_404(AfterSalesRequest, pk=pk)
+        """The request named in the URL; 404 when missing or its ticket is not the caller's to see."""
+        return get_object_or_404(selectors.requests_visible_to(self.request.user), pk=pk)
 
     def detail_response(self, request: Request, pk: int, status_code: int = status.HTTP_200_OK) -> Response:
-        found = selectors.aftersales_get(pk=pk)
-        assert found is not None
+        found = selectors.aftersales_get(pk=pk, user=request.user)
+        if found is None:
+            raise Http404
         overview = selectors.aftersales_overview(request=found, actor=request.user)
         data = s.AfterSalesRequestDetailOutput(found, context={"request": request, "overview": overview}).data
         return Response(data, status=status_code)
@@ -68,7 +71,7 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
     def get_queryset(self) -> Any:
         filters = s.AfterSalesListFilterInput(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return selectors.aftersales_queue(view="all", filters=dict(filters.validated_data))
+        return selectors.aftersales_queue(user=self.request.user, view="all", filters=dict(filters.validated_data))
 
     @extend_schema(request=s.AfterSalesRequestCreateInput, responses={201: s.AfterSalesRequestDetailOutput})
     @idempotent
@@ -78,9 +81,10 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
         v = data.validated_data
         ticket = None
         if "ticket" in v:
-            ticket = get_object_or_404(Ticket.objects.select_related("customer"), pk=v["ticket"])
+            ticket = get_object_or_404(tickets_visible_to(request.user).select_related("customer"), pk=v["ticket"])
             customer = ticket.customer
         else:
+            refuse_other_platform(request.user, v["customer"]["platform"])
             customer = selectors.customer_for_request(**v["customer"])
         order = selectors.order_for_request(customer=customer, order_number=v["order_number"])
         # The generic Idempotency-Key handling (integrations.idempotency) replays retries; the request also
@@ -174,7 +178,7 @@ class ApprovalListApi(AfterSalesApiMixin, ListAPIView):
     pagination_class = None
 
     def get_queryset(self) -> Any:
-        return selectors.pending_approvals()
+        return selectors.pending_approvals(user=self.request.user)
 
 
 class ApprovalDecisionApi(AfterSalesApiMixin):
@@ -183,7 +187,7 @@ class ApprovalDecisionApi(AfterSalesApiMixin):
     @extend_schema(request=s.AfterSalesDecisionInput, responses=s.AfterSalesApprovalOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        approval = get_object_or_404(Approval, pk=pk)
+        approval = get_object_or_404(selectors.approvals_visible_to(request.user), pk=pk)
         data = s.AfterSalesDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         decided = aftersales_approval_decide(
@@ -219,7 +223,7 @@ class OfferAnswerApi(AfterSalesApiMixin):
     @extend_schema(request=s.AfterSalesOfferAnswerInput, responses=s.AfterSalesOfferOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        offer = get_object_or_404(Offer, pk=pk)
+        offer = get_object_or_404(selectors.offers_visible_to(request.user), pk=pk)
         data = s.AfterSalesOfferAnswerInput(data=request.data)
         data.is_valid(raise_exception=True)
         answered = aftersales_offer_answer(offer=offer, accepted=data.validated_data["accepted"], actor=request.user)
@@ -231,5 +235,5 @@ class EvidenceFileApi(AfterSalesApiMixin):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request: Request, pk: int) -> FileResponse:
-        evidence = get_object_or_404(Evidence, pk=pk)
+        evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
         return evidence_response(evidence, thumbnail=request.query_params.get("thumbnail") == "1")
