@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+
+from integrations.access import integration_platform
 
 from .models import Customer, Order, OrderLine
 
 PROFILE_TICKETS = 50
 PROFILE_ORDERS = 50
+
+
+# Which of a buyer's tickets a reader may see: the ticket app's access model (``tickets.access``), registered
+# from ``TicketsConfig.ready`` — customers sits below tickets and cannot import it. Until then, none.
+_ticket_visibility: Callable[[Any], Q] | None = None
+
+
+def register_ticket_visibility(visible: Callable[[Any], Q]) -> None:
+    global _ticket_visibility
+    _ticket_visibility = visible
+
+
+def _visible_tickets(user: Any) -> Q:
+    return _ticket_visibility(user) if _ticket_visibility is not None else Q(pk__in=[])
+
+
+def _platform_q(user: Any, prefix: str = "") -> Q:
+    """A platform-bound integration sees only its platform's buyers and orders; everyone else every one."""
+    platform = integration_platform(user)
+    return Q(**{f"{prefix}platform": platform}) if platform else Q()
 
 
 def _ticket_model() -> Any:
@@ -30,18 +53,24 @@ def customer_accounts(*, customer: Customer) -> QuerySet[Customer]:
     )
 
 
-def customer_list() -> QuerySet[Customer]:
+def customers_visible_to(user: Any) -> QuerySet[Customer]:
+    """Buyers the user may open: every buyer for staff (their tickets are filtered on the profile), only its
+    platform's for a platform-bound integration."""
+    return Customer.objects.filter(_platform_q(user))
+
+
+def customer_list(*, user: Any) -> QuerySet[Customer]:
     """Customers for the API list (filters: ``customers.api.filters``)."""
-    return Customer.objects.all()
+    return customers_visible_to(user)
 
 
-def order_list() -> QuerySet[Order]:
+def order_list(*, user: Any) -> QuerySet[Order]:
     """Orders with their buyer and lines for the API list (filters: ``customers.api.filters``)."""
-    return Order.objects.select_related("customer").prefetch_related(_lines())
+    return Order.objects.filter(_platform_q(user)).select_related("customer").prefetch_related(_lines())
 
 
-def order_get(*, pk: int) -> Order | None:
-    return Order.objects.select_related("customer").prefetch_related(_lines()).filter(pk=pk).first()
+def order_get(*, pk: int, user: Any) -> Order | None:
+    return order_list(user=user).filter(pk=pk).first()
 
 
 def _lines() -> Prefetch[Any]:
@@ -62,13 +91,15 @@ class CustomerProfile:
 
 
 def customer_profile(
-    *, customer: Customer, ticket_limit: int = PROFILE_TICKETS, order_limit: int = PROFILE_ORDERS
+    *, customer: Customer, user: Any, ticket_limit: int = PROFILE_TICKETS, order_limit: int = PROFILE_ORDERS
 ) -> CustomerProfile:
-    """The profile in a fixed number of queries, however many accounts, tickets or orders there are."""
-    accounts = list(customer_accounts(customer=customer))
+    """The profile in a fixed number of queries, however many accounts, tickets or orders there are. Only the
+    tickets ``user`` may see are listed (and counted); a platform-bound integration sees only the accounts,
+    tickets and orders of its platform."""
+    accounts = list(customer_accounts(customer=customer).filter(_platform_q(user)))
     account_ids = [account.pk for account in accounts]
     Ticket = _ticket_model()
-    tickets_qs = Ticket.objects.filter(customer_id__in=account_ids)
+    tickets_qs = Ticket.objects.filter(_visible_tickets(user), customer_id__in=account_ids)
     orders_qs = Order.objects.filter(customer_id__in=account_ids)
     tickets = list(tickets_qs.select_related("customer").order_by("-created_at", "-id")[:ticket_limit])
     orders = list(

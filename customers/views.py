@@ -33,7 +33,7 @@ def contact_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_profile(
     request: HttpRequest, customer: Customer, form: CustomerLinkForm, status: int = 200
 ) -> HttpResponse:
-    profile = selectors.customer_profile(customer=customer, ticket_limit=200, order_limit=200)
+    profile = selectors.customer_profile(customer=customer, user=request.user, ticket_limit=200, order_limit=200)
     return render(
         request,
         "customers/profile.html",

@@ -24,6 +24,7 @@ from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_er
 from customers.services.buyers import customer_contact_reveal
 from customers.services.links import customer_link, customer_unlink
 from customers.services.orders import OrderLineData, OrderSyncItem, order_sync_batch
+from integrations.access import refuse_other_platform
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
@@ -52,8 +53,8 @@ class _OrderApi(APIView):
     required_scopes = (Scope.ORDERS_READ, Scope.ORDERS_WRITE)
 
 
-def _profile_response(customer: Customer) -> Response:
-    profile = selectors.customer_profile(customer=customer)
+def _profile_response(customer: Customer, user: Any) -> Response:
+    profile = selectors.customer_profile(customer=customer, user=user)
     return Response(s.CustomerProfileOutput(profile).data)
 
 
@@ -69,7 +70,7 @@ class CustomerContactRevealApi(APIView):
         ),
     )
     def post(self, request: Request, pk: int) -> Response:
-        customer = get_object_or_404(Customer, pk=pk)
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
         return Response(
             customer_contact_reveal(
                 customer=customer, user=request.user, context=request.query_params.get("context", "")
@@ -89,7 +90,7 @@ class CustomerListApi(_CustomerApi, ListAPIView):
     ordering = ["-id"]
 
     def get_queryset(self) -> Any:
-        return selectors.customer_list()
+        return selectors.customer_list(user=self.request.user)
 
 
 class CustomerDetailApi(_CustomerApi, GenericAPIView):
@@ -101,7 +102,7 @@ class CustomerDetailApi(_CustomerApi, GenericAPIView):
 
     @extend_schema(responses=s.CustomerProfileOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return _profile_response(get_object_or_404(Customer, pk=pk))
+        return _profile_response(get_object_or_404(selectors.customers_visible_to(request.user), pk=pk), request.user)
 
 
 class CustomerLinksApi(_CustomerApi):
@@ -117,20 +118,21 @@ class CustomerLinksApi(_CustomerApi):
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        customer = get_object_or_404(Customer, pk=pk)
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
         data = s.CustomerLinkInput(data=request.data)
         data.is_valid(raise_exception=True)
         other = _other_account(data.validated_data)
+        refuse_other_platform(request.user, other.platform, field="platform")
         customer_link(customer=customer, other=other, actor=request.user)
         customer.refresh_from_db()
-        return _profile_response(customer)
+        return _profile_response(customer, request.user)
 
     @extend_schema(request=None, responses={200: s.CustomerProfileOutput})
     def delete(self, request: Request, pk: int) -> Response:
-        customer = get_object_or_404(Customer, pk=pk)
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
         customer_unlink(customer=customer, actor=request.user)
         customer.refresh_from_db()
-        return _profile_response(customer)
+        return _profile_response(customer, request.user)
 
 
 def _other_account(v: dict[str, Any]) -> Customer:
@@ -164,7 +166,7 @@ class OrderListApi(_OrderApi, ListAPIView):
     ordering = ["-id"]
 
     def get_queryset(self) -> Any:
-        return selectors.order_list()
+        return selectors.order_list(user=self.request.user)
 
 
 class OrderDetailApi(_OrderApi, GenericAPIView):
@@ -172,7 +174,7 @@ class OrderDetailApi(_OrderApi, GenericAPIView):
 
     @extend_schema(responses=s.OrderRecordOutput)
     def get(self, request: Request, pk: int) -> Response:
-        order = selectors.order_get(pk=pk)
+        order = selectors.order_get(pk=pk, user=request.user)
         if order is None:
             raise NotFound(gettext("No such order."))
         return Response(s.OrderRecordOutput(order).data)
@@ -205,7 +207,7 @@ class OrderBulkSyncApi(_OrderApi):
                 valid[index] = _sync_item(validator.run_validation(raw))
             except serializers.ValidationError as exc:
                 errors[index] = ValidationFailed(gettext("Invalid input."), fields=flatten_errors(exc.detail))
-        synced = dict(zip(valid, order_sync_batch(items=list(valid.values())), strict=True))
+        synced = dict(zip(valid, order_sync_batch(items=list(valid.values()), actor=request.user), strict=True))
         results = []
         for index, raw in enumerate(raw_items):
             number = raw.get("order_number") if isinstance(raw, dict) else None

@@ -17,6 +17,7 @@ from django.db.models import Prefetch, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict, ValidationFailed
+from integrations.access import refuse_other_platform
 
 from ..enums import OrderStatus
 from ..models import Customer, Order, OrderLine
@@ -150,7 +151,7 @@ class OrderSyncItemResult:
     error: ApplicationError | None = None
 
 
-def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemResult]:
+def order_sync_batch(*, items: Sequence[OrderSyncItem], actor: Any = None) -> list[OrderSyncItemResult]:
     """Upsert each buyer and order on its own, in its own savepoint; return one result per item, in order.
 
     An item that is refused (``ApplicationError``) or fails in the database is rolled back alone and reported
@@ -186,6 +187,12 @@ def order_sync_batch(*, items: Sequence[OrderSyncItem]) -> list[OrderSyncItemRes
     order_key = operator.itemgetter("platform", "order_number")
     for index in sorted(range(len(items)), key=lambda i: order_key(items[i].order)):
         item = items[index]
+        try:  # a platform-bound integration syncs only its own platform's buyers and orders
+            refuse_other_platform(actor, item.customer["platform"])
+            refuse_other_platform(actor, item.order["platform"], field="platform")
+        except ApplicationError as exc:
+            results[index] = OrderSyncItemResult(error=exc)
+            continue
         customer_key = tuple(sorted(item.customer.items()))
         customer = known_customers.get(customer_key)
         if customer is None:
