@@ -6,7 +6,7 @@ The period selects tickets by when the buyer wrote (``received_at``) in the help
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from core.errors import ValidationFailed
 from tickets.enums import Channel, TicketKind
+from tickets.models import Team
 
 DEFAULT_DAYS = 30
 
@@ -47,6 +48,9 @@ class ReportFilters:
     team_id: int | None = None
     kind: str = ""  # "" = every kind
     channel: str = ""  # "" = every channel
+    # Whose report: only the tickets this user may see count (``tickets.access``); None = every ticket (the
+    # benchmark and tests that compute over everything).
+    viewer: Any = field(default=None, compare=False, repr=False)
 
     @property
     def start_at(self) -> datetime:
@@ -95,13 +99,11 @@ def period_range(period: str, today: date) -> tuple[date, date]:
     raise KeyError(period)
 
 
-def parse_filters(params: Any, *, today: date | None = None) -> ReportFilters:
+def parse_filters(params: Any, *, viewer: Any = None, today: date | None = None) -> ReportFilters:
     """Read ``period`` or ``start``/``end`` (YYYY-MM-DD), ``team``, ``kind`` and ``channel`` from a query dict.
 
     Empty values mean "not filtered". Anything malformed is a ``ValidationFailed`` (400) naming the field.
     """
-    from tickets.models import Team
-
     today = today or timezone.localdate(timezone=helpdesk_zone())
     errors: dict[str, list[str]] = {}
 
@@ -148,4 +150,4 @@ def parse_filters(params: Any, *, today: date | None = None) -> ReportFilters:
         errors["channel"] = [_("Unknown channel.")]
     if errors:
         raise ValidationFailed(_("Check the report filters."), fields=errors)
-    return ReportFilters(start=start, end=end, team_id=team_id, kind=kind, channel=channel)
+    return ReportFilters(start=start, end=end, team_id=team_id, kind=kind, channel=channel, viewer=viewer)

@@ -200,7 +200,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     form = ReportFilterForm.for_query(request.GET)
     context: dict[str, Any] = {"form": form, "reports": _dashboard_definitions()}
     try:
-        filters = parse_filters(request.GET)
+        filters = parse_filters(request.GET, viewer=request.user)
     except ValidationFailed as error:
         context["error"] = error
         return render(request, "reports/dashboard.html", context, status=400)
@@ -239,7 +239,7 @@ def section_view(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404(_("There is no dashboard section called “%(name)s”.") % {"name": name[:50]})
     fragment = bool(getattr(request, "htmx", False))
     try:
-        filters = parse_filters(request.GET)
+        filters = parse_filters(request.GET, viewer=request.user)
     except ValidationFailed as error:
         if fragment:
             return render(
@@ -282,7 +282,7 @@ def improvement_action_create_view(request: HttpRequest) -> HttpResponse:
 @manager_required
 def report_csv_view(request: HttpRequest, name: str) -> HttpResponse:
     try:
-        filters = parse_filters(request.GET)
+        filters = parse_filters(request.GET, viewer=request.user)
     except ValidationFailed as error:
         return _filter_error(request, error)
     result = _run(name, filters)
@@ -296,7 +296,7 @@ def report_csv_view(request: HttpRequest, name: str) -> HttpResponse:
 @manager_required
 def report_xlsx_view(request: HttpRequest, name: str) -> HttpResponse:
     try:
-        filters = parse_filters(request.GET)
+        filters = parse_filters(request.GET, viewer=request.user)
     except ValidationFailed as error:
         return _filter_error(request, error)
     result = _run(name, filters)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.decorators import manager_required
 from core.errors import ApplicationError
+from tickets.access import visible_tickets_q
 from tickets.models import Ticket
 
 from . import links, selectors, services
@@ -226,13 +227,17 @@ def follow_up_list_view(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
     open_follow_ups = [
         {"follow_up": follow_up, "scores": _scores(follow_up.response, language)}
-        for follow_up in SurveyFollowUp.objects.filter(status=FollowUpStatus.OPEN)
+        for follow_up in SurveyFollowUp.objects.filter(
+            visible_tickets_q(request.user, prefix="response__ticket__"), status=FollowUpStatus.OPEN
+        )
         .select_related("response__ticket", "response__agent", "response__team")
         .prefetch_related(_answers_in_order("response__answers"))
         .order_by("due_at", "id")
     ]
     done = (
-        SurveyFollowUp.objects.filter(status=FollowUpStatus.DONE)
+        SurveyFollowUp.objects.filter(
+            visible_tickets_q(request.user, prefix="response__ticket__"), status=FollowUpStatus.DONE
+        )
         .select_related("response__ticket", "response__agent", "done_by")
         .order_by("-done_at", "-id")[:20]
     )
@@ -246,7 +251,9 @@ def follow_up_list_view(request: HttpRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def follow_up_done_view(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(SurveyFollowUp, pk=pk)
+    follow_up = get_object_or_404(
+        SurveyFollowUp.objects.filter(visible_tickets_q(request.user, prefix="response__ticket__")), pk=pk
+    )
     try:
         services.survey_follow_up_complete(
             follow_up=follow_up, outcome=request.POST.get("outcome", ""), actor=request.user
@@ -262,8 +269,10 @@ def follow_up_done_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 def response_list_view(request: HttpRequest) -> HttpResponse:
-    responses = SurveyResponse.objects.select_related("ticket", "agent", "team").prefetch_related(
-        _answers_in_order("answers")
+    responses = (
+        SurveyResponse.objects.filter(visible_tickets_q(request.user, prefix="ticket__"))
+        .select_related("ticket", "agent", "team")
+        .prefetch_related(_answers_in_order("answers"))
     )
     low_only = request.GET.get("low") == "1"
     if low_only:

@@ -103,13 +103,14 @@ class IntegrationMeApi(APIView):
 
 
 def _key_for(request: Request, pk: int) -> ApiKey:
-    """Admins reach every key; a key reaches its own integration's keys; nobody else any."""
-    key = get_object_or_404(ApiKey.objects.select_related("integration"), pk=pk)
+    """Admins reach every key; a key reaches its own integration's keys; nobody else any. Another
+    integration's key answers 404, like one that does not exist: nothing tells the caller it is there."""
+    keys = ApiKey.objects.select_related("integration")
     integration = request_integration(request)
-    if integration is not None and key.integration_id == integration.pk:
-        return key
-    if integration is None and roles.is_admin(request.user):
-        return key
+    if integration is not None:
+        return get_object_or_404(keys.filter(integration=integration), pk=pk)
+    if roles.is_admin(request.user):
+        return get_object_or_404(keys, pk=pk)
     raise Forbidden(_("You may only manage your own integration's keys."))
 
 

@@ -91,7 +91,7 @@ class ReportDetailApi(_ReportApi):
         "per ticket): read it to the end. Rates are fractions (0–1), durations whole seconds.",
     )
     def get(self, request: Request, name: str) -> StreamingHttpResponse:
-        filters = parse_filters(request.query_params)
+        filters = parse_filters(request.query_params, viewer=request.user)
         result = run_report(name, filters)
         chunks = export.in_language(export.json_chunks(result), get_language())
         return StreamingHttpResponse(

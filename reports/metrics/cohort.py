@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from tickets.access import visible_tickets_q
 from tickets.models import Escalation, Team, Ticket
 
 from ..aggregates import EpochSeconds, PercentileCont, percentile_cont
@@ -74,6 +75,8 @@ def cohort_q(filters: ReportFilters, prefix: str = "") -> Q:
         condition &= Q(**{f"{prefix}kind": filters.kind})
     if filters.channel:
         condition &= Q(**{f"{prefix}channel": filters.channel})
+    if filters.viewer is not None:
+        condition &= visible_tickets_q(filters.viewer, prefix=prefix)
     return condition
 
 

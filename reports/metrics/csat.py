@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils.translation import get_language, gettext_lazy
 
 from surveys.models import LOW_SCORE, SurveyAnswer, SurveyDimension, SurveyResponse
+from tickets.access import visible_tickets_q
 
 from .. import registry
 from ..aggregates import rate, round_score
@@ -55,6 +56,8 @@ def _csat_q(filters: ReportFilters, prefix: str = "") -> Q:
         condition &= Q(**{f"{prefix}ticket__channel": filters.channel})
     if filters.team_id:
         condition &= Q(**{f"{prefix}team_id": filters.team_id})
+    if filters.viewer is not None:
+        condition &= visible_tickets_q(filters.viewer, prefix=f"{prefix}ticket__")
     return condition
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -74,5 +73,5 @@ class TicketSurveyApi(TicketApiMixin, APIView):
         responses=TicketSurveyOutput,
     )
     def get(self, request: Request, pk: int) -> Response:
-        ticket = get_object_or_404(Ticket, pk=pk)
+        ticket = self.get_ticket(pk)  # 404 unless the caller may see it
         return Response(TicketSurveyOutput(ticket_survey_data(ticket)).data)

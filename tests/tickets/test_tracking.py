@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from tests.factories import make_ticket
 from tickets.services.messages import ticket_add_note, ticket_reply
@@ -53,6 +57,18 @@ def test_closed_ticket_page_takes_no_messages(buyer, agent):
     assert "<textarea" not in buyer.get(url).content.decode()
     assert buyer.post(url, {"body": "还在吗"}).status_code == 400
     assert ticket.messages.count() == 0
+
+
+def test_a_link_is_the_same_every_time_and_an_old_timestamped_link_still_works():
+    from django.core import signing
+
+    from tickets.tracking import SALT, ticket_from_tracking_token
+
+    ticket = make_ticket()
+    with time_machine.travel(timezone.now() + timedelta(seconds=5)):
+        later = tracking_url(ticket)
+    assert tracking_url(ticket) == later
+    assert ticket_from_tracking_token(signing.dumps(ticket.pk, salt=SALT, compress=True)) == ticket
 
 
 def test_links_appear_on_the_ticket_page_the_api_and_complaint_apologies(agent_api, team, settings):
