@@ -9,6 +9,7 @@ from .models import User
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Helpdesk"), {"fields": ("display_name", "time_zone", "notify_by_email")}),
+        (_("Helpdesk"), {"fields": ("display_name", "time_zone", "notify_by_email", "ticket_scope")}),
     )
-    list_display = ("username", "display_name", "email", "is_active", "is_staff")
+    list_display = ("username", "display_name", "email", "ticket_scope", "is_active", "is_staff")
+    list_filter = (*BaseUserAdmin.list_filter, "ticket_scope")

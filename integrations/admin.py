@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.platforms import Platform
 
 from . import services
 from .forms import IntegrationAdminForm
@@ -30,6 +31,12 @@ class ApiKeyInline(admin.TabularInline):
     @admin.display(description=_("state"))
     def state(self, key: ApiKey) -> str:
         return key.state
+
+    @admin.display(description=_("bound to"), ordering="integration__platform")
+    def bound_to(self, key: ApiKey) -> str:
+        """What the key may reach: its integration's platform's buyers (``integrations.access``)."""
+        platform = key.integration.platform
+        return str(Platform(platform).label) if platform else str(_("every platform"))
 
 
 def _show_key(request: Any, integration: Integration, secret: str) -> None:
@@ -85,8 +92,9 @@ class IntegrationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "name", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    list_filter = ["integration"]
+    list_display = ["__str__", "name", "bound_to", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    list_filter = ["integration", "integration__platform"]
+    list_select_related = ["integration"]
     fields = ["integration", "name", "prefix", "created_at", "created_by", "expires_at", "revoked_at", "last_used_at"]
     readonly_fields = ["integration", "prefix", "created_at", "created_by", "revoked_at", "last_used_at"]
     actions = ["rotate", "revoke"]
@@ -97,6 +105,12 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.display(description=_("state"))
     def state(self, key: ApiKey) -> str:
         return key.state
+
+    @admin.display(description=_("bound to"), ordering="integration__platform")
+    def bound_to(self, key: ApiKey) -> str:
+        """What the key may reach: its integration's platform's buyers (``integrations.access``)."""
+        platform = key.integration.platform
+        return str(Platform(platform).label) if platform else str(_("every platform"))
 
     @admin.action(description=_("Rotate (the old key keeps working for 24 hours)"))
     def rotate(self, request: Any, queryset: Any) -> None:

@@ -48,6 +48,7 @@ def ticket_page_context(
         "customer_phone": mask_phone(customer.phone),
         "customer_email": mask_email(customer.email) if customer.email else "",
         "may_reveal_contact": roles.can_see_customer_contact(request.user),
+        "may_restrict": roles.is_manager(request.user),
         "clocks": ticket_clocks(ticket, now, calendar_for_ticket(ticket)),
         "sla_calendar": selectors.ticket_sla_calendar(ticket=ticket),
         "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],

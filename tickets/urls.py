@@ -15,6 +15,7 @@ urlpatterns = [
     path("tickets/<id:pk>/priority/", views.ticket_priority_view, name="priority"),
     path("tickets/<id:pk>/classification/", views.ticket_classification_view, name="classification"),
     path("tickets/<id:pk>/team/", views.ticket_team_view, name="team"),
+    path("tickets/<id:pk>/restricted/", views.ticket_restricted_view, name="restricted"),
     path("tickets/<id:pk>/assignee/", views.ticket_assignee_view, name="assignee"),
     path("tickets/<id:pk>/take/", views.ticket_take_view, name="take"),
     path("escalations/", views.escalation_list_view, name="escalations"),

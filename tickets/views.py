@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from accounts import roles
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
-from tickets.services.assignment import ticket_assign, ticket_set_team, ticket_take
+from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.intake import ticket_create_with_customer
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
@@ -203,6 +204,23 @@ def ticket_team_view(request: HttpRequest, pk: int) -> HttpResponse:
         lambda t, d: ticket_set_team(ticket=t, team=d["team"], actor=request.user),
         _("Team changed."),
     )
+
+
+@agent_required
+@require_POST
+def ticket_restricted_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Managers restrict a ticket to its team, or open it again (a checkbox and a button)."""
+    ticket = ticket_for_page(request, pk)
+    restricted = request.POST.get("restricted") == "on"
+    try:
+        ticket_set_restricted(ticket=ticket, restricted=restricted, actor=request.user)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Restricted to its team.") if restricted else _("No longer restricted."))
+    return redirect("tickets:detail", pk=ticket.pk)
 
 
 @agent_required

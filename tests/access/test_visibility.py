@@ -126,3 +126,29 @@ def test_a_platform_bound_key_cannot_open_a_ticket_for_another_platforms_buyer(k
         ).status_code
         == 201
     )
+
+
+def test_a_manager_restricts_a_ticket_to_its_team_and_an_agent_may_not(world, api_client_for, client):
+    people, tickets = world
+    ticket = tickets["pre"]
+    assert "pre" in _seen(people["all_agent"], tickets)
+    other = staff_user("other_all", Role.AGENT, ticket_scope="all")  # sees every unrestricted ticket
+    assert ticket.pk in tickets_visible_to(other).values_list("pk", flat=True)
+    refused = api_client_for(people["pre_agent"]).patch(
+        f"/api/v1/tickets/{ticket.pk}/", {"restricted": True}, format="json"
+    )
+    assert refused.status_code == 403
+    response = api_client_for(people["pre_manager"]).patch(
+        f"/api/v1/tickets/{ticket.pk}/", {"restricted": True}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["restricted"] is True
+    assert ticket.pk not in tickets_visible_to(other).values_list("pk", flat=True)
+    assert "pre" in _seen(people["pre_agent"], tickets)  # its team still sees it
+    # The ticket page: the manager's checkbox opens it again; the timeline says so.
+    client.force_login(people["pre_manager"])
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'data-testid="restricted-form"' in page
+    assert client.post(f"/tickets/{ticket.pk}/restricted/", {}).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.restricted is False
+    assert ticket.events.filter(type="workflow", data__summary="No longer restricted").exists()

@@ -100,11 +100,14 @@ class TicketUpdateInput(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=Category.choices, required=False, help_text="Must belong to the (new) kind; give it with kind."
     )
+    restricted = serializers.BooleanField(
+        required=False, help_text="Only the ticket's team sees it (managers and admins may change this)."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs:
             raise serializers.ValidationError(
-                _("Give at least one of status, priority, team, assignee, kind, category.")
+                _("Give at least one of status, priority, team, assignee, kind, category, restricted.")
             )
         return attrs
 
@@ -239,6 +242,7 @@ class TicketListOutput(serializers.ModelSerializer):
             "customer",
             "team",
             "assignee",
+            "restricted",
             "received_at",
             "first_response_due_at",
             "next_reply_due_at",

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
-from tickets.services.assignment import ticket_assign, ticket_set_team, ticket_take
+from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
@@ -114,6 +114,8 @@ class TicketDetailApi(TicketApiMixin, GenericAPIView):
                 ticket_set_priority(ticket=ticket, priority=v["priority"], actor=actor)
             if "status" in v:
                 ticket_transition(ticket=ticket, to_status=v["status"], actor=actor)
+            if "restricted" in v:
+                ticket_set_restricted(ticket=ticket, restricted=v["restricted"], actor=actor)
         return self.detail_response(request, pk)
 
 

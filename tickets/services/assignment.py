@@ -22,7 +22,14 @@ from ..models import (
     Ticket,
 )
 from .clocks import record_sla_recomputed, reevaluate_sla_locked
-from .common import check_assignable, claim_if_unassigned, lock_ticket, record_event, refuse_if_closed
+from .common import (
+    check_assignable,
+    claim_if_unassigned,
+    lock_ticket,
+    record_event,
+    refuse_if_closed,
+    ticket_record_event,
+)
 
 
 def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Actor) -> Ticket:
@@ -97,3 +104,22 @@ def ticket_claim_if_unassigned(*, ticket: Ticket | int, actor: Actor) -> None:
     evidence) becomes its assignee; see ``common.claim_if_unassigned``."""
     with transaction.atomic():
         claim_if_unassigned(lock_ticket(ticket), actor)
+
+
+def ticket_set_restricted(*, ticket: Ticket, restricted: bool, actor: Actor) -> Ticket:
+    """Restrict the ticket to its team (its assignee, the team's managers and admins still see it), or open it
+    again to every agent whose ticket scope includes it. Managers and admins only."""
+    if not roles.is_manager(actor):
+        raise Forbidden(_("Only managers can restrict a ticket to its team."))
+    with transaction.atomic():
+        ticket = lock_ticket(ticket)
+        if ticket.restricted == restricted:
+            return ticket
+        ticket.restricted = restricted
+        ticket.save(update_fields=["restricted", "updated_at"])
+        ticket_record_event(
+            ticket=ticket,
+            actor=actor,
+            summary=gettext_noop("Restricted to its team") if restricted else gettext_noop("No longer restricted"),
+        )
+    return ticket
