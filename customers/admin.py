@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContactReveal, Customer, CustomerLinkEvent, Order, OrderLine, Person
+from .models import Customer, CustomerLinkEvent, Order, OrderLine, Person
 
 
 @admin.register(Customer)
@@ -76,19 +76,3 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ("order_number", "customer__name")
     raw_id_fields = ("customer",)
     inlines = [OrderLineInline]
-
-
-@admin.register(ContactReveal)
-class ContactRevealAdmin(admin.ModelAdmin):
-    """Who saw which customer's contact details, and where. Read-only: an audit trail."""
-
-    list_display = ("revealed_at", "user", "customer", "context")
-    list_filter = ("user",)
-    search_fields = ("customer__name", "context", "user__username")
-    readonly_fields = ("revealed_at", "user", "customer", "context")
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
