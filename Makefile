@@ -47,7 +47,7 @@ lint: install
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core helpdesk accounts customers notifications tickets complaints aftersales integrations webhooks surveys reports
+	$(BIN)/mypy core helpdesk accounts audit customers notifications tickets complaints aftersales integrations webhooks surveys reports
 
 sweep: install
 	$(BIN)/python manage.py sla_sweep

@@ -1,8 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import hooks
 from .models import User
+from .roles import UserAccess, user_access
 
 
 @admin.register(User)
@@ -13,3 +17,17 @@ class UserAdmin(BaseUserAdmin):
     )
     list_display = ("username", "display_name", "email", "ticket_scope", "is_active", "is_staff")
     list_filter = (*BaseUserAdmin.list_filter, "ticket_scope")
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        # The access before this save, read from the database: the flags are saved here, the groups only in
+        # save_related (with the form's other many-to-many fields). A new user starts with no role.
+        obj._access_before = user_access(User.objects.get(pk=obj.pk)) if change else UserAccess()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before = getattr(user, "_access_before", UserAccess())
+        after = user_access(user)
+        if after != before:
+            hooks.roles_changed(user=user, actor=request.user, before=before, after=after)

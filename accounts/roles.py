@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import TextChoices
@@ -63,3 +64,38 @@ def role_label(user: Any) -> str:
     if Role.INTEGRATION in _groups(user):
         return str(Role.INTEGRATION.label)
     return ""
+
+
+@dataclass(frozen=True)
+class UserAccess:
+    """What decides a user's role, what they see and whether they may sign in: their groups, the three flags
+    and their ticket scope."""
+
+    groups: frozenset[str] = frozenset()
+    is_superuser: bool = False
+    is_staff: bool = False
+    is_active: bool = True
+    ticket_scope: str = ""
+
+    def changes_to(self, after: UserAccess) -> dict[str, Any]:
+        """``{"groups_added": [...], "groups_removed": [...], "is_staff": [old, new], ...}``, only what changed."""
+        changes: dict[str, Any] = {}
+        if after.groups - self.groups:
+            changes["groups_added"] = sorted(after.groups - self.groups)
+        if self.groups - after.groups:
+            changes["groups_removed"] = sorted(self.groups - after.groups)
+        for flag in ("is_superuser", "is_staff", "is_active", "ticket_scope"):
+            if getattr(self, flag) != getattr(after, flag):
+                changes[flag] = [getattr(self, flag), getattr(after, flag)]
+        return changes
+
+
+def user_access(user: Any) -> UserAccess:
+    """The user's access as stored now (read afresh: not the per-request role cache)."""
+    return UserAccess(
+        groups=frozenset(user.groups.values_list("name", flat=True)),
+        is_superuser=user.is_superuser,
+        is_staff=user.is_staff,
+        is_active=user.is_active,
+        ticket_scope=getattr(user, "ticket_scope", ""),
+    )

@@ -1,14 +1,19 @@
 """Every request gets an id: the caller's ``X-Request-ID`` if it is sane, else a new one. It is sent back in
 the ``X-Request-ID`` response header, put in API error bodies and in every log line of the request, so a
-platform's support ticket ("request abc123 failed") leads straight to our logs."""
+platform's support ticket ("request abc123 failed") leads straight to our logs.
+
+The middleware also keeps where the request came from (its path and the client's address) for the audit log,
+which records them with every entry without each service having to be handed the request."""
 
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import logging
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +23,34 @@ _SANE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Where the request being served came from: its path, and the client's address as this server saw it
+    (``REMOTE_ADDR``: behind a proxy, the proxy's), or ``None`` when that is not an IP address."""
+
+    path: str
+    address: str | None
+
+
+_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar("request_origin", default=None)
+
+
 def current_request_id() -> str:
     return _current.get()
+
+
+def current_request_origin() -> RequestOrigin | None:
+    """The request being served, or ``None`` outside one (a Celery task, a management command)."""
+    return _origin.get()
+
+
+def client_address(request: Any) -> str | None:
+    """The request's ``REMOTE_ADDR`` if it is an IP address (ASGI servers may give none, tests a name)."""
+    address = str(getattr(request, "META", {}).get("REMOTE_ADDR") or "")
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 class RequestIdMiddleware:
@@ -31,9 +62,11 @@ class RequestIdMiddleware:
         request_id = incoming if _SANE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _current.set(request_id)
+        origin_token = _origin.set(RequestOrigin(path=request.path, address=client_address(request)))
         try:
             response = self.get_response(request)
         finally:
+            _origin.reset(origin_token)
             _current.reset(token)
         response[HEADER] = request_id
         rate_limit = getattr(request, "rate_limit", None)

@@ -108,27 +108,6 @@ class OrderLine(models.Model):
         return self.unit_price * self.quantity
 
 
-class ContactReveal(models.Model):
-    """An audit row: someone looked at a customer's unmasked phone number and e-mail (DESIGN rule 8)."""
-
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("customer"))
-    user = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="contact_reveals", verbose_name=_("user")
-    )
-    context = models.CharField(
-        _("context"), max_length=100, blank=True, help_text=_("Where it was revealed, e.g. a ticket reference.")
-    )
-    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("contact reveal")
-        verbose_name_plural = _("contact reveals")
-        ordering = ["-revealed_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.customer}"
-
-
 class CustomerLinkEvent(models.Model):
     """An audit row: who linked, merged or unlinked buyer accounts, and when."""
 

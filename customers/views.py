@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.decorators import agent_required
 from core.errors import ApplicationError, Forbidden
-from customers.services.buyers import customer_contact_reveal
+from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
 
 from . import selectors
@@ -51,8 +51,11 @@ def _render_profile(
 
 @agent_required
 def customer_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The buyer across platforms: this account, the linked ones, every ticket and order of all of them."""
-    return _render_profile(request, get_object_or_404(Customer, pk=pk), CustomerLinkForm())
+    """The buyer across platforms: this account, the linked ones, every ticket and order of all of them. Every
+    opening is in the audit log."""
+    customer = get_object_or_404(Customer, pk=pk)
+    customer_profile_record_view(customer=customer, actor=request.user)
+    return _render_profile(request, customer, CustomerLinkForm())
 
 
 @agent_required

@@ -36,6 +36,7 @@ urlpatterns = [
     path("aftersales/", include("aftersales.urls")),
     path("survey/", include("surveys.urls")),
     path("reports/", include("reports.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("tickets.urls")),
 ]
 

@@ -125,5 +125,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke now"))
     def revoke(self, request: Any, queryset: Any) -> None:
         for key in queryset:
-            services.api_key_revoke(api_key=key)
+            services.api_key_revoke(api_key=key, actor=request.user)
         messages.success(request, _("Revoked."))

@@ -1,4 +1,5 @@
-"""Every write to integrations and their API keys."""
+"""Every write to integrations and their API keys. Making, rotating and revoking a key goes into the audit log
+(who, the integration, the key's prefix — never the key)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from core.actors import actor_or_none
+from audit.enums import AuditAction
+from audit.services import audit_record
+from core.actors import Actor, actor_or_none
 from core.errors import Conflict, ValidationFailed
 
 from .keys import key_generate
@@ -97,7 +100,11 @@ def integration_update(*, integration: Integration, **changes: Any) -> Integrati
     return integration
 
 
-def api_key_create(*, integration: Integration, name: str = "", created_by: Any = None) -> NewKey:
+def _key_label(api_key: ApiKey) -> str:
+    return f"{api_key.integration.name} · {api_key.prefix}"
+
+
+def _key_new(*, integration: Integration, name: str, created_by: Actor) -> NewKey:
     key, prefix, hashed = key_generate()
     api_key = ApiKey.objects.create(
         integration=integration,
@@ -109,9 +116,24 @@ def api_key_create(*, integration: Integration, name: str = "", created_by: Any 
     return NewKey(api_key=api_key, secret=key)
 
 
-def api_key_rotate(*, api_key: ApiKey, overlap: timedelta = DEFAULT_ROTATION_OVERLAP, actor: Any = None) -> NewKey:
+@transaction.atomic
+def api_key_create(*, integration: Integration, name: str = "", created_by: Actor = None) -> NewKey:
+    """A new key for the integration; its secret is in the result, once. Recorded in the audit log."""
+    new = _key_new(integration=integration, name=name, created_by=created_by)
+    audit_record(
+        action=AuditAction.API_KEY_CREATED,
+        actor=created_by,
+        target=new.api_key,
+        target_label=_key_label(new.api_key),
+        details={"integration": integration.name, "key": new.api_key.prefix},
+    )
+    return new
+
+
+def api_key_rotate(*, api_key: ApiKey, overlap: timedelta = DEFAULT_ROTATION_OVERLAP, actor: Actor = None) -> NewKey:
     """A new key for the same integration; the old one keeps working for ``overlap`` (0: stops now), so the
-    platform can switch its configuration without a moment of failed calls."""
+    platform can switch its configuration without a moment of failed calls. Recorded in the audit log as one
+    rotation of the old key, naming the new one."""
     if overlap < timedelta(0) or overlap > MAX_ROTATION_OVERLAP:
         raise ValidationFailed(
             _("The overlap must be between 0 and %(days)s days.") % {"days": MAX_ROTATION_OVERLAP.days},
@@ -123,17 +145,38 @@ def api_key_rotate(*, api_key: ApiKey, overlap: timedelta = DEFAULT_ROTATION_OVE
             raise Conflict(_("This key is revoked or expired; create a new key instead."), code="key_not_active")
         if old.replaced_by_id is not None:
             raise Conflict(_("This key was rotated already; rotate its replacement instead."), code="key_rotated")
-        new = api_key_create(integration=old.integration, name=old.name, created_by=actor)
+        new = _key_new(integration=old.integration, name=old.name, created_by=actor)
         expires_at = timezone.now() + overlap
         old.expires_at = min(old.expires_at, expires_at) if old.expires_at else expires_at
         old.replaced_by = new.api_key
         old.save(update_fields=["expires_at", "replaced_by"])
+        audit_record(
+            action=AuditAction.API_KEY_ROTATED,
+            actor=actor,
+            target=old,
+            target_label=_key_label(old),
+            details={
+                "integration": old.integration.name,
+                "key": old.prefix,
+                "new_key": new.api_key.prefix,
+                "old_key_expires_at": old.expires_at.isoformat(),
+            },
+        )
     api_key.refresh_from_db()
     return new
 
 
-def api_key_revoke(*, api_key: ApiKey) -> ApiKey:
-    """Stop a key at once. Revoking twice is harmless."""
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    api_key.refresh_from_db()
+def api_key_revoke(*, api_key: ApiKey, actor: Actor = None) -> ApiKey:
+    """Stop a key at once. Revoking twice is harmless (and recorded in the audit log once)."""
+    with transaction.atomic():
+        revoked = ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        api_key.refresh_from_db()
+        if revoked:
+            audit_record(
+                action=AuditAction.API_KEY_REVOKED,
+                actor=actor,
+                target=api_key,
+                target_label=_key_label(api_key),
+                details={"integration": api_key.integration.name, "key": api_key.prefix},
+            )
     return api_key

@@ -1,5 +1,5 @@
 """Writers for a ``ReportResult``: CSV and the API's JSON (generators of text chunks, for streaming) and XLSX
-(to a file object), plus the glue that streams chunks under WSGI and ASGI alike.
+(to a file object). The CSV basics and the glue that streams chunks under WSGI and ASGI are ``core.exports``.
 
 All take the rows as they come, one at a time, so the per-ticket report (possibly a million rows) never sits
 in memory: CSV and JSON are streamed, the XLSX is written with XlsxWriter's ``constant_memory`` mode.
@@ -10,23 +10,23 @@ rates stay fractions (0.9523; the XLSX shows them with a percent format), ``None
 
 from __future__ import annotations
 
-import csv
-import itertools
 import json
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import IO, Any
 
 import xlsxwriter
-from asgiref.sync import sync_to_async
-from django.core.handlers.asgi import ASGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+# The CSV and streaming pieces every download shares (the audit log's CSV too); named here as the reports'.
+from core.exports import CSV_BOM as CSV_BOM
+from core.exports import csv_lines, safe_text
+from core.exports import in_language as in_language
+from core.exports import streaming_content as streaming_content
 from tickets.enums import Channel, TicketKind
 from tickets.models import Team
 
@@ -35,10 +35,7 @@ from .registry import Column, ReportResult
 
 # Excel's limit, header row included. A sheet that reaches it continues on the next one ("tickets (2)").
 EXCEL_MAX_ROWS = 1_048_576
-CSV_BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only with it (otherwise Chinese turns into mojibake)
 RATE_DECIMALS = 4
-# A text cell starting with one of these would be run as a formula by a spreadsheet (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -76,35 +73,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _safe_text(value: Any) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def csv_value(column: Column, value: Any) -> Any:
     if value is None:
         return ""
     if column.type == "rate":
         return round(float(value), RATE_DECIMALS)
     if column.type == "text":
-        return _safe_text(_plain(value))
+        return safe_text(_plain(value))
     return _plain(value)
-
-
-class _Line:
-    """A file-like object whose ``write`` hands back what it was given: the csv module then yields lines."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def csv_chunks(result: ReportResult) -> Iterator[str]:
     """The CSV as text chunks: the BOM with the header line first, then one line per row."""
-    writer = csv.writer(_Line())
     columns = result.columns
-    yield CSV_BOM + writer.writerow([header_label(column) for column in columns])
-    for row in result.rows:
-        yield writer.writerow([csv_value(column, row.get(column.key)) for column in columns])
+    return csv_lines(
+        [header_label(column) for column in columns],
+        ([csv_value(column, row.get(column.key)) for column in columns] for row in result.rows),
+    )
 
 
 def sheet_name(base: str, number: int) -> str:
@@ -264,37 +249,3 @@ def filters_json(filters: ReportFilters) -> dict[str, Any]:
         "kind": filters.kind,
         "channel": filters.channel,
     }
-
-
-def in_language(chunks: Iterable[str], language: str | None) -> Iterator[bytes]:
-    """Encode the chunks, each computed in ``language``: a streamed body is produced after the view returned,
-    and lazy labels must still come out in the language the request asked for."""
-    iterator = iter(chunks)
-    while True:
-        with translation.override(language):
-            try:
-                chunk = next(iterator)
-            except StopIteration:
-                return
-        yield chunk.encode("utf-8")
-
-
-def streaming_content(request: HttpRequest, chunks: Iterable[bytes]) -> Iterator[bytes] | AsyncIterator[bytes]:
-    """What a ``StreamingHttpResponse`` should stream. Under WSGI, the chunks as they are. Under ASGI Django
-    would first collect a synchronous iterator into a list (the whole file in memory), so it gets an async
-    iterator that pulls the chunks, a batch at a time, in the request's database thread."""
-    if not isinstance(request, ASGIRequest):
-        return iter(chunks)
-    return _pulled_async(iter(chunks))
-
-
-async def _pulled_async(iterator: Iterator[bytes], batch: int = 64) -> AsyncIterator[bytes]:
-    def take() -> list[bytes]:
-        return list(itertools.islice(iterator, batch))
-
-    while True:
-        parts = await sync_to_async(take, thread_sensitive=True)()
-        if not parts:
-            return
-        for part in parts:
-            yield part

@@ -1,4 +1,5 @@
-"""Writes of the reports app: the improvement actions managers record against satisfaction periods."""
+"""Writes of the reports app: the improvement actions managers record against satisfaction periods, and the
+audit entry of every export."""
 
 from __future__ import annotations
 
@@ -7,10 +8,14 @@ import re
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.enums import AuditAction
+from audit.services import audit_record
 from core.actors import Actor, actor_or_none
 from core.errors import ValidationFailed
 
+from .export import filters_json
 from .models import ImprovementAction
+from .registry import ReportResult
 
 # A month ("2026-11") or a quarter ("2026-Q4"), as the CSAT reports name their periods.
 PERIOD_PATTERN = re.compile(r"^(?:19|20|21)\d\d-(?:0[1-9]|1[0-2]|Q[1-4])$")
@@ -36,3 +41,14 @@ def improvement_action_add(*, period: str, text: str, actor: Actor) -> Improveme
     if errors:
         raise ValidationFailed(_("The improvement action was not saved."), fields=errors)
     return ImprovementAction.objects.create(period=period, text=text, created_by=actor_or_none(actor))
+
+
+def report_export_record(*, result: ReportResult, export_format: str, actor: Actor) -> None:
+    """Log that ``actor`` downloaded a report (``export_format``: csv, xlsx or json) with its filters. Call it
+    once the report ran (an unknown report or bad filters export nothing) and before the data goes out."""
+    audit_record(
+        action=AuditAction.EXPORTED,
+        actor=actor,
+        target_label=result.name,
+        details={"format": export_format, "filters": filters_json(result.filters)},
+    )

@@ -286,6 +286,7 @@ def report_csv_view(request: HttpRequest, name: str) -> HttpResponse:
     except ValidationFailed as error:
         return _filter_error(request, error)
     result = _run(name, filters)
+    services.report_export_record(result=result, export_format="csv", actor=request.user)
     chunks = export.in_language(export.csv_chunks(result), get_language())
     response = StreamingHttpResponse(export.streaming_content(request, chunks), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.export_filename(result, "csv")}"'
@@ -300,6 +301,7 @@ def report_xlsx_view(request: HttpRequest, name: str) -> HttpResponse:
     except ValidationFailed as error:
         return _filter_error(request, error)
     result = _run(name, filters)
+    services.report_export_record(result=result, export_format="xlsx", actor=request.user)
     # A temporary file, not memory: the workbook of the tickets report can be large. It is deleted when the
     # response closes it.
     output = tempfile.TemporaryFile(suffix=".xlsx")

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APPS = [
     "core",
     "accounts",
+    "audit",
     "customers",
     "notifications",
     "integrations",

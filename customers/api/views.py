@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from accounts import roles
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
-from customers.services.buyers import customer_contact_reveal
+from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
 from customers.services.orders import OrderLineData, OrderSyncItem, order_sync_batch
 from integrations.access import refuse_other_platform
@@ -95,14 +95,16 @@ class CustomerListApi(_CustomerApi, ListAPIView):
 
 class CustomerDetailApi(_CustomerApi, GenericAPIView):
     """The buyer's profile: the account, the same person's accounts on other platforms, and the newest tickets
-    and orders across all of them."""
+    and orders across all of them. Every call is in the audit log (who, when, the request id)."""
 
     serializer_class = s.CustomerProfileOutput
     queryset = Customer.objects.all()
 
     @extend_schema(responses=s.CustomerProfileOutput)
     def get(self, request: Request, pk: int) -> Response:
-        return _profile_response(get_object_or_404(selectors.customers_visible_to(request.user), pk=pk), request.user)
+        customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
+        customer_profile_record_view(customer=customer, actor=request.user)
+        return _profile_response(customer, request.user)
 
 
 class CustomerLinksApi(_CustomerApi):

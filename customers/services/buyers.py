@@ -1,5 +1,5 @@
 """Buyers: one per platform account, upserted from every intake path; their contact details revealed only on
-request, and every reveal logged."""
+request, and every reveal — and every look at a buyer's profile — in the audit log."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from audit.enums import AuditAction
+from audit.services import audit_record
+from core.actors import Actor
 from core.errors import Forbidden
 
-from ..models import ContactReveal, Customer
+from ..models import Customer
 
 
 def customer_upsert(
@@ -65,12 +68,32 @@ def customer_is_as_given(customer: Customer, details: dict[str, Any]) -> bool:
     )
 
 
+def customer_audit_label(customer: Customer) -> str:
+    """How the audit log names a buyer: name, platform and account id — never a contact detail."""
+    return f"{customer.name} · {customer.platform} {customer.platform_account_id}"
+
+
 def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:
-    """Return the customer's unmasked phone and e-mail, and log who looked (every reveal is an audit row).
+    """Return the customer's unmasked phone and e-mail, and log who looked (every reveal is an audit entry, with
+    ``context``, e.g. the ticket it was shown on).
 
     Raises ``Forbidden`` for roles that may only see masked contact details.
     """
     if not roles.can_see_customer_contact(user):
         raise Forbidden(_("Your role may not see customer contact details."))
-    ContactReveal.objects.create(customer=customer, user=user, context=context[:100])
+    audit_record(
+        action=AuditAction.CONTACT_REVEALED,
+        actor=user,
+        target=customer,
+        target_label=customer_audit_label(customer),
+        context=context,
+    )
     return {"phone": customer.phone, "email": customer.email}
+
+
+def customer_profile_record_view(*, customer: Customer, actor: Actor) -> None:
+    """Log that ``actor`` opened the buyer's profile (the audit entry says whether on the page or over the API,
+    with the request id). Call it before the profile is sent. The profile shows contact details masked."""
+    audit_record(
+        action=AuditAction.CUSTOMER_VIEWED, actor=actor, target=customer, target_label=customer_audit_label(customer)
+    )

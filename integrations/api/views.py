@@ -137,5 +137,5 @@ class ApiKeyRevokeApi(APIView):
     @extend_schema(request=None, responses=s.ApiKeyOutput)
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
-        key = services.api_key_revoke(api_key=_key_for(request, pk))
+        key = services.api_key_revoke(api_key=_key_for(request, pk), actor=request.user)
         return Response(s.ApiKeyOutput(key).data)

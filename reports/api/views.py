@@ -23,6 +23,7 @@ from tickets.enums import Channel, TicketKind
 from .. import export
 from ..filters import PERIODS, parse_filters
 from ..registry import report_definitions, run_report
+from ..services import report_export_record
 from . import serializers as s
 
 
@@ -93,6 +94,7 @@ class ReportDetailApi(_ReportApi):
     def get(self, request: Request, name: str) -> StreamingHttpResponse:
         filters = parse_filters(request.query_params, viewer=request.user)
         result = run_report(name, filters)
+        report_export_record(result=result, export_format="json", actor=request.user)
         chunks = export.in_language(export.json_chunks(result), get_language())
         return StreamingHttpResponse(
             export.streaming_content(request._request, chunks), content_type="application/json"

@@ -68,6 +68,7 @@ def _staff_pages(demo) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "survey-responses": "/survey/responses/",
         "survey-follow-ups": "/survey/follow-ups/",
         "customer-profile": f"/customers/{ticket.customer_id}/",
+        "audit-log": "/audit/",
     }
 
 

@@ -294,7 +294,7 @@ def test_customer_contact_is_masked_in_ticket_responses_for_every_role(agent_api
 
 
 def test_managers_reveal_contact_details_and_each_reveal_is_logged(agent_api, manager_api, manager):
-    from customers.models import ContactReveal
+    from audit.models import AuditEntry
 
     ticket = make_ticket()
     url = f"/api/v1/customers/{ticket.customer_id}/reveal-contact/?context={ticket.reference}"
@@ -302,8 +302,9 @@ def test_managers_reveal_contact_details_and_each_reveal_is_logged(agent_api, ma
     response = manager_api.post(url)
     assert response.status_code == 200
     assert response.json()["phone"] == "13812345678"
-    reveal = ContactReveal.objects.get()
-    assert (reveal.user, reveal.customer_id, reveal.context) == (manager, ticket.customer_id, ticket.reference)
+    reveal = AuditEntry.objects.get(action="contact_revealed")
+    assert (reveal.actor, reveal.target_id, reveal.context) == (manager, ticket.customer_id, ticket.reference)
+    assert (reveal.target_type, reveal.source) == ("customers.customer", "api")
     assert manager_api.post("/api/v1/customers/999999/reveal-contact/").status_code == 404
 
 

@@ -311,8 +311,9 @@ def test_times_show_in_the_users_time_zone(agent):
 
 
 def test_manager_reveals_the_phone_on_the_ticket_page_and_it_is_logged(manager_client, agent_client, manager):
-    from customers.models import ContactReveal
+    from audit.models import AuditEntry
 
+    reveals = AuditEntry.objects.filter(action="contact_revealed", target_type="customers.customer")
     ticket = make_ticket()
     page = manager_client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "13812345678" not in page and "reveal-contact" in page
@@ -320,9 +321,12 @@ def test_manager_reveals_the_phone_on_the_ticket_page_and_it_is_logged(manager_c
     url = f"/customers/{ticket.customer_id}/reveal-contact/?context={ticket.reference}"
     fragment = manager_client.post(url, HTTP_HX_REQUEST="true")
     assert "13812345678" in fragment.content.decode()
-    assert ContactReveal.objects.filter(user=manager, context=ticket.reference).count() == 1
+    assert (
+        reveals.filter(actor=manager, target_id=ticket.customer_id, context=ticket.reference, source="page").count()
+        == 1
+    )
     assert agent_client.post(url).status_code == 403
-    assert ContactReveal.objects.count() == 1
+    assert reveals.count() == 1
 
 
 def test_inbox_partial_refresh_returns_only_the_table(agent_client, agent):

@@ -1,0 +1,86 @@
+"""Audit entries as people read them, on the page and in the CSV: labels in the reader's language and one line
+of details per kind of entry. Building these never writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import Role
+
+from .enums import AuditAction, AuditSource
+from .models import AuditEntry
+
+FLAG_LABELS = {
+    "is_superuser": gettext_lazy("superuser"),
+    "is_staff": gettext_lazy("admin site access"),
+    "is_active": gettext_lazy("active"),
+}
+
+
+def who(entry: AuditEntry) -> str:
+    """The user as they are called now, or the name kept on the entry (a failed log-in's typed name)."""
+    if entry.actor is not None:
+        return str(entry.actor)
+    return entry.actor_label or _("System")
+
+
+def _yes_no(value: Any) -> str:
+    return _("yes") if value else _("no")
+
+
+def _role(name: str) -> str:
+    return str(dict(Role.choices).get(name, name))
+
+
+def _roles_changed(details: dict[str, Any]) -> str:
+    parts = [f"+{_role(name)}" for name in details.get("groups_added", [])]
+    parts += [f"−{_role(name)}" for name in details.get("groups_removed", [])]
+    for flag, label in FLAG_LABELS.items():
+        if flag in details:
+            old, new = details[flag]
+            parts.append(_("%(what)s: %(old)s → %(new)s") % {"what": label, "old": _yes_no(old), "new": _yes_no(new)})
+    # Translators: between the changes of one role change ("+Manager; −Agent").
+    return _("; ").join(parts)
+
+
+def _exported(details: dict[str, Any]) -> str:
+    parts = [str(details.get("format", "")).upper()]
+    filters = details.get("filters") or {}
+    start, end = filters.get("start"), filters.get("end")
+    if start or end:
+        parts.append(f"{start or '…'} – {end or '…'}")
+    parts += [f"{key}={value}" for key, value in filters.items() if key not in ("start", "end") and value]
+    return " · ".join(part for part in parts if part)
+
+
+def _api_key(entry: AuditEntry) -> str:
+    details = entry.details
+    if entry.action == AuditAction.API_KEY_ROTATED and details.get("new_key"):
+        return _("replaced by %(key)s") % {"key": details["new_key"]}
+    return str(details.get("integration", ""))
+
+
+def describe(entry: AuditEntry) -> str:
+    """One line of what the entry's details say, for people (the CSV keeps the details as JSON too)."""
+    action = entry.action
+    if action == AuditAction.ROLES_CHANGED:
+        return _roles_changed(entry.details)
+    if action == AuditAction.EXPORTED:
+        return _exported(entry.details)
+    if action in (AuditAction.API_KEY_CREATED, AuditAction.API_KEY_ROTATED, AuditAction.API_KEY_REVOKED):
+        return _api_key(entry)
+    return ""
+
+
+def entry_row(entry: AuditEntry) -> dict[str, Any]:
+    """What the audit page shows of one entry."""
+    return {
+        "entry": entry,
+        "who": who(entry),
+        "action": AuditAction(entry.action).label if entry.action in AuditAction.values else entry.action,
+        "source": AuditSource(entry.source).label if entry.source in AuditSource.values else "",
+        "details": describe(entry),
+    }

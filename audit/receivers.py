@@ -1,0 +1,52 @@
+"""Auth events into the audit log: log-ins and failed log-ins (Django's own signals: they are how Django says
+it, wherever the log-in happened — our page, the admin site, the token endpoint's failures) and role changes
+in the admin (the accounts hook). No business logic here: each receiver records one entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+
+from accounts import hooks
+from accounts.roles import UserAccess
+from core.request_id import client_address
+
+from .enums import AuditAction
+from .services import audit_record, source_for_path
+
+USERNAME_FIELDS = ("username", "email")
+
+
+def _request_source(request: Any) -> dict[str, Any]:
+    # The signals carry the request: use its own path and address (the test client and the token endpoint's
+    # DRF request run outside the middleware that keeps them).
+    if request is None:
+        return {}
+    return {"source": source_for_path(getattr(request, "path", None)), "ip_address": client_address(request)}
+
+
+def record_logged_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
+    audit_record(action=AuditAction.LOGGED_IN, actor=user, **_request_source(request))
+
+
+def record_login_failed(sender: Any, credentials: Any = None, request: Any = None, **kwargs: Any) -> None:
+    # Django has already replaced the password with stars; only the name that was typed is kept.
+    typed = next((str(credentials[name]) for name in USERNAME_FIELDS if (credentials or {}).get(name)), "")
+    audit_record(action=AuditAction.LOGIN_FAILED, actor=None, actor_label=typed, **_request_source(request))
+
+
+def record_roles_changed(*, user: Any, actor: Any, before: UserAccess, after: UserAccess) -> None:
+    audit_record(
+        action=AuditAction.ROLES_CHANGED,
+        actor=actor,
+        target=user,
+        target_label=user.get_username(),
+        details=before.changes_to(after),
+    )
+
+
+def connect() -> None:
+    user_logged_in.connect(record_logged_in, dispatch_uid="audit.logged_in")
+    user_login_failed.connect(record_login_failed, dispatch_uid="audit.login_failed")
+    hooks.on_roles_changed(record_roles_changed)
