@@ -6,9 +6,12 @@ With them set it runs on PostgreSQL and Redis.
 """
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HELPDESK_VAR_DIR", BASE_DIR / "var"))
@@ -21,8 +24,55 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# --- Production switch ----------------------------------------------------------------------------------
+# HELPDESK_ENV=production turns on every secure default below (HTTPS only, secure cookies, HSTS) and refuses
+# to start without DJANGO_SECRET_KEY or with DJANGO_DEBUG on. Each default can still be set one by one.
+HELPDESK_ENV = os.environ.get("HELPDESK_ENV", "development").strip().lower() or "development"
+if HELPDESK_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"HELPDESK_ENV must be 'development' or 'production', not {HELPDESK_ENV!r}.")
+PRODUCTION = HELPDESK_ENV == "production"
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-secret-key-change-me-in-production")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "HELPDESK_ENV=production with DJANGO_DEBUG on: debug pages show settings and code to anyone. Unset DJANGO_DEBUG."
+    )
+
+
+def local_secret_key(path: Path) -> str:
+    """The key this machine generated on its first run, kept in ``path`` (created now if missing).
+
+    The embedded default needs a secret that no one else knows (sessions, CSRF, the buyers' tracking and survey
+    links are signed with it) and that survives a restart (or every link sent would break). Several processes
+    start at once under ``make run``: the first to link its file into place wins, the others read that one.
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "HELPDESK_ENV=production needs DJANGO_SECRET_KEY: a long random value kept secret and the same on every "
+            "web node and worker (it signs sessions and the buyers' tracking and survey links). Generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
@@ -327,3 +377,18 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- HTTPS (HELPDESK_ENV=production turns each on; each can be set alone) -------------------------------
+# Behind a TLS-terminating proxy or load balancer, Django sees plain HTTP: the proxy says what the browser used
+# in this header, which it must set itself (overwriting what a client sent). Empty turns it off.
+_proxy_ssl_header = os.environ.get("HELPDESK_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("HELPDESK_SSL_REDIRECT", PRODUCTION)
+# /healthz answers the load balancer's plain-HTTP probe rather than redirecting it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("HELPDESK_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("HELPDESK_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELPDESK_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("HELPDESK_HSTS_PRELOAD", PRODUCTION)
