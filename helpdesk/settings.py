@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "core",
     "accounts",
     "customers",
@@ -120,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last (django-axes): turns a login refused during a lockout into the lockout page or error.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -225,6 +228,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# django-axes first: a user or address locked out is refused before any password is checked (the right one too).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes) for /login/, /admin/login/ and POST /api/v1/auth/token/. After LOGIN_FAILURE_LIMIT
+# failed logins, each less than LOGIN_LOCKOUT_MINUTES after the one before, the username is locked (from every
+# address) and so is the address (for every username), until LOGIN_LOCKOUT_MINUTES after the last failure.
+# Attempts are rows in the database (AccessAttempt, in the admin: delete one to unlock), so every web process
+# and node sees the same count on SQLite and PostgreSQL alike.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Retrying during a lockout does not extend it, and a success does not wipe the address's failures (else one
+# attacker with an account of their own could reset the count between guesses at someone else's).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_VERBOSE = False
+# The number of proxies (load balancer, nginx) in front of the web process that append to X-Forwarded-For:
+# the client's address is the one they saw. 0: the address of the connection itself.
+HELPDESK_TRUSTED_PROXIES = int(os.environ.get("HELPDESK_TRUSTED_PROXIES", "0"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -364,6 +393,9 @@ LOGGING = {
     "loggers": {
         # A 403 is one line (method, path, user, request id), not the PermissionDenied traceback.
         "django.request": {"filters": ["forbidden_one_line"]},
+        # django-axes says "login failed" and "cleaned up 0 attempts" at INFO on every try; its WARNINGs (repeated
+        # failures, a lockout) are the ones worth reading.
+        "axes": {"level": "WARNING"},
         # Celery's routine lines: "Task … received", "Task … succeeded" and beat's "Sending due task" — six
         # lines every ten seconds from the sweep and the webhook relay alone. Failures are still logged (ERROR);
         # set CELERY_TASK_LOG_LEVEL=INFO to see every task run.
