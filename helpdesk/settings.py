@@ -303,6 +303,8 @@ NOTIFICATIONS_HEARTBEAT_SECONDS = 15.0
 # Evidence is customer data: it is served only through an authenticated view, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# `manage.py backup` writes here unless told otherwise (helpdesk/backups.py).
+HELPDESK_BACKUP_DIR = Path(os.environ.get("HELPDESK_BACKUP_DIR", VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
