@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "csp",
     "core",
     "accounts",
     "customers",
@@ -121,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Last (django-axes): turns a login refused during a lockout into the lockout page or error.
     "axes.middleware.AxesMiddleware",
 ]
@@ -411,6 +414,30 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
+# Scripts, styles, images, fonts and connections from this site only: no inline script, no event-handler
+# attribute, no style attribute, nothing from a CDN. The API docs (Swagger UI) relax styles and images on their
+# own view (helpdesk/urls.py). CSP_REPORT_ONLY=true sends it as Content-Security-Policy-Report-Only instead.
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+if CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
 
 # --- HTTPS (HELPDESK_ENV=production turns each on; each can be set alone) -------------------------------
 # Behind a TLS-terminating proxy or load balancer, Django sees plain HTTP: the proxy says what the browser used
