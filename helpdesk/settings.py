@@ -418,7 +418,7 @@ if not DEBUG:
 # --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
 # Scripts, styles, images, fonts and connections from this site only: no inline script, no event-handler
 # attribute, no style attribute, nothing from a CDN. The API docs (Swagger UI) relax styles and images on their
-# own view (helpdesk/urls.py). CSP_REPORT_ONLY=true sends it as Content-Security-Policy-Report-Only instead.
+# own view (helpdesk/urls.py). HELPDESK_CSP_REPORT_ONLY=true sends it as Content-Security-Policy-Report-Only instead.
 _csp = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -433,8 +433,8 @@ _csp = {
         "frame-ancestors": [NONE],
     }
 }
-CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
-if CSP_REPORT_ONLY:
+HELPDESK_CSP_REPORT_ONLY = env_bool("HELPDESK_CSP_REPORT_ONLY", False)
+if HELPDESK_CSP_REPORT_ONLY:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
 else:
     CONTENT_SECURITY_POLICY = _csp

@@ -18,7 +18,7 @@ from .health import healthz
 # an inline <style>, and draws icons as data: images; its start-up script comes from its own URL (the "split"
 # view), so scripts stay 'self' only. Every other page keeps the strict policy (settings.CONTENT_SECURITY_POLICY).
 api_docs = csp_update(
-    {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"]}, REPORT_ONLY=settings.CSP_REPORT_ONLY
+    {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"]}, REPORT_ONLY=settings.HELPDESK_CSP_REPORT_ONLY
 )(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
 
 
@@ -32,7 +32,7 @@ def _inline_style_hash(template: str) -> str:
 # The 500 page carries its own styles, so it looks right even when static files are what broke; the CSP allows
 # that one block by its hash, on that page only.
 server_error_page = csp_update(
-    {"style-src": [SELF, _inline_style_hash("500.html")]}, REPORT_ONLY=settings.CSP_REPORT_ONLY
+    {"style-src": [SELF, _inline_style_hash("500.html")]}, REPORT_ONLY=settings.HELPDESK_CSP_REPORT_ONLY
 )(server_error)
 
 api_v1: list[URLPattern | URLResolver] = [

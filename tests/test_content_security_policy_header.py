@@ -58,3 +58,29 @@ def test_the_500_page_may_use_its_own_style_block_and_nothing_else_inline(monkey
     found = policy(response)
     assert found["style-src"] == f"'self' 'sha256-{digest}'"
     assert found["script-src"] == "'self'"
+
+
+def test_report_only_mode_sends_the_same_policy_as_report_only(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    show = (
+        "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps(["
+        "getattr(s, 'CONTENT_SECURITY_POLICY', None) is not None, "
+        "getattr(s, 'CONTENT_SECURITY_POLICY_REPORT_ONLY', None) is not None]))"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HELPDESK_"))}
+    environ.update(DJANGO_SETTINGS_MODULE="helpdesk.settings", HELPDESK_VAR_DIR=str(tmp_path))
+    root = Path(__file__).resolve().parents[1]
+
+    def modes(**env: str) -> list[bool]:
+        result = subprocess.run(
+            [sys.executable, "-c", show], cwd=root, env={**environ, **env}, capture_output=True, text=True
+        )
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert modes() == [True, False]
+    assert modes(HELPDESK_CSP_REPORT_ONLY="true") == [False, True]
