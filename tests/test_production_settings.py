@@ -20,6 +20,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "helpdesk.example.com",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://helpdesk.example.com",
     "HELPDESK_PUBLIC_URL": "https://helpdesk.example.com",
+    "HELPDESK_TRUSTED_PROXIES": "1",
 }
 SHOW = (
     "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({k: "
