@@ -183,3 +183,11 @@ def test_behind_a_proxy_the_lockout_counts_the_clients_address_not_the_proxys(se
         through_proxy(f"guess{n}", "wrong-password", "203.0.113.5")
     assert through_proxy("agent1", PASSWORD, "203.0.113.5").status_code == 429
     assert through_proxy("agent1", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_a_username_longer_than_any_account_is_a_400_not_a_500():
+    """The attempt row's username column holds 255 characters: PostgreSQL refused a longer one with a 500."""
+    response = token_login("x" * 300, "wrong-password")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["username"]
+    assert not AccessAttempt.objects.exists()
