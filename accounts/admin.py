@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.contrib import admin
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,20 @@ class UserAdmin(BaseUserAdmin):
         after = user_access(user)
         if after != before:
             hooks.roles_changed(user=user, actor=request.user, before=before, after=after)
+
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Unlock login (forget failed login attempts)"), permissions=["change"])
+    def unlock_login(self, request, queryset):  # type: ignore[no-untyped-def]
+        """Ends a login lockout for these usernames (django-axes). An address locked for every username is
+        unlocked under *Access attempts* (delete its rows)."""
+        names = [user.get_username() for user in queryset]
+        cleared = sum(axes_reset(username=name) for name in names)
+        for user in queryset:
+            hooks.login_unlocked(user=user, actor=request.user)
+        self.message_user(
+            request,
+            _("Login unlocked for %(names)s (failed-attempt records removed: %(count)d).")
+            % {"names": ", ".join(names), "count": cleared},
+            messages.SUCCESS,
+        )

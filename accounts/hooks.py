@@ -1,6 +1,6 @@
 """What accounts lets the apps above it add, without importing them (STYLE.md: a small registry, filled in
-``AppConfig.ready()``). Today one thing: being told that a user's roles changed in the admin, which the audit
-log records."""
+``AppConfig.ready()``): being told that a user's roles changed in the admin, or that an admin unlocked a
+locked-out login — both of which the audit log records."""
 
 from __future__ import annotations
 
@@ -18,6 +18,22 @@ def on_roles_changed(listener: RolesChangedListener) -> RolesChangedListener:
     if listener not in _roles_changed_listeners:
         _roles_changed_listeners.append(listener)
     return listener
+
+
+LoginUnlockedListener = Callable[..., None]
+_login_unlocked_listeners: list[LoginUnlockedListener] = []
+
+
+def on_login_unlocked(listener: LoginUnlockedListener) -> LoginUnlockedListener:
+    """Register ``listener(*, user, actor)``: ``actor`` unlocked ``user``'s login."""
+    if listener not in _login_unlocked_listeners:
+        _login_unlocked_listeners.append(listener)
+    return listener
+
+
+def login_unlocked(*, user: Any, actor: Any) -> None:
+    for listener in _login_unlocked_listeners:
+        listener(user=user, actor=actor)
 
 
 def roles_changed(*, user: Any, actor: Any, before: UserAccess, after: UserAccess) -> None:

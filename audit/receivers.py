@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 
 from accounts import hooks
 from accounts.roles import UserAccess
-from core.request_id import client_address
+from core.client_ip import client_ip
 
 from .enums import AuditAction
 from .services import audit_record, source_for_path
@@ -23,7 +24,7 @@ def _request_source(request: Any) -> dict[str, Any]:
     # DRF request run outside the middleware that keeps them).
     if request is None:
         return {}
-    return {"source": source_for_path(getattr(request, "path", None)), "ip_address": client_address(request)}
+    return {"source": source_for_path(getattr(request, "path", None)), "ip_address": client_ip(request)}
 
 
 def record_logged_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
@@ -46,7 +47,18 @@ def record_roles_changed(*, user: Any, actor: Any, before: UserAccess, after: Us
     )
 
 
+def record_locked_out(sender: Any, request: Any = None, username: str = "", **kwargs: Any) -> None:
+    # django-axes: this name (and the address) may not log in for a while.
+    audit_record(action=AuditAction.LOCKED_OUT, actor=None, actor_label=username or "", **_request_source(request))
+
+
+def record_login_unlocked(*, user: Any, actor: Any) -> None:
+    audit_record(action=AuditAction.UNLOCKED, actor=actor, target=user, target_label=user.get_username())
+
+
 def connect() -> None:
     user_logged_in.connect(record_logged_in, dispatch_uid="audit.logged_in")
     user_login_failed.connect(record_login_failed, dispatch_uid="audit.login_failed")
+    user_locked_out.connect(record_locked_out, dispatch_uid="audit.locked_out")
     hooks.on_roles_changed(record_roles_changed)
+    hooks.on_login_unlocked(record_login_unlocked)

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import roles
 from accounts.decorators import agent_required
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Forbidden
 from core.forms import form_add_error
 from tickets.access import visible_tickets_q
 from tickets.models import Ticket
@@ -55,6 +56,7 @@ def complaint_panel(request: HttpRequest, ticket: Ticket, state: dict[str, Any] 
         "follow_up_form": stashed.get("follow_up") or FollowUpForm(),
         "follow_ups": follow_ups,
         "can_resolve": roles.is_manager(request.user) and ticket.status not in ("resolved", "closed"),
+        "resolvable": ticket.status not in ("resolved", "closed"),
         "now": timezone.now(),
     }
     return render_to_string("complaints/_panel.html", context, request=request)
@@ -88,6 +90,9 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_object_or_404(
         Complaint.objects.filter(visible_tickets_q(request.user, prefix="ticket__")), ticket__pk=pk
     )
+    # The role is checked before the form, as the API does: an agent gets 403, never a form error to fix.
+    if not roles.is_manager(request.user):
+        raise PermissionDenied(_("Only managers resolve complaints."))
     form = ComplaintResolveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -101,6 +106,8 @@ def complaint_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 compensation_amount=data["compensation_amount"] or Decimal("0"),
                 compensation_note=data["compensation_note"],
             )
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:

@@ -8,7 +8,6 @@ which records them with every entry without each service having to be handed the
 from __future__ import annotations
 
 import contextvars
-import ipaddress
 import logging
 import re
 import uuid
@@ -18,6 +17,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from .client_ip import client_ip
+
 HEADER = "X-Request-ID"
 _SANE = re.compile(r"^[A-Za-z0-9._:\-]{8,128}$")
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -25,8 +26,8 @@ _current: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", def
 
 @dataclass(frozen=True)
 class RequestOrigin:
-    """Where the request being served came from: its path, and the client's address as this server saw it
-    (``REMOTE_ADDR``: behind a proxy, the proxy's), or ``None`` when that is not an IP address."""
+    """Where the request being served came from: its path, and the client's address (``core.client_ip``: behind
+    trusted proxies the client's, not the proxy's), or ``None`` when that is not an IP address."""
 
     path: str
     address: str | None
@@ -44,15 +45,6 @@ def current_request_origin() -> RequestOrigin | None:
     return _origin.get()
 
 
-def client_address(request: Any) -> str | None:
-    """The request's ``REMOTE_ADDR`` if it is an IP address (ASGI servers may give none, tests a name)."""
-    address = str(getattr(request, "META", {}).get("REMOTE_ADDR") or "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
-
-
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -62,7 +54,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SANE.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = _current.set(request_id)
-        origin_token = _origin.set(RequestOrigin(path=request.path, address=client_address(request)))
+        origin_token = _origin.set(RequestOrigin(path=request.path, address=client_ip(request)))
         try:
             response = self.get_response(request)
         finally:

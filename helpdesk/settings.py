@@ -6,9 +6,13 @@ With them set it runs on PostgreSQL and Redis.
 """
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HELPDESK_VAR_DIR", BASE_DIR / "var"))
@@ -21,8 +25,55 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# --- Production switch ----------------------------------------------------------------------------------
+# HELPDESK_ENV=production turns on every secure default below (HTTPS only, secure cookies, HSTS) and refuses
+# to start without DJANGO_SECRET_KEY or with DJANGO_DEBUG on. Each default can still be set one by one.
+HELPDESK_ENV = os.environ.get("HELPDESK_ENV", "development").strip().lower() or "development"
+if HELPDESK_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"HELPDESK_ENV must be 'development' or 'production', not {HELPDESK_ENV!r}.")
+PRODUCTION = HELPDESK_ENV == "production"
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-secret-key-change-me-in-production")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "HELPDESK_ENV=production with DJANGO_DEBUG on: debug pages show settings and code to anyone. Unset DJANGO_DEBUG."
+    )
+
+
+def local_secret_key(path: Path) -> str:
+    """The key this machine generated on its first run, kept in ``path`` (created now if missing).
+
+    The embedded default needs a secret that no one else knows (sessions, CSRF, the buyers' tracking and survey
+    links are signed with it) and that survives a restart (or every link sent would break). Several processes
+    start at once under ``make run``: the first to link its file into place wins, the others read that one.
+    """
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    descriptor = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        os.link(candidate, path)
+    except FileExistsError:
+        pass
+    finally:
+        candidate.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "HELPDESK_ENV=production needs DJANGO_SECRET_KEY: a long random value kept secret and the same on every "
+            "web node and worker (it signs sessions and the buyers' tracking and survey links). Generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+    SECRET_KEY = local_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h.strip()
 ]
@@ -43,6 +94,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "csp",
     "core",
     "accounts",
     "audit",
@@ -71,6 +124,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last (django-axes): turns a login refused during a lockout into the lockout page or error.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -176,6 +232,32 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# django-axes first: a user or address locked out is refused before any password is checked (the right one too).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes) for /login/, /admin/login/ and POST /api/v1/auth/token/. After LOGIN_FAILURE_LIMIT
+# failed logins, each less than LOGIN_LOCKOUT_MINUTES after the one before, the username is locked (from every
+# address) and so is the address (for every username), until LOGIN_LOCKOUT_MINUTES after the last failure.
+# Attempts are rows in the database (AccessAttempt, in the admin: delete one to unlock), so every web process
+# and node sees the same count on SQLite and PostgreSQL alike.
+AXES_ENABLED = env_bool("LOGIN_LOCKOUT", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Retrying during a lockout does not extend it, and a success does not wipe the address's failures (else one
+# attacker with an account of their own could reset the count between guesses at someone else's).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_VERBOSE = False
+# The number of proxies (load balancer, nginx) in front of the web process that append to X-Forwarded-For:
+# the client's address is the one they saw. 0: the address of the connection itself.
+HELPDESK_TRUSTED_PROXIES = int(os.environ.get("HELPDESK_TRUSTED_PROXIES", "0"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "tickets:inbox"
 LOGOUT_REDIRECT_URL = "login"
@@ -225,6 +307,8 @@ NOTIFICATIONS_HEARTBEAT_SECONDS = 15.0
 # Evidence is customer data: it is served only through an authenticated view, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
+# `manage.py backup` writes here unless told otherwise (helpdesk/backups.py).
+HELPDESK_BACKUP_DIR = Path(os.environ.get("HELPDESK_BACKUP_DIR", VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -315,6 +399,9 @@ LOGGING = {
     "loggers": {
         # A 403 is one line (method, path, user, request id), not the PermissionDenied traceback.
         "django.request": {"filters": ["forbidden_one_line"]},
+        # django-axes says "login failed" and "cleaned up 0 attempts" at INFO on every try; its WARNINGs (repeated
+        # failures, a lockout) are the ones worth reading.
+        "axes": {"level": "WARNING"},
         # Celery's routine lines: "Task … received", "Task … succeeded" and beat's "Sending due task" — six
         # lines every ten seconds from the sweep and the webhook relay alone. Failures are still logged (ERROR);
         # set CELERY_TASK_LOG_LEVEL=INFO to see every task run.
@@ -328,3 +415,42 @@ LOGGING = {
 if not DEBUG:
     SESSION_COOKIE_HTTPONLY = True
     X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------------------
+# Scripts, styles, images, fonts and connections from this site only: no inline script, no event-handler
+# attribute, no style attribute, nothing from a CDN. The API docs (Swagger UI) relax styles and images on their
+# own view (helpdesk/urls.py). HELPDESK_CSP_REPORT_ONLY=true sends it as Content-Security-Policy-Report-Only instead.
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+HELPDESK_CSP_REPORT_ONLY = env_bool("HELPDESK_CSP_REPORT_ONLY", False)
+if HELPDESK_CSP_REPORT_ONLY:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
+# --- HTTPS (HELPDESK_ENV=production turns each on; each can be set alone) -------------------------------
+# Behind a TLS-terminating proxy or load balancer, Django sees plain HTTP: the proxy says what the browser used
+# in this header, which it must set itself (overwriting what a client sent). Empty turns it off.
+_proxy_ssl_header = os.environ.get("HELPDESK_PROXY_SSL_HEADER", "X-Forwarded-Proto" if PRODUCTION else "").strip()
+if _proxy_ssl_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("HELPDESK_SSL_REDIRECT", PRODUCTION)
+# /healthz answers the load balancer's plain-HTTP probe rather than redirecting it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env_bool("HELPDESK_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = int(os.environ.get("HELPDESK_HSTS_SECONDS", str(365 * 24 * 3600 if PRODUCTION else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HELPDESK_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("HELPDESK_HSTS_PRELOAD", PRODUCTION)

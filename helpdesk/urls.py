@@ -1,16 +1,44 @@
+import base64
+import hashlib
+
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.errors import server_error
 from tickets.views import tracking_view
 
 from .health import healthz
 
+# Swagger UI (drf-spectacular-sidecar, served from our static files) styles its widgets with style attributes and
+# an inline <style>, and draws icons as data: images; its start-up script comes from its own URL (the "split"
+# view), so scripts stay 'self' only. Every other page keeps the strict policy (settings.CONTENT_SECURITY_POLICY).
+api_docs = csp_update(
+    {"style-src": [SELF, UNSAFE_INLINE], "img-src": [SELF, "data:"]}, REPORT_ONLY=settings.HELPDESK_CSP_REPORT_ONLY
+)(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+
+
+def _inline_style_hash(template: str) -> str:
+    """The CSP source ('sha256-…') that allows exactly the <style> block of one of our templates."""
+    text = (settings.BASE_DIR / "templates" / template).read_text()
+    style = text.split("<style>", 1)[1].split("</style>", 1)[0]
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+# The 500 page carries its own styles, so it looks right even when static files are what broke; the CSP allows
+# that one block by its hash, on that page only.
+server_error_page = csp_update(
+    {"style-src": [SELF, _inline_style_hash("500.html")]}, REPORT_ONLY=settings.HELPDESK_CSP_REPORT_ONLY
+)(server_error)
+
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", api_docs, name="api-docs"),
     path("", include("tickets.api.urls")),
     path("", include("customers.api.urls")),
     path("", include("complaints.api.urls")),
@@ -41,4 +69,4 @@ urlpatterns = [
 ]
 
 handler404 = "core.errors.page_not_found"
-handler500 = "core.errors.server_error"
+handler500 = server_error_page

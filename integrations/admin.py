@@ -43,7 +43,7 @@ def _show_key(request: Any, integration: Integration, secret: str) -> None:
     messages.warning(
         request,
         format_html(
-            "{} <code style='user-select:all'>{}</code> — {}",
+            "{} <code>{}</code> — {}",
             _("New API key for %(name)s:") % {"name": integration.name},
             secret,
             _("copy it now: it is not shown again."),

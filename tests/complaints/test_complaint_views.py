@@ -72,3 +72,33 @@ def test_follow_up_list_page(manager_client, complaint, manager):
     services.complaint_resolve(complaint=complaint, actor=manager, root_cause="a", outcome="b", message="c")
     assert manager_client.get("/complaints/follow-ups/?show=open").context["follow_ups"].count() == 1
     assert manager_client.get("/complaints/follow-ups/?show=done").status_code == 200
+
+
+@pytest.fixture
+def agent_client(agent):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(agent)
+    return client
+
+
+def test_an_agent_resolving_a_complaint_in_the_browser_gets_403_as_in_the_api(agent_client, agent_api, complaint):
+    pk = complaint.ticket_id
+    form = {"root_cause": "误会", "outcome": "已解释", "compensation_amount": "0", "message": "您好，已核实并解释。"}
+    page = agent_client.post(f"/complaints/{pk}/resolve/", form)
+    api = agent_api.post(f"/api/v1/complaints/{pk}/resolve/", form, format="json")
+    assert page.status_code == api.status_code == 403
+    assert "Only managers resolve complaints." in page.content.decode()
+    complaint.refresh_from_db()
+    assert complaint.result_reported_at is None
+
+
+def test_an_agent_posting_an_incomplete_resolution_gets_403_not_a_form_to_fix(agent_client, complaint):
+    response = agent_client.post(f"/complaints/{complaint.ticket_id}/resolve/", {"root_cause": "", "outcome": ""})
+    assert response.status_code == 403
+    assert "field-error" not in response.content.decode()
+
+
+def test_the_panel_tells_an_agent_that_managers_resolve_complaints(agent_client, complaint):
+    html = agent_client.get(f"/tickets/{complaint.ticket_id}/").content.decode()
+    assert 'data-testid="complaint-resolve"' not in html
+    assert 'data-testid="complaint-resolve-managers-only"' in html

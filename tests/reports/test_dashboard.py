@@ -183,10 +183,13 @@ def test_charts_get_canvases_and_the_volume_a_heat_map_of_7_by_24(manager_client
     volume = manager_client.get("/reports/section/volume/", **HX).content.decode()
     heatmap = re.search(r'<table class="heatmap".*?</table>', volume, re.S).group()  # type: ignore[union-attr]
     assert heatmap.count("<tr>") == 8  # the hours' header, then Monday to Sunday
-    cells = re.findall(r'<td style="--i: ([\d.]+)"[^>]*title="([^"]+)">(\d+)</td>', heatmap)
+    # The colour is a class per tenth of the busiest hour: no style attribute (the CSP forbids them).
+    cells = re.findall(r'<td class="heat-(\d+)[^"]*" data-i="([\d.]+)"[^>]*title="([^"]+)">(\d+)</td>', heatmap)
     assert len(cells) == 7 * 24
-    assert max(float(intensity) for intensity, _title, _count in cells) == 1.0
-    assert all(count in title for _intensity, title, count in cells)
+    assert max(float(intensity) for _heat, intensity, _title, _count in cells) == 1.0
+    assert all(int(heat) == round(float(intensity) * 10) for heat, intensity, _title, _count in cells)
+    assert all(count in title for _heat, _intensity, title, count in cells)
+    assert "style=" not in heatmap
     sla = manager_client.get("/reports/section/sla/", **HX).content.decode()
     assert 'data-part="first_response"' in sla and 'data-part="resolution"' in sla
     for name in ("time_bands", "complaints", "csat_month", "aftersales_reasons"):

@@ -30,8 +30,10 @@ def test_manager_sees_every_section_drawn_without_console_errors(live_server, mo
         log_in(page, live_server.url, "manager1")
         page.click("a[href='/reports/']")
         page.wait_for_url(f"{live_server.url}/reports/")
-        page.wait_for_function("document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000)
-        page.wait_for_function("window.Chart !== undefined")
+        page.wait_for_function(
+            "() => document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000
+        )
+        page.wait_for_function("() => window.Chart !== undefined")
 
         for name, count in CHARTS.items():
             drawn = page.evaluate(
@@ -67,7 +69,9 @@ def test_manager_sees_every_section_drawn_without_console_errors(live_server, mo
         page.fill("#csat_month_text", "夜班增加一名客服")
         page.click("#section-csat_month [data-testid=action-form] button[type=submit]")
         page.wait_for_url("**/reports/?*#section-csat_month")
-        page.wait_for_function("document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.report-section.is-loading').length === 0", timeout=20000
+        )
         assert "夜班增加一名客服" in page.inner_text("#section-csat_month [data-testid=improvement-actions]")
 
         assert page.problems.unexpected() == []
