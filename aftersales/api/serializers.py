@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 
+from core.parsers import json_loads, not_text_message
 from core.platforms import Platform
 
 from ..enums import EvidenceKind, RequestStatus, RequestType, Resolution
@@ -40,10 +41,16 @@ class AfterSalesJsonListField(serializers.ListField):
         if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str):
             data = data[0]  # a multipart QueryDict hands a list of one string
         if isinstance(data, str):
+            # A client's JSON, like a JSON body: the same depth limit and text check (core.parsers).
             try:
-                data = json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError(_("Send the lines as a JSON list.")) from None
+                data = json_loads(data)
+            except ParseError as error:  # malformed, or nested too deeply
+                malformed = error.get_codes() == "parse_error"
+                raise serializers.ValidationError(
+                    _("Send the lines as a JSON list.") if malformed else error.detail
+                ) from None
+            except serializers.ValidationError:  # a lone surrogate
+                raise serializers.ValidationError(not_text_message()) from None
         return super().to_internal_value(data)
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
+from core.parsers import JSONParser
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
