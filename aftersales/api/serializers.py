@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
+from core.integers import MAX_ID
 from core.parsers import json_loads, not_text_message
 from core.platforms import Platform
 
@@ -23,7 +24,7 @@ MAX_QUANTITY = 10_000
 
 
 class AfterSalesLineInput(serializers.Serializer):
-    order_line_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    order_line_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sku = serializers.CharField(required=False, max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
@@ -61,7 +62,7 @@ class AfterSalesCustomerRef(serializers.Serializer):
 
 class AfterSalesRequestCreateInput(serializers.Serializer):
     ticket = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="An existing after-sales ticket."
+        required=False, min_value=1, max_value=MAX_ID, help_text="An existing after-sales ticket."
     )
     customer = AfterSalesCustomerRef(required=False, help_text="Without a ticket: the buyer (a new ticket is opened).")
     order_number = serializers.CharField(max_length=64)
@@ -131,7 +132,7 @@ class AfterSalesListFilterInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=RequestType.choices, required=False)
     reason = serializers.CharField(required=False, max_length=40)
     order_number = serializers.CharField(required=False, max_length=64)
-    ticket = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    ticket = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 # --- output ---------------------------------------------------------------------------------------------
