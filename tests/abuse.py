@@ -71,7 +71,7 @@ def string_fields(schema: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[
             items = component(prop.get("items", {}))
             if items.get("type") == "object" or "properties" in items:
                 found += string_fields(items, (*prefix, name, "[]"))
-            elif items.get("type") == "string" or "enum" in items:
+            elif (items.get("type") == "string" or "enum" in items) and items.get("format") != "binary":
                 found.append(((*prefix, name, "[]"), items))
         elif prop.get("type") == "object" or "properties" in prop or "allOf" in prop or "oneOf" in prop:
             found += string_fields(prop, (*prefix, name))

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 
 from core.integers import MAX_ID
+from core.limits import NOTE_MAX, SHORT_NOTE_MAX
 from core.parsers import json_loads, not_text_message
 from core.platforms import Platform
 
@@ -68,7 +69,7 @@ class AfterSalesRequestCreateInput(serializers.Serializer):
     order_number = serializers.CharField(max_length=64)
     type = serializers.ChoiceField(choices=RequestType.choices)
     reason = serializers.CharField(max_length=40, help_text="A reason code, e.g. no_reason, quality_defect.")
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
     lines = AfterSalesJsonListField(child=AfterSalesLineInput(), min_length=1, max_length=200)
     refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     compensation_amount = serializers.DecimalField(
@@ -87,7 +88,7 @@ class AfterSalesRequestCreateInput(serializers.Serializer):
 
 class AfterSalesTransitionInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=RequestStatus.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
     tracking_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     expected_status = serializers.CharField(
         required=False, max_length=20, help_text="Refuse if the request is no longer in this status."
@@ -110,12 +111,12 @@ class AfterSalesEvidenceInput(serializers.Serializer):
 
 
 class AfterSalesNoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
 
 
 class AfterSalesDecisionInput(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
 
 
 class AfterSalesOfferInput(serializers.Serializer):
