@@ -6,8 +6,8 @@ and any other code that reads JSON a client sent (a JSON string inside a multipa
   multipart parser applies the same limit to the non-file fields (files have their own, ``EVIDENCE_MAX_BYTES``).
   ``core.errors.api_exception_handler`` makes that a 413 in our error body (it was Django's HTML 400 page).
 - **Depth.** ``json.loads`` recurses once per ``[`` or ``{``: a 50,000-deep array raised ``RecursionError``
-  (a 500), and a few hundred levels still overflowed the code that walks the data afterwards. JSON nested
-  more than ``MAX_JSON_DEPTH`` levels is a 400; nothing we accept is deeper than five.
+  (a 500), and the code that walks the data afterwards (serializers, the ``Idempotency-Key`` fingerprint)
+  recurses too. JSON nested more than ``MAX_JSON_DEPTH`` levels is a 400; nothing we accept is deeper than five.
 - **Text that is not text.** A JSON escape can produce a lone surrogate (``"\\ud800"``), a ``str`` that cannot
   be encoded as UTF-8: PostgreSQL cannot store it, a lookup with it raises, and an error message echoing it
   cannot be rendered. It is a 400 naming the field, here, before any serializer sees it. (Query strings and
