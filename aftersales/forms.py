@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import NOTE_MAX, SHORT_NOTE_MAX
 from customers.models import Order
 
 from .enums import EvidenceKind, RequestStatus, RequestType, Resolution
@@ -41,7 +42,7 @@ class RequestCreateForm(forms.Form):
         label=_("Reason"), queryset=Reason.objects.filter(is_active=True), to_field_name="code"
     )
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX
     )
     refund_amount = forms.DecimalField(
         label=_("Refund amount (¥)"),
@@ -93,17 +94,17 @@ class RequestCreateForm(forms.Form):
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=RequestStatus.choices)
     expected_status = forms.ChoiceField(choices=RequestStatus.choices, required=False)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=SHORT_NOTE_MAX)
     tracking_number = forms.CharField(required=False, max_length=64)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=SHORT_NOTE_MAX)
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=SHORT_NOTE_MAX)
 
 
 class OfferForm(forms.Form):

@@ -25,6 +25,7 @@ from aftersales.services.offers import aftersales_offer_answer, aftersales_offer
 from aftersales.services.transitions import aftersales_transition
 from core.errors import ApplicationError
 from core.forms import form_add_error
+from core.integers import parse_id
 from tickets.enums import Channel, TicketKind
 from tickets.models import Ticket
 from tickets.pages import render_ticket_page
@@ -129,7 +130,7 @@ def create_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
         messages.info(request, _("This ticket already has an after-sales request."))
         return redirect("tickets:detail", pk=ticket.pk)
     raw_order = request.POST.get("order") or request.GET.get("order") or ""
-    order_id = int(raw_order) if raw_order.isdigit() and len(raw_order) <= 18 else ticket.order_id
+    order_id = parse_id(raw_order) or ticket.order_id
     order = ticket.customer.orders.filter(pk=order_id).prefetch_related("lines").first() if order_id else None
     if order is None:
         order = ticket.customer.orders.order_by("-created_at").prefetch_related("lines").first()

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.integers import parse_id
+
 from .models import AuditEntry
 
 # The buyer filter matches entries about a buyer account; other apps name their models, not the audit app.
@@ -48,7 +50,8 @@ def audit_entries(*, filters: AuditFilters) -> QuerySet[AuditEntry]:
         entries = entries.filter(created_at__lt=_local_midnight(filters.end + timedelta(days=1)))
     if filters.buyer:
         about_buyer = Q(target_label__icontains=filters.buyer)
-        if filters.buyer.isdigit() and len(filters.buyer) < 19:
-            about_buyer |= Q(target_id=int(filters.buyer))
+        buyer_id = parse_id(filters.buyer)
+        if buyer_id is not None:
+            about_buyer |= Q(target_id=buyer_id)
         entries = entries.filter(about_buyer, target_type=CUSTOMER_TARGET)
     return entries

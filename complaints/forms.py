@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import BODY_MAX, NOTE_MAX
+
 from .enums import ReviewOutcome, Severity
 
 
@@ -14,9 +16,14 @@ class ComplaintDetailsForm(forms.Form):
 
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
     customer_request = forms.CharField(
-        label=_("What the customer asks for"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What the customer asks for"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX,
     )
-    root_cause = forms.CharField(label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    root_cause = forms.CharField(
+        label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX
+    )
     review_link = forms.URLField(label=_("Review link"), required=False, max_length=500, assume_scheme="https")
     review_outcome = forms.ChoiceField(label=_("Review outcome"), choices=ReviewOutcome.choices)
 
@@ -27,8 +34,8 @@ class ComplaintResolveForm(forms.Form):
         kwargs.setdefault("auto_id", "resolve_%s")
         super().__init__(*args, **kwargs)
 
-    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}))
-    outcome = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
+    root_cause = forms.CharField(label=_("Root cause"), widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX)
+    outcome = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX)
     compensation_amount = forms.DecimalField(
         label=_("Compensation given (¥)"), min_value=0, max_digits=10, decimal_places=2, initial=0, required=False
     )
@@ -37,6 +44,7 @@ class ComplaintResolveForm(forms.Form):
         label=_("Result reported to the customer"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent as a public reply."),
+        max_length=BODY_MAX,
     )
 
 
@@ -52,4 +60,6 @@ class FollowUpForm(forms.Form):
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX
+    )

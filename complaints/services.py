@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 from accounts import roles
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed
+from core.limits import BODY_MAX, NOTE_MAX, refuse_long_text
 from notifications.services import notifications_create
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
@@ -82,6 +83,8 @@ def _lock(complaint: Complaint) -> Complaint:
 
 
 EDITABLE_FIELDS = ("severity", "customer_request", "root_cause", "review_link", "review_outcome", "owner")
+# How long a complaint's free text may be (core.limits; the link and the note are as long as their columns).
+TEXT_LIMITS = {"customer_request": NOTE_MAX, "root_cause": NOTE_MAX, "review_link": 500, "compensation_note": 200}
 
 
 def complaint_update(*, complaint: Complaint, actor: Actor, **changes: Any) -> Complaint:
@@ -96,6 +99,13 @@ def complaint_update(*, complaint: Complaint, actor: Actor, **changes: Any) -> C
         raise ValidationFailed(_("Unknown severity."), fields={"severity": [_("Choose normal, serious or critical.")]})
     if "review_outcome" in changes and changes["review_outcome"] not in ReviewOutcome.values:
         raise ValidationFailed(_("Unknown review outcome."), fields={"review_outcome": [_("Not a valid choice.")]})
+    refuse_long_text(
+        **{
+            name: (changes.get(name), limit)
+            for name, limit in TEXT_LIMITS.items()
+            if isinstance(changes.get(name), str)
+        }
+    )
     owner = changes.get("owner")
     if owner is not None and not roles.is_manager(owner):
         raise ValidationFailed(_("Complaints are owned by managers."), fields={"owner": [_("Choose a manager.")]})
@@ -148,6 +158,12 @@ def complaint_resolve(
         errors["compensation_amount"] = [_("Out of range.")]
     if errors:
         raise ValidationFailed(_("The resolution is incomplete."), fields=errors)
+    refuse_long_text(
+        root_cause=(root_cause, NOTE_MAX),
+        outcome=(outcome, NOTE_MAX),
+        message=(message, BODY_MAX),
+        compensation_note=(compensation_note, TEXT_LIMITS["compensation_note"]),
+    )
     with transaction.atomic():
         complaint = _lock(complaint)
         # Read the ticket in a statement of its own: a row joined to the locked one comes from the snapshot
@@ -200,6 +216,7 @@ def follow_up_record(*, follow_up: FollowUp, actor: Actor, satisfied: bool, note
     closed complaint cannot reopen, so the owner is told to open a new one (the call is kept either way)."""
     if not roles.is_agent(actor):
         raise Forbidden(_("Only agents and managers record follow-ups."))
+    refuse_long_text(note=(note, NOTE_MAX))
     with transaction.atomic():
         follow_up = FollowUp.objects.select_for_update().select_related("complaint__ticket").get(pk=follow_up.pk)
         if follow_up.is_done:
@@ -249,6 +266,9 @@ def complaint_create(
 ) -> Complaint:
     """A complaint from a shop platform, with what the buyer asks for and, for a negative review, its link.
     The ticket is created (and the apology sent) by the ticket core; the extra details are added here."""
+    refuse_long_text(
+        customer_request=(customer_request, NOTE_MAX), review_link=(review_link, TEXT_LIMITS["review_link"])
+    )
     with transaction.atomic():
         ticket = ticket_create_with_customer(customer=customer, order=order, kind="complaint", **ticket_fields)
         complaint = Complaint.objects.get(ticket=ticket)

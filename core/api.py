@@ -2,19 +2,86 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
+
+from .errors import ValidationFailed
+from .integers import parse_int
+
+# What a cursor's position may be for a date ordering: no row is older or newer (and the ends overflow in UTC).
+CURSOR_YEARS = (1970, 9000)
 
 
 class StandardCursorPagination(CursorPagination):
-    """Newest first by default; ``page_size`` up to 200; follow ``next`` until it is null."""
+    """Newest first by default; ``page_size`` up to 200; follow ``next`` until it is null.
+
+    Every cursor-paginated list uses this class (or a subclass). A ``cursor`` is ours only when it decodes and
+    its position has the type of the ordering field (an id: ASCII digits in range; a time: an ISO date-time with
+    its offset); anything else is a 400 ``invalid_cursor`` — DRF answered 404 for an undecodable one and 500
+    for a position the database could not compare (``p=abc`` on an id, ``p=%00`` on PostgreSQL)."""
 
     ordering = "-id"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._model = queryset.model
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request: Any) -> Cursor | None:
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            raise _invalid_cursor() from None
+        if cursor is not None and cursor.position is not None and not self._position_fits(str(cursor.position)):
+            raise _invalid_cursor()
+        return cursor
+
+    def _position_fits(self, position: str) -> bool:
+        if "\x00" in position:
+            return False
+        try:
+            field = self._model._meta.get_field(self.ordering[0].lstrip("-"))
+        except FieldDoesNotExist:  # an annotation: the database compares it
+            return True
+        if isinstance(field, models.IntegerField | models.AutoField):
+            return parse_int(position, minimum=-(2**63), maximum=2**63 - 1) is not None
+        if isinstance(field, models.DateTimeField):
+            return _cursor_time(position) is not None
+        try:
+            field.to_python(position)
+        except DjangoValidationError:
+            return False
+        return True
+
+
+def _cursor_time(position: str) -> datetime | None:
+    try:
+        moment = parse_datetime(position)
+    except ValueError:  # well formed but impossible: 2024-02-30
+        return None
+    if moment is None or moment.tzinfo is None or not CURSOR_YEARS[0] <= moment.year <= CURSOR_YEARS[1]:
+        return None
+    return moment
+
+
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        gettext("Invalid cursor."),
+        fields={"cursor": [gettext("Use the next or previous link of a page, unchanged.")]},
+        code="invalid_cursor",
+    )
 
 
 class StrictOrderingFilter(OrderingFilter):

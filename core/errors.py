@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Choices
 from django.http import Http404, JsonResponse
@@ -52,6 +54,20 @@ class Forbidden(ApplicationError):
     code = "permission_denied"
 
 
+class PayloadTooLarge(ApplicationError):
+    """The body is over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (files aside): refused before it is parsed."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    code = "request_too_large"
+
+
+def payload_too_large() -> PayloadTooLarge:
+    return PayloadTooLarge(
+        _("The request body is too large: at most %(max)s bytes (files aside).")
+        % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+    )
+
+
 class Conflict(ApplicationError):
     """The request is well formed but the object's current state does not allow it."""
 
@@ -88,6 +104,10 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RequestDataTooBig):  # Django's multipart parser, or request.body, over the limit
+        exc = payload_too_large()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ValidationFailed(str(_("Too many fields or files in one request.")), code="parse_error")
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.decorators import agent_required
 from core.errors import ApplicationError, Forbidden
+from core.integers import parse_id
 from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
 
@@ -88,12 +89,9 @@ def customer_link_view(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_unlink_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Take the account out of its person; back to the profile the agent came from."""
     customer = get_object_or_404(Customer, pk=pk)
-    back = request.POST.get("back", "")
-    back_pk = (
-        int(back)
-        if back.isdigit() and len(back) < 19 and Customer.objects.filter(pk=int(back)).exists()
-        else customer.pk
-    )
+    back_pk = parse_id(request.POST.get("back", ""))
+    if back_pk is None or not Customer.objects.filter(pk=back_pk).exists():
+        back_pk = customer.pk
     if customer_unlink(customer=customer, actor=request.user).changed:
         messages.success(request, _("Unlinked %(account)s.") % {"account": str(customer)})
     return redirect("customers:profile", pk=back_pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
@@ -40,6 +41,7 @@ ERRORS = {
     "405": "Method not allowed.",
     "406": "The Accept header asks for a format we do not serve.",
     "409": "Conflict: the object's state does not allow it, or the Idempotency-Key was used for another request.",
+    "413": f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB (files aside).",
     "415": "Unsupported Content-Type.",
     "429": "Too many requests for this key: wait Retry-After seconds.",
 }
@@ -97,7 +99,7 @@ class HelpdeskAutoSchema(AutoSchema):
         if self.method in BODY_METHODS or self.method == "DELETE":
             codes += ["409"]
         if self.method in BODY_METHODS:
-            codes += ["415"]
+            codes += ["413", "415"]
         for code in codes:
             if code in responses:
                 continue

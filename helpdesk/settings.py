@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.MalformedInputMiddleware",  # query strings and form bodies that are not text: 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -310,7 +311,9 @@ MEDIA_URL = "/media/"
 # `manage.py backup` writes here unless told otherwise (helpdesk/backups.py).
 HELPDESK_BACKUP_DIR = Path(os.environ.get("HELPDESK_BACKUP_DIR", VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# A request body (JSON, or a form's fields; files aside, they have EVIDENCE_MAX_BYTES each) over this is a 413
+# before it is parsed (core.parsers). A bulk sync of 500 orders with ten lines each is about 2 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- E-mail ---------------------------------------------------------------------------------------------
@@ -333,6 +336,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.HelpdeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a nesting limit and no lone surrogates (core.parsers); every view uses these, the token one too.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "integrations.throttling.ApiKeyRateThrottle",

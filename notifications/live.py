@@ -30,6 +30,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import integers
+
 from .models import Notification
 from .pubsub import WakeupSubscriber
 from .selectors import (
@@ -64,11 +66,9 @@ class StreamCursor:
 
 
 def parse_id(value: str | None) -> int | None:
-    """A notification id from a header or query string; None for anything else (never an error)."""
-    value = (value or "").strip()
-    if value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
+    """A notification id from a header or query string; None for anything else (never an error: a stream that
+    cannot resume where it asked starts after the newest)."""
+    return integers.parse_id((value or "").strip())
 
 
 def item_payload(notification: Notification) -> dict[str, Any]:

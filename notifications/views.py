@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_set_notification_preferences
 from core.errors import error_body
+from core.integers import parse_id
 
 from . import live
 from .forms import NotificationSettingsForm
@@ -35,7 +36,7 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
 def notification_mark_read_view(request: HttpRequest) -> HttpResponse:
     raw_ids = request.POST.getlist("id")
     # Ids that are not (64-bit) numbers cannot be anyone's notification: ignore them.
-    ids = [int(value) for value in raw_ids if value.isdigit() and len(value) <= 18] if raw_ids else None
+    ids = [number for number in map(parse_id, raw_ids) if number is not None] if raw_ids else None
     notifications_mark_read(user=request.user, ids=ids)
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

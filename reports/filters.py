@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ValidationFailed
+from core.integers import parse_id
 from tickets.enums import Channel, TicketKind
 from tickets.models import Team
 
@@ -138,10 +139,11 @@ def parse_filters(params: Any, *, viewer: Any = None, today: date | None = None)
     team_id: int | None = None
     raw_team = get("team")
     if raw_team:
-        if not raw_team.isdigit() or len(raw_team) > 12 or not Team.objects.filter(pk=int(raw_team)).exists():
+        team_id = parse_id(raw_team)
+        if team_id is None:
+            errors["team"] = [_("Give the team's id, a whole number.")]
+        elif not Team.objects.filter(pk=team_id).exists():
             errors["team"] = [_("Unknown team.")]
-        else:
-            team_id = int(raw_team)
     kind = get("kind")
     if kind and kind not in TicketKind.values:
         errors["kind"] = [_("Unknown kind.")]

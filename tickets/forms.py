@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import BODY_MAX, SUBJECT_MAX
 from core.platforms import Platform
 from customers.enums import CustomerTier
 
@@ -25,8 +26,10 @@ class TicketCreateForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=_grouped_categories, initial=Category.OTHER)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    subject = forms.CharField(label=_("Subject"), max_length=200)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=BODY_MAX
+    )
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("By kind")
     )
@@ -51,7 +54,7 @@ class TicketCreateForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=BODY_MAX)
 
 
 class StatusForm(forms.Form):

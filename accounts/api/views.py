@@ -5,6 +5,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.lockout import LoginLockedOut, lockout_seconds_left
 from accounts.models import User
@@ -14,8 +15,12 @@ USERNAME_MAX_LENGTH: int = User._meta.get_field("username").max_length or 150
 
 class TokenInput(AuthTokenSerializer):
     # No longer than a username can be: a longer one is refused here, before the failed attempt is recorded
-    # (django-axes' column holds 255 characters; PostgreSQL would refuse the row with a 500).
+    # (django-axes' column holds 255 characters; PostgreSQL would refuse the row with a 500). The password is
+    # bounded like every text field (4096, Django's own limit for a password form).
     username = serializers.CharField(label=_("Username"), max_length=USERNAME_MAX_LENGTH, write_only=True)
+    password = serializers.CharField(
+        label=_("Password"), style={"input_type": "password"}, trim_whitespace=False, write_only=True, max_length=4096
+    )
 
 
 class TokenCreateApi(ObtainAuthToken):
@@ -24,6 +29,8 @@ class TokenCreateApi(ObtainAuthToken):
     Failed attempts count towards the login lockout (django-axes, shared with /login/ and /admin/login/): a
     locked username or address gets 429 with ``Retry-After``, whatever the password."""
 
+    # DRF's view names its own parsers; ours (core.parsers) limit the size and nesting of the body.
+    parser_classes = APIView.parser_classes  # DEFAULT_PARSER_CLASSES
     serializer_class = TokenInput
 
     @extend_schema(request=TokenInput, responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}))

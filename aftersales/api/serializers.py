@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ParseError
 
+from core.integers import MAX_ID
+from core.limits import NOTE_MAX, SHORT_NOTE_MAX
+from core.parsers import json_loads, not_text_message
 from core.platforms import Platform
 
 from ..enums import EvidenceKind, RequestStatus, RequestType, Resolution
@@ -22,7 +25,7 @@ MAX_QUANTITY = 10_000
 
 
 class AfterSalesLineInput(serializers.Serializer):
-    order_line_id = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    order_line_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     sku = serializers.CharField(required=False, max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
 
@@ -40,10 +43,16 @@ class AfterSalesJsonListField(serializers.ListField):
         if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str):
             data = data[0]  # a multipart QueryDict hands a list of one string
         if isinstance(data, str):
+            # A client's JSON, like a JSON body: the same depth limit and text check (core.parsers).
             try:
-                data = json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError(_("Send the lines as a JSON list.")) from None
+                data = json_loads(data)
+            except ParseError as error:  # malformed, or nested too deeply
+                malformed = error.get_codes() == "parse_error"
+                raise serializers.ValidationError(
+                    _("Send the lines as a JSON list.") if malformed else error.detail
+                ) from None
+            except serializers.ValidationError:  # a lone surrogate
+                raise serializers.ValidationError(not_text_message()) from None
         return super().to_internal_value(data)
 
 
@@ -54,13 +63,13 @@ class AfterSalesCustomerRef(serializers.Serializer):
 
 class AfterSalesRequestCreateInput(serializers.Serializer):
     ticket = serializers.IntegerField(
-        required=False, min_value=1, max_value=2**63 - 1, help_text="An existing after-sales ticket."
+        required=False, min_value=1, max_value=MAX_ID, help_text="An existing after-sales ticket."
     )
     customer = AfterSalesCustomerRef(required=False, help_text="Without a ticket: the buyer (a new ticket is opened).")
     order_number = serializers.CharField(max_length=64)
     type = serializers.ChoiceField(choices=RequestType.choices)
     reason = serializers.CharField(max_length=40, help_text="A reason code, e.g. no_reason, quality_defect.")
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
     lines = AfterSalesJsonListField(child=AfterSalesLineInput(), min_length=1, max_length=200)
     refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     compensation_amount = serializers.DecimalField(
@@ -79,7 +88,7 @@ class AfterSalesRequestCreateInput(serializers.Serializer):
 
 class AfterSalesTransitionInput(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=RequestStatus.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
     tracking_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
     expected_status = serializers.CharField(
         required=False, max_length=20, help_text="Refuse if the request is no longer in this status."
@@ -102,12 +111,12 @@ class AfterSalesEvidenceInput(serializers.Serializer):
 
 
 class AfterSalesNoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
 
 
 class AfterSalesDecisionInput(serializers.Serializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHORT_NOTE_MAX)
 
 
 class AfterSalesOfferInput(serializers.Serializer):
@@ -124,7 +133,7 @@ class AfterSalesListFilterInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=RequestType.choices, required=False)
     reason = serializers.CharField(required=False, max_length=40)
     order_number = serializers.CharField(required=False, max_length=64)
-    ticket = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    ticket = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 # --- output ---------------------------------------------------------------------------------------------

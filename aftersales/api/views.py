@@ -7,10 +7,10 @@ from typing import Any
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
+from core.parsers import JSONParser
 from integrations.access import refuse_other_platform
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
@@ -72,6 +73,10 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
         filters = s.AfterSalesListFilterInput(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
         return selectors.aftersales_queue(user=self.request.user, view="all", filters=dict(filters.validated_data))
+
+    @extend_schema(parameters=[s.AfterSalesListFilterInput])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.AfterSalesRequestCreateInput, responses={201: s.AfterSalesRequestDetailOutput})
     @idempotent
@@ -233,7 +238,10 @@ class OfferAnswerApi(AfterSalesApiMixin):
 class EvidenceFileApi(AfterSalesApiMixin):
     """The evidence file (or its thumbnail with ``?thumbnail=1``), for authenticated API clients only."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        parameters=[OpenApiParameter("thumbnail", str, enum=["1"], description="1: the thumbnail of a photo.")],
+        responses={(200, "application/octet-stream"): bytes},
+    )
     def get(self, request: Request, pk: int) -> FileResponse:
         evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
         return evidence_response(evidence, thumbnail=request.query_params.get("thumbnail") == "1")

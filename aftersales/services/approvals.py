@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 from accounts import roles
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from core.limits import SHORT_NOTE_MAX, refuse_long_text
 from notifications.services import notifications_create
 from tickets.services.assignment import ticket_claim_if_unassigned
 
@@ -33,6 +34,7 @@ def aftersales_approval_request(*, request: AfterSalesRequest | int, actor: Acto
     """
     if not roles.is_agent(actor):
         raise Forbidden(_("Only agents and managers ask for approvals."))
+    refuse_long_text(note=(note, SHORT_NOTE_MAX))
     with transaction.atomic():
         locked = lock_request(request)
         ticket_claim_if_unassigned(ticket=locked.ticket_id, actor=actor)
@@ -83,6 +85,7 @@ def aftersales_approval_decide(*, approval: Approval | int, actor: Actor, approv
     if not roles.is_manager(actor):
         raise Forbidden(_("Only managers decide approvals."))
     note = note.strip()
+    refuse_long_text(note=(note, SHORT_NOTE_MAX))
     if not approve and not note:
         raise ValidationFailed(_("Say why you reject it."), fields={"note": [_("A note is required to reject.")]})
     approval_pk = approval.pk if isinstance(approval, Approval) else approval

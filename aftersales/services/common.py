@@ -31,6 +31,7 @@ REFUND_TYPES = (RequestType.REFUND_ONLY, RequestType.RETURN_REFUND)
 
 
 ZERO = Decimal("0.00")
+TRACKING_NUMBER_MAX = 64  # the tracking number columns' length
 
 
 def lock_request(request: AfterSalesRequest | int) -> AfterSalesRequest:

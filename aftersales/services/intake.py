@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from core.actors import actor_or_none
 from core.errors import Conflict, ValidationFailed, validate_choice
+from core.limits import NOTE_MAX, refuse_long_text
 from customers.models import Customer, Order, OrderLine
 from tickets.enums import Channel, TicketKind
 from tickets.models import Ticket
@@ -27,7 +28,7 @@ from ..enums import (
     RequestType,
 )
 from ..models import AfterSalesRequest, Reason, RequestEvent, RequestLine
-from .common import REFUND_TYPES, ZERO, timeline_add
+from .common import REFUND_TYPES, TRACKING_NUMBER_MAX, ZERO, timeline_add
 from .evidence import delete_files, store_evidence
 
 
@@ -78,6 +79,9 @@ def aftersales_request_create(
         if existing is not None:
             return existing
     validate_choice(type, RequestType, "type")
+    refuse_long_text(
+        description=(description, NOTE_MAX), evidence_tracking_number=(evidence_tracking_number, TRACKING_NUMBER_MAX)
+    )
     reason = Reason.objects.filter(code=reason_code, is_active=True).first()
     if reason is None:
         raise ValidationFailed(

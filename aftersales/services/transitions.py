@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from accounts import roles
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed, validate_choice
+from core.limits import SHORT_NOTE_MAX, refuse_long_text
 from tickets.enums import UNRESOLVED_STATUSES, TicketStatus
 from tickets.models import Ticket
 from tickets.services.assignment import ticket_claim_if_unassigned
@@ -31,7 +32,14 @@ from ..enums import (
 )
 from ..models import AfterSalesRequest, Approval, RequestEvent
 from ..selectors import approval_needed
-from .common import approvals_set_status, lock_request, status_label, tell_the_buyer, timeline_add
+from .common import (
+    TRACKING_NUMBER_MAX,
+    approvals_set_status,
+    lock_request,
+    status_label,
+    tell_the_buyer,
+    timeline_add,
+)
 
 
 def aftersales_transition(
@@ -54,6 +62,7 @@ def aftersales_transition(
     validate_choice(to_status, RequestStatus, "to_status")
     note = note.strip()
     tracking_number = tracking_number.strip()
+    refuse_long_text(note=(note, SHORT_NOTE_MAX), tracking_number=(tracking_number, TRACKING_NUMBER_MAX))
     with transaction.atomic():
         locked = lock_request(request)
         ticket_claim_if_unassigned(ticket=locked.ticket_id, actor=actor)

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.limits import BODY_MAX, NOTE_MAX
 from tickets.api.serializers import TicketCreateInput, TicketListOutput, UserOutput
 
 from ..enums import ReviewOutcome, Severity
@@ -15,14 +16,14 @@ from ..models import COMPLAINT_CATEGORIES, Complaint, FollowUp
 class ComplaintCreateInput(TicketCreateInput):
     kind = None  # type: ignore[assignment]  # always "complaint"
     category = serializers.ChoiceField(choices=COMPLAINT_CATEGORIES, default="other")
-    customer_request = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    customer_request = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
     review_link = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class ComplaintUpdateInput(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
-    customer_request = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    customer_request = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
+    root_cause = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
     review_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
     review_outcome = serializers.ChoiceField(choices=ReviewOutcome.choices, required=False)
 
@@ -33,9 +34,9 @@ class ComplaintUpdateInput(serializers.Serializer):
 
 
 class ComplaintResolveInput(serializers.Serializer):
-    root_cause = serializers.CharField(max_length=5000)
-    outcome = serializers.CharField(max_length=5000)
-    message = serializers.CharField(max_length=20000, help_text="Sent to the customer as a public reply.")
+    root_cause = serializers.CharField(max_length=NOTE_MAX)
+    outcome = serializers.CharField(max_length=NOTE_MAX)
+    message = serializers.CharField(max_length=BODY_MAX, help_text="Sent to the customer as a public reply.")
     compensation_amount = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0"), default=Decimal("0")
     )
@@ -44,7 +45,7 @@ class ComplaintResolveInput(serializers.Serializer):
 
 class FollowUpInput(serializers.Serializer):
     satisfied = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
 
 
 class FollowUpOutput(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from tickets.access import visible_tickets_q
 from tickets.api.base import TicketApiMixin
 
 from .. import selectors, services
+from ..enums import Severity
 from ..models import Complaint, FollowUp
 from . import serializers as s
 
@@ -58,6 +59,15 @@ class ComplaintListCreateApi(ComplaintApiMixin, ListAPIView):  # type: ignore[ty
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("view", str, enum=list(selectors.QUEUE_VIEWS), description="Default open."),
+            OpenApiParameter("severity", str, enum=list(Severity.values)),
+        ]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(request=s.ComplaintCreateInput, responses={201: s.ComplaintOutput})
     @idempotent
@@ -113,6 +123,10 @@ class FollowUpListApi(ComplaintApiMixin, ListAPIView):  # type: ignore[type-arg]
     def get_queryset(self) -> Any:
         due_only = self.request.query_params.get("due", "false").lower() in ("true", "1", "yes")
         return selectors.follow_up_list(user=self.request.user, due_only=due_only).order_by("-id")
+
+    @extend_schema(parameters=[OpenApiParameter("due", bool, description="Only the calls due now.")])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
 class FollowUpRecordApi(ComplaintApiMixin):

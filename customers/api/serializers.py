@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.integers import MAX_ID
 from core.platforms import Platform
 from customers.services.orders import MAX_LINE_QUANTITY, MAX_SYNC_BATCH
 
@@ -26,7 +27,7 @@ class CustomerLinkInput(serializers.Serializer):
     customer = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=2**63 - 1,
+        max_value=MAX_ID,
         help_text="The other account's id; or give platform and platform_account_id.",
     )
     platform = serializers.ChoiceField(choices=Platform.choices, required=False)

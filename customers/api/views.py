@@ -12,7 +12,6 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 from accounts import roles
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
+from core.parsers import JSONParser
 from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
 from customers.services.orders import OrderLineData, OrderSyncItem, order_sync_batch

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.limits import NOTE_MAX
 from core.platforms import Platform
 
 from ..models import ApiKey, Integration
@@ -60,7 +61,7 @@ class IntegrationCreateInput(serializers.Serializer):
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, allow_blank=True, default="")
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), max_length=20)
     rate_limit_per_minute = serializers.IntegerField(min_value=1, max_value=100_000, default=600)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
 
 
 class IntegrationUpdateInput(serializers.Serializer):
@@ -69,7 +70,7 @@ class IntegrationUpdateInput(serializers.Serializer):
     scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), max_length=20, required=False)
     rate_limit_per_minute = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
     is_active = serializers.BooleanField(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
 
 
 class ApiKeyCreateInput(serializers.Serializer):

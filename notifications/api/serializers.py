@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.integers import MAX_ID
+
 from ..models import Notification
-
-MAX_ID = 2**63 - 1
-
 
 # --- input ----------------------------------------------------------------------------------------------------
 

@@ -175,3 +175,11 @@ def test_a_disabled_endpoint_is_not_called_and_its_delivery_fails(endpoint, rece
     webhook_deliver(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert receiver.requests == [] and delivery.status == "failed" and delivery.last_error == "endpoint disabled"
+
+
+def test_a_receiver_answering_nul_bytes_is_logged_without_them(endpoint, receiver):
+    """PostgreSQL cannot store NUL in text: a hostile receiver's answer must not make the attempt unloggable."""
+    receiver.body = b'{"ok": true}\x00\x00 and \xff'
+    assert webhook_deliver(delivery_id=_one_delivery(endpoint).pk) is True
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.response_excerpt == '{"ok": true}\ufffd\ufffd and \ufffd'

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.limits import BODY_MAX, SUBJECT_MAX
 from core.platforms import Platform
 from customers.api.serializers import PAID_AMOUNT_HELP, MaskedContactOutput
 from customers.enums import CustomerTier, OrderStatus
@@ -65,8 +66,8 @@ class OrderInput(serializers.Serializer):
 class TicketCreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TicketKind.choices)
     category = serializers.ChoiceField(choices=Category.choices, default=Category.OTHER)
-    subject = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    subject = serializers.CharField(max_length=SUBJECT_MAX)
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=BODY_MAX)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.API)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     customer = CustomerInput()
@@ -113,7 +114,7 @@ class TicketUpdateInput(serializers.Serializer):
 
 
 class MessageInput(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+    body = serializers.CharField(max_length=BODY_MAX)
 
 
 # --- output ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import actor_or_none
 from core.errors import Conflict, ValidationFailed, validate_choice
+from core.limits import BODY_MAX, SUBJECT_MAX, refuse_long_text
 from customers.models import Customer, Order
 from customers.services.buyers import customer_upsert
 from customers.services.orders import OrderLineData, order_sync
@@ -104,6 +105,7 @@ def ticket_create(
     subject = subject.strip()
     if not subject:
         raise ValidationFailed(_("A subject is required."), fields={"subject": [_("This field is required.")]})
+    refuse_long_text(subject=(subject, SUBJECT_MAX), description=(description, BODY_MAX))
     if order is not None and order.customer_id != customer.pk:
         raise ValidationFailed(
             _("The order belongs to another customer."),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, ValidationFailed
+from core.limits import BODY_MAX, refuse_long_text
 
 from ..enums import (
     AuthorType,
@@ -35,6 +36,7 @@ def ticket_reply(*, ticket: Ticket, author: Actor, body: str) -> Message:
     body = body.strip()
     if not body:
         raise ValidationFailed(_("The reply is empty."), fields={"body": [_("This field is required.")]})
+    refuse_long_text(body=(body, BODY_MAX))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.is_closed:
@@ -105,6 +107,7 @@ def ticket_add_note(*, ticket: Ticket, author: Actor, body: str) -> Message:
     body = body.strip()
     if not body:
         raise ValidationFailed(_("The note is empty."), fields={"body": [_("This field is required.")]})
+    refuse_long_text(body=(body, BODY_MAX))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         message = Message.objects.create(
@@ -127,6 +130,7 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Actor = Non
     body = body.strip()
     if not body:
         raise ValidationFailed(_("The message is empty."), fields={"body": [_("This field is required.")]})
+    refuse_long_text(body=(body, BODY_MAX))
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.is_closed:

@@ -147,7 +147,8 @@ def _post(delivery: WebhookDelivery, now: datetime) -> _Outcome:
                     received += chunk
                     if len(received) >= READ_LIMIT_BYTES:
                         break
-                excerpt = received.decode("utf-8", errors="replace")[:EXCERPT_CHARS]
+                # Whatever the receiver sent, as text PostgreSQL can store (it refuses NUL).
+                excerpt = received.decode("utf-8", errors="replace").replace("\x00", "\ufffd")[:EXCERPT_CHARS]
                 return _Outcome(response.status_code, elapsed_ms(), excerpt=excerpt)
     except TargetRefused as error:
         return _Outcome(None, elapsed_ms(), error=f"refused: {error}"[:500])

@@ -1,0 +1,137 @@
+"""Request bodies (core.parsers): a body too deep or too large is a 400 or 413 in our error body, on every
+operation the OpenAPI document lists, never a 500."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.parsers import JSONParser as DRFJSONParser
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+from core import parsers
+from tests.abuse import BODY_METHODS, json_body_schema, one_of_each, operations, takes_idempotency_key
+
+__all__ = ["one_of_each"]
+
+DEEP = 50_000
+
+
+def deep_json(levels: int) -> str:
+    return "[" * levels + "]" * levels
+
+
+def _views(resolver: URLResolver | None = None) -> list[type]:
+    found = []
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            found += _views(pattern)
+        elif isinstance(pattern, URLPattern) and getattr(pattern.callback, "cls", None):
+            found.append(pattern.callback.cls)
+    return found
+
+
+def test_every_api_view_parses_json_with_the_core_parser():
+    api_views = [view for view in _views() if issubclass(view, APIView)]
+    assert len(api_views) > 40
+    strays = {
+        f"{view.__module__}.{view.__name__}"
+        for view in api_views
+        for parser in view.parser_classes
+        if issubclass(parser, DRFJSONParser) and not issubclass(parser, parsers.JSONParser)
+    }
+    assert strays == set()
+
+
+def test_json_nested_32_levels_is_parsed_and_33_is_refused():
+    assert parsers.json_loads(deep_json(32)) == parsers.json_loads(deep_json(32))
+    for levels in (33, 900, DEEP):
+        with pytest.raises(parsers.ParseError) as refused:
+            parsers.json_loads(deep_json(levels))
+        assert refused.value.get_codes() == "nesting_too_deep"
+    nested_objects = '{"a": ' * 33 + "1" + "}" * 33
+    with pytest.raises(parsers.ParseError):
+        parsers.json_loads(nested_objects)
+
+
+@pytest.mark.django_db
+def test_a_50000_deep_json_body_is_a_400_on_every_write_operation(one_of_each, admin_user, api_client_for):
+    api = api_client_for(admin_user)
+    checked = 0
+    for template, method, operation in operations():
+        if method not in BODY_METHODS:
+            continue
+        path = one_of_each(template)
+        # With an Idempotency-Key the body is read (for its fingerprint) even by operations that take none.
+        parses_body = json_body_schema(operation) is not None or takes_idempotency_key(operation)
+        headers = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())} if takes_idempotency_key(operation) else {}
+        response = api.generic(method, path, deep_json(DEEP), content_type="application/json", **headers)
+        if json_body_schema(operation) is None and "multipart/form-data" in operation.get("requestBody", {}).get(
+            "content", {}
+        ):
+            assert response.status_code == 415, (method, path)  # files only: JSON is not accepted
+            continue
+        if not parses_body:
+            assert response.status_code < 500, (method, path)
+            continue
+        assert response.status_code == 400, (method, path, response.content[:200])
+        assert response.json()["error"]["code"] == "nesting_too_deep", (method, path)
+        checked += 1
+    assert checked >= 30  # every write operation of the API but the file upload and the contact reveal
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_refuses_a_deep_body_without_credentials():
+    response = APIClient().post("/api/v1/auth/token/", deep_json(DEEP), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "nesting_too_deep"
+
+
+@pytest.mark.django_db
+def test_a_json_body_over_the_limit_is_a_413_before_it_is_parsed(settings, agent_api):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"kind": "inquiry", "subject": "s", "description": "x" * 2000})
+    response = agent_api.post("/api/v1/tickets/", body, content_type="application/json")
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "request_too_large" and "1000" in error["message"]
+
+
+@pytest.mark.django_db
+def test_a_form_body_over_the_limit_is_a_413(settings, agent_api):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = agent_api.post(
+        "/api/v1/tickets/", "subject=" + "x" * 2000, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
+@pytest.mark.django_db
+def test_multipart_fields_over_the_limit_are_a_413(settings, agent_api):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = agent_api.post("/api/v1/aftersales/requests/", {"description": "x" * 2000}, format="multipart")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_utf8_is_a_400(agent_api):
+    response = agent_api.post("/api/v1/tickets/", b'{"subject": "\xff\xfe"}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "parse_error"
+
+
+@pytest.mark.django_db
+def test_deep_json_in_a_multipart_field_is_a_400_naming_the_field(agent_api):
+    response = agent_api.post(
+        "/api/v1/aftersales/requests/",
+        {"order_number": "1", "type": "return_refund", "reason": "no_reason", "lines": deep_json(DEEP)},
+        format="multipart",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in " ".join(response.json()["error"]["fields"]["lines"])
