@@ -43,7 +43,7 @@ ERRORS = {
     "409": "Conflict: the object's state does not allow it, or the Idempotency-Key was used for another request.",
     "413": f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB (files aside).",
     "415": "Unsupported Content-Type.",
-    "429": "Too many requests for this key: wait Retry-After seconds.",
+    "429": "Too many requests for this key (or staff account): wait Retry-After seconds.",
 }
 BODY_METHODS = {"POST", "PUT", "PATCH"}
 
@@ -51,8 +51,8 @@ _STRING = {"schema": {"type": "string"}}
 _INTEGER = {"schema": {"type": "integer"}}
 REQUEST_ID_HEADER = {"X-Request-ID": {**_STRING, "description": "This request's id (also in logs)."}}
 RATE_HEADERS = {
-    "X-RateLimit-Limit": {**_INTEGER, "description": "Requests allowed per minute for this key."},
-    "X-RateLimit-Remaining": {**_INTEGER, "description": "Requests left in this minute."},
+    "X-RateLimit-Limit": {**_INTEGER, "description": "Requests allowed per window (a minute for an API key)."},
+    "X-RateLimit-Remaining": {**_INTEGER, "description": "Requests left in this window."},
     "X-RateLimit-Reset": {**_INTEGER, "description": "Unix time the window resets."},
 }
 
@@ -106,6 +106,7 @@ class HelpdeskAutoSchema(AutoSchema):
             headers = {**REQUEST_ID_HEADER}
             if code == "429":
                 headers["Retry-After"] = {**_INTEGER, "description": "Seconds to wait before retrying."}
+                headers.update(RATE_HEADERS)
             responses[code] = {
                 "description": ERRORS[code],
                 "content": {"application/json": {"schema": error_ref}},

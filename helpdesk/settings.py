@@ -183,9 +183,23 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Broker and cache -----------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+# A Redis broker that hangs rather than refuses (a dead host, a half-open connection) must not hang the
+# requests that queue work: without timeouts a publish waited forever. The worker's BRPOP waits 1 s at a time.
+REDIS_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"socket_connect_timeout": 2.0, "socket_timeout": 5.0}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if REDIS_URL:
     CELERY_BROKER_URL = BROKER_URL or REDIS_URL
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # The cache is on the request path (rate limits): an unreachable Redis must cost a request at most
+            # this long, once, before the callers fall back (integrations.ratelimit), never hang it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     _broker_dir.mkdir(parents=True, exist_ok=True)
@@ -222,6 +236,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.webhook_relay_task",
         "schedule": float(os.environ.get("WEBHOOK_RELAY_SECONDS", "10")),
         "options": {"expires": 60},
+    },
+    # E-mails whose task was never queued (the broker was down at commit): escalations, notifications and
+    # survey invitations the database knows are unsent, found and sent once (tickets, notifications, surveys).
+    **{
+        f"{name}-email-recovery": {
+            "task": task,
+            "schedule": float(os.environ.get("EMAIL_RECOVERY_SECONDS", "60")),
+            "options": {"expires": 120},
+        }
+        for name, task in (
+            ("escalation", "tickets.tasks.escalation_email_recovery_task"),
+            ("notification", "notifications.tasks.notification_email_recovery_task"),
+            ("survey", "surveys.tasks.survey_invitation_email_recovery_task"),
+        )
     },
 }
 # Webhook sends wait on other people's servers: they run on their own queue and worker (Procfile "webhooks").
@@ -321,6 +349,14 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 # Where the file backend (make run's) writes one file per batch of messages.
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "helpdesk@localhost")
+# Seconds an SMTP connection may take (Django's default waits forever). A send holds its row's lock, so that
+# the task and the recovery never mail the same thing twice: this bounds how long.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "30"))
+# The recovery of lost e-mails (core.enqueue.lost_enqueue_window): an unsent e-mail older than this many
+# seconds is taken as lost (its task runs within seconds when the broker is up) …
+EMAIL_RECOVERY_AFTER_SECONDS = 60.0
+# … and one older than this many hours is left alone (news that late is noise).
+EMAIL_RECOVERY_MAX_AGE_HOURS = float(os.environ.get("EMAIL_RECOVERY_MAX_AGE_HOURS", "24"))
 
 # --- REST API -------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -344,9 +380,10 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
+        # One applies to each request: a key's own limit, else the staff limit, else the anonymous one.
         "integrations.throttling.ApiKeyRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "integrations.throttling.StaffRateThrottle",
+        "integrations.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("API_THROTTLE_USER", "1200/min"),

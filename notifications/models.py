@@ -22,6 +22,9 @@ class Notification(models.Model):
     dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Whether an e-mail copy is due (the caller asked for one and the recipient wanted it then): with
+    # ``emailed_at`` still empty, it is unsent, and the e-mail recovery finds it.
+    email_wanted = models.BooleanField(_("e-mail wanted"), default=False)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
@@ -34,6 +37,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True),
+                name="notification_unmailed_idx",
             ),
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.enqueue import enqueue_on_commit
+from core.enqueue import enqueue_on_commit, lost_enqueue_window, send_each
 
 from .models import Notification
 from .pubsub import publish_wakeups
@@ -38,12 +39,21 @@ def notifications_create(
 
     After commit (never before: a rolled-back notification must not reach anyone) it wakes the recipients'
     open streams, and, unless ``email`` is False (callers that mail on their own), queues an e-mail for each
-    new recipient who asked for them and has an address. Neither a Redis nor a broker outage is raised: the
-    rows are the truth, the streams also poll, and the bell shows them.
+    new recipient who asked for them and has an address (the row says so: ``email_wanted``). Neither a Redis
+    nor a broker outage is raised: the rows are the truth, the streams also poll, the bell shows them, and
+    ``notification_emails_recover`` sends an e-mail whose task was lost.
     """
     users = {user.pk: user for user in recipients}
     rows = [
-        Notification(recipient=user, verb=verb, message=message, params=params or {}, url=url, dedupe_key=dedupe_key)
+        Notification(
+            recipient=user,
+            verb=verb,
+            message=message,
+            params=params or {},
+            url=url,
+            dedupe_key=dedupe_key,
+            email_wanted=email and _wants_email(user),
+        )
         for user in users.values()
     ]
     if not rows:
@@ -75,7 +85,7 @@ def notifications_create(
                     enqueue_on_commit(
                         "notifications.tasks.notification_email_task",
                         notification_id,
-                        if_lost="the notification stands, only its e-mail is lost",
+                        if_lost="the notification stands, only its e-mail waits for notification_email_recovery_task",
                     )
     return len(rows)
 
@@ -99,15 +109,27 @@ def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> i
     return changed
 
 
-def notification_send_email(*, notification_id: int) -> bool:
+def notification_send_email(*, notification_id: int, skip_locked: bool = False) -> bool:
     """E-mail one notification to its recipient in the site language. Returns whether a mail was sent now.
 
-    At least once: the notification is marked e-mailed only after the mail went out, and a failure raises so
+    Once: the row stays locked from the check of ``emailed_at`` until the mark after the send commits, so the
+    task, its retries and the recovery never mail it twice (a caller that finds the row locked waits and then
+    sees it marked, or with ``skip_locked`` leaves it to the holder). A failure raises and marks nothing, so
     the task retries. A recipient who has since turned e-mail off, or has no address, gets nothing.
     """
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or notification.emailed_at is not None:
-        return False
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        return _send_email_locked(notification)
+
+
+def _send_email_locked(notification: Notification) -> bool:
     recipient = notification.recipient
     if not _wants_email(recipient):
         return False
@@ -128,3 +150,28 @@ def notification_send_email(*, notification_id: int) -> bool:
     send_mail(subject=subject, message=body, from_email=None, recipient_list=[recipient.email], fail_silently=False)
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True
+
+
+def notification_emails_recover(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send the notification e-mails whose task was never queued (the broker was down at commit): rows that
+    want an e-mail and have none, created between a day and a minute ago (``lost_enqueue_window``), whose
+    recipient still wants e-mail. Each is sent once however many recoveries and tasks run at once
+    (``notification_send_email``). Stops at the first mail error. Returns how many were sent."""
+    oldest, newest = lost_enqueue_window(now or timezone.now())
+    unsent = (
+        Notification.objects.filter(
+            email_wanted=True,
+            emailed_at__isnull=True,
+            created_at__gte=oldest,
+            created_at__lte=newest,
+            recipient__notify_by_email=True,
+        )
+        .exclude(recipient__email="")
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return send_each(
+        list(unsent),
+        lambda pk: notification_send_email(notification_id=pk, skip_locked=True),
+        what="the e-mail of notification",
+    )

@@ -108,6 +108,12 @@ class SurveyInvitation(models.Model):
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The e-mail recovery looks through a day of unanswered invitations.
+            models.Index(
+                fields=["issued_for"], condition=models.Q(completed_at__isnull=True), name="survey_invitation_open_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} survey"

@@ -19,13 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from core.actors import Actor, actor_or_none
-from core.enqueue import enqueue_on_commit
+from core.enqueue import enqueue_on_commit, lost_enqueue_window, send_each
 from core.errors import Conflict, ValidationFailed
 from notifications.services import notifications_create
 from tickets.models import Ticket
@@ -116,21 +117,33 @@ def survey_invite(*, ticket: Ticket, now: datetime | None = None) -> SurveyInvit
         enqueue_on_commit(
             "surveys.tasks.survey_invitation_email_task",
             invitation.pk,
-            if_lost="no e-mail; the link is on the ticket page, in the API and in the webhook",
+            if_lost="the link is on the ticket page, in the API and in the webhook; the e-mail recovery sends it",
         )
     return invitation
 
 
-def survey_send_invitation_email(*, invitation_id: int) -> bool:
+def survey_send_invitation_email(*, invitation_id: int, skip_locked: bool = False) -> bool:
     """E-mail the buyer their survey link, in Chinese and English (we do not know which they read).
 
-    Sent once per issue: ``emailed_at`` at or after ``issued_for`` means this issue went out already.
+    Sent once per issue: ``emailed_at`` at or after ``issued_for`` means this issue went out already. The row
+    stays locked from that check until the mark after the send commits, so the task, its retries and the
+    recovery never mail one issue twice (with ``skip_locked`` a row being sent is left to its holder).
     """
-    invitation = SurveyInvitation.objects.select_related("ticket__customer", "survey").filter(pk=invitation_id).first()
-    if invitation is None or invitation.completed_at is not None or invitation.is_expired():
-        return False
-    if invitation.emailed_at is not None and invitation.emailed_at >= invitation.issued_for:
-        return False
+    with transaction.atomic():
+        invitation = (
+            SurveyInvitation.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related("ticket__customer", "survey")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        if invitation is None or invitation.completed_at is not None or invitation.is_expired():
+            return False
+        if invitation.emailed_at is not None and invitation.emailed_at >= invitation.issued_for:
+            return False
+        return _send_invitation_email_locked(invitation)
+
+
+def _send_invitation_email_locked(invitation: SurveyInvitation) -> bool:
     ticket, email = invitation.ticket, invitation.ticket.customer.email
     if not email:
         return False
@@ -166,6 +179,30 @@ def survey_send_invitation_email(*, invitation_id: int) -> bool:
         emailed_at=timezone.now(), email_count=invitation.email_count + 1
     )
     return True
+
+
+def survey_invitation_emails_recover(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send the survey invitations whose e-mail task was never queued (the broker was down when the ticket
+    was resolved): unanswered, unexpired invitations to a buyer with an address, issued between a day and a
+    minute ago (``lost_enqueue_window``) and not e-mailed for that issue. Each issue is sent once however many
+    recoveries and tasks run at once (``survey_send_invitation_email``). Stops at the first mail error.
+    Returns how many were sent."""
+    now = now or timezone.now()
+    oldest, newest = lost_enqueue_window(now)
+    unsent = (
+        SurveyInvitation.objects.filter(
+            completed_at__isnull=True, expires_at__gt=now, issued_for__gte=oldest, issued_for__lte=newest
+        )
+        .filter(Q(emailed_at__isnull=True) | Q(emailed_at__lt=F("issued_for")))
+        .exclude(ticket__customer__email="")
+        .order_by("issued_for", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return send_each(
+        list(unsent),
+        lambda pk: survey_send_invitation_email(invitation_id=pk, skip_locked=True),
+        what="the survey invitation e-mail of invitation",
+    )
 
 
 def survey_mark_opened(invitation: SurveyInvitation) -> None:

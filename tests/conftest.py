@@ -142,6 +142,19 @@ def _fresh_calendar_cache():  # type: ignore[no-untyped-def]
     calendar_forget()
 
 
+@pytest.fixture(autouse=True)
+def _no_outage_left_over():  # type: ignore[no-untyped-def]
+    """A test that took the broker or the cache down must not leave this process counting it as down."""
+    from core.enqueue import broker_pause_reset
+    from integrations import ratelimit
+
+    broker_pause_reset()
+    ratelimit.reset()
+    yield
+    broker_pause_reset()
+    ratelimit.reset()
+
+
 @pytest.fixture
 def browser_page():  # type: ignore[no-untyped-def]
     """A laptop-sized chromium page in English (tests.browser.open_page); ``page.problems`` collects errors."""

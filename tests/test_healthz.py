@@ -7,17 +7,42 @@ def test_healthz_reports_database_and_broker(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert body["database"]["ok"] and body["broker"]["ok"]
+    assert body["database"]["ok"] and body["broker"]["ok"] and body["cache"]["ok"]
+    assert body["down"] == []
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_unreachable(client, monkeypatch):
+def test_healthz_is_degraded_not_503_when_the_broker_is_unreachable(client, monkeypatch):
+    """The API still takes tickets without the broker: a load balancer must keep the node (issue 13)."""
     from helpdesk import health
 
     monkeypatch.setattr(health, "_broker_ok", lambda: (False, "ConnectionRefusedError"))
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded" and response.json()["down"] == ["broker"]
     assert response.json()["broker"] == {"ok": False, "detail": "ConnectionRefusedError"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_degraded_when_the_cache_redis_is_unreachable(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "degraded" and body["down"] == ["cache"]
+    assert body["cache"]["ok"] is False and "ConnectionError" in body["cache"]["detail"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+    from helpdesk import health
+
+    monkeypatch.setattr(health, "_database_ok", lambda: (False, "OperationalError"))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error" and response.json()["down"] == ["database"]
 
 
 def test_the_broker_connection_logs_no_warning(caplog):

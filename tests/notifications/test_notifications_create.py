@@ -111,7 +111,7 @@ def test_a_broker_outage_while_queueing_an_email_is_logged_not_raised(
         django_capture_on_commit_callbacks(execute=True),
     ):
         assert _create([wants]) == 1
-    assert "only its e-mail is lost" in caplog.text
+    assert "only its e-mail waits for notification_email_recovery_task" in caplog.text
     assert Notification.objects.filter(recipient=wants).exists()
 
 

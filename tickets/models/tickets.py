@@ -359,6 +359,10 @@ class Escalation(models.Model):
             models.Index(
                 fields=["-escalated_at"], condition=Q(acknowledged_at__isnull=True), name="escalation_open_idx"
             ),
+            # The e-mail recovery's question (escalations not yet e-mailed): only unsent rows are in it.
+            models.Index(
+                fields=["escalated_at"], condition=Q(notified_at__isnull=True), name="escalation_unmailed_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from core.enqueue import enqueue_on_commit
+from core.enqueue import enqueue_on_commit, lost_enqueue_window, send_each
 from notifications.services import notifications_create
 
 from ..calendars import calendar_for_ticket
@@ -58,7 +58,8 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = 200) -> list[Esc
     - the unique constraint on (ticket, target, cycle, level) makes a second escalation impossible even if
       all of the above were bypassed, and warnings are marked on the ticket in the same transaction;
     - it loops until nothing due is left, so a sweep after hours of downtime catches up at once.
-    E-mails go out from tasks enqueued after commit, never inside the sweep's transaction.
+    E-mails go out from tasks enqueued after commit, never inside the sweep's transaction; one whose task
+    was lost (broker down at commit) is sent by ``escalation_emails_recover`` a minute later.
     """
     now = now or timezone.now()
     results: list[EscalationResult] = []
@@ -199,7 +200,9 @@ def _escalate_locked(
     )
     # A broker outage must not abort the sweep: the escalation is committed and shown in the app.
     enqueue_on_commit(
-        "tickets.tasks.escalation_email_task", escalation.pk, if_lost="the escalation stands, its e-mail is not sent"
+        "tickets.tasks.escalation_email_task",
+        escalation.pk,
+        if_lost="the escalation stands; escalation_email_recovery_task sends its e-mail a minute later",
     )
     logger.info("escalated %s (%s, level %s, %ss late)", ticket.reference, target, level, late_seconds)
     return EscalationResult(ticket.pk, ticket.reference, target, level, late_seconds)
@@ -274,16 +277,27 @@ def _step_recipients(step: EscalationStep) -> list[Any]:
     return list(users.values())
 
 
-def escalation_send_email(*, escalation_id: int) -> bool:
+def escalation_send_email(*, escalation_id: int, skip_locked: bool = False) -> bool:
     """E-mail the managers about one escalation. Returns whether a mail was sent now.
 
-    At least once: the escalation is marked notified only after the mail went out, and a failure raises so
-    the task retries. (A retry racing a slow first attempt may send twice; a lost alert is worse.)
+    Once: the escalation row stays locked from the check of ``notified_at`` until the mark after the send
+    commits, so the task, its retries and the recovery never mail it twice (a caller that finds the row
+    locked waits and then sees it marked, or with ``skip_locked`` leaves it to the holder). A failure raises
+    and marks nothing, so the task retries. Only a crash between the send and the commit can send it again.
     """
+    with transaction.atomic():
+        escalation = (
+            Escalation.objects.select_for_update(of=("self",), skip_locked=skip_locked)
+            .select_related("ticket", "ticket__team")
+            .filter(pk=escalation_id)
+            .first()
+        )
+        if escalation is None or escalation.notified_at is not None:
+            return False
+        return _send_escalation_email_locked(escalation)
 
-    escalation = Escalation.objects.select_related("ticket", "ticket__team").filter(pk=escalation_id).first()
-    if escalation is None or escalation.notified_at is not None:
-        return False
+
+def _send_escalation_email_locked(escalation: Escalation) -> bool:
     people = escalation_recipients(escalation.ticket)
     if escalation.level > 1:
         step = (
@@ -307,3 +321,22 @@ def escalation_send_email(*, escalation_id: int) -> bool:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
     Escalation.objects.filter(pk=escalation.pk, notified_at__isnull=True).update(notified_at=timezone.now())
     return bool(recipients)
+
+
+def escalation_emails_recover(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Send the escalation e-mails whose task was never queued (the broker was down when the sweep
+    committed): escalations not yet notified, escalated between a day and a minute ago
+    (``core.enqueue.lost_enqueue_window``). Each is sent once, however many recoveries and tasks run at
+    once (``escalation_send_email``); a row another one is sending is skipped. Stops at the first mail error
+    (the next run tries again). Returns how many were sent."""
+    oldest, newest = lost_enqueue_window(now or timezone.now())
+    unsent = (
+        Escalation.objects.filter(notified_at__isnull=True, escalated_at__gte=oldest, escalated_at__lte=newest)
+        .order_by("escalated_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return send_each(
+        list(unsent),
+        lambda pk: escalation_send_email(escalation_id=pk, skip_locked=True),
+        what="the escalation e-mail of escalation",
+    )
