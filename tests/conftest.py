@@ -12,10 +12,13 @@ from accounts.roles import Role
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 
+from . import live_server as _live_server
 from .browser import open_page
 from .factories import CustomerFactory, TeamFactory, UserFactory
 
 REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
+
+_live_server.install()  # requests one at a time while the live server shares SQLite's in-memory connection
 
 
 @pytest.fixture(scope="session", autouse=True)
