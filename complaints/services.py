@@ -17,6 +17,7 @@ from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, ValidationFailed
 from core.limits import BODY_MAX, NOTE_MAX, refuse_long_text
 from notifications.services import notifications_create
+from tickets.access import ticket_readers
 from tickets.enums import Priority, TicketStatus
 from tickets.models import Ticket
 from tickets.selectors import ticket_managers
@@ -247,7 +248,8 @@ def follow_up_record(*, follow_up: FollowUp, actor: Actor, satisfied: bool, note
                     "Complaint %(reference)s: the customer is not satisfied; it is closed, open a new one"
                 )
             notifications_create(
-                recipients=[complaint.owner] if complaint.owner else ticket_managers(ticket=ticket),
+                # the owner, while they may still see the ticket; else its managers
+                recipients=ticket_readers(ticket, [complaint.owner]) or ticket_managers(ticket=ticket),
                 verb="complaint",
                 message=message,
                 params={"reference": ticket.reference},

@@ -19,6 +19,7 @@ that it exists.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -82,3 +83,16 @@ def may_read_notes(user: Any) -> bool:
     if not roles.is_integration(user):
         return roles.is_agent(user)
     return integration_may_read_notes(user)
+
+
+def ticket_readers(ticket: Ticket, users: Iterable[Any]) -> list[Any]:
+    """Of ``users``, those who may see ``ticket``, in their order, each once. A notification or an e-mail
+    about a ticket goes only to them: its reference and subject would otherwise reach someone the ticket page
+    answers 404 (an escalation step that names a group, a team member whose scope is *assigned*)."""
+    readers: dict[int, Any] = {}
+    for user in users:
+        if user is None or user.pk in readers:
+            continue
+        if Ticket.objects.filter(visible_tickets_q(user), pk=ticket.pk).exists():
+            readers[user.pk] = user
+    return list(readers.values())

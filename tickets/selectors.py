@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import roles
 
-from .access import visible_tickets_q
+from .access import ticket_readers, visible_tickets_q
 from .enums import UNRESOLVED_STATUSES, TicketStatus
 from .models import (
     REFERENCE_PREFIX,
@@ -164,7 +164,8 @@ def assignable_users() -> QuerySet[Any]:
 
 def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any]:
     """Who answers for a ticket above the agents: the active managers of its team; without a team, or with a
-    team without managers, every active manager and admin (unless ``fallback_to_all`` is off)."""
+    team without managers, every active manager and admin who may see the ticket (unless ``fallback_to_all``
+    is off). Every caller notifies them, so nobody outside the ticket's audience is named."""
     if ticket.team_id is not None:
         # ``ticket.team`` is usually loaded already (the sweep selects it with the ticket).
         managers = list(ticket.team.managers.filter(is_active=True).order_by("id"))  # type: ignore[union-attr]
@@ -173,11 +174,8 @@ def ticket_managers(*, ticket: Ticket, fallback_to_all: bool = True) -> list[Any
     if not fallback_to_all:
         return []
     User = get_user_model()
-    return list(
-        User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN])
-        .distinct()
-        .order_by("id")
-    )
+    everyone = User.objects.filter(is_active=True, groups__name__in=[roles.Role.MANAGER, roles.Role.ADMIN])
+    return ticket_readers(ticket, everyone.distinct().order_by("id"))
 
 
 def ticket_sla_calendar(*, ticket: Ticket) -> BusinessCalendar | None:

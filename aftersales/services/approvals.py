@@ -12,6 +12,7 @@ from core.actors import Actor, actor_or_none
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.limits import SHORT_NOTE_MAX, refuse_long_text
 from notifications.services import notifications_create
+from tickets.access import ticket_readers
 from tickets.services.assignment import ticket_claim_if_unassigned
 
 from .. import policy
@@ -128,7 +129,7 @@ def aftersales_approval_decide(*, approval: Approval | int, actor: Actor, approv
             timeline_add(locked, actor, gettext_noop("Manager rejected the approval request: %(note)s"), note=note)
         if current.requested_by_id is not None:
             notifications_create(
-                recipients=[current.requested_by],
+                recipients=ticket_readers(locked.ticket, [current.requested_by]),
                 verb="aftersales_approval_decided",
                 message=(
                     gettext_noop("After-sales request %(reference)s was approved")

@@ -9,8 +9,10 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from accounts.roles import Role
 from core.errors import ValidationFailed
 from notifications.models import Notification
+from tests.browser import staff_user
 from tests.factories import CustomerFactory, UserFactory, make_ticket
 from tickets.models import (
     BusinessCalendar,
@@ -287,7 +289,8 @@ def test_a_paused_ticket_is_not_warned(team, agent):
 
 @pytest.fixture
 def head_of_service(db):
-    return UserFactory(username="head", email="head@example.com")
+    """The head of customer service: a manager of no team, who sees every ticket."""
+    return staff_user("head", Role.MANAGER, email="head@example.com")
 
 
 @pytest.fixture

@@ -25,10 +25,11 @@ def test_sweeps_racing_in_threads_escalate_each_ticket_once(team):
 
 def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
     from notifications.models import Notification
-    from tests.factories import UserFactory
+    from accounts.roles import Role
+    from tests.browser import staff_user
     from tickets.models import EscalationStep, SlaPolicy
 
-    head = UserFactory(username="head")
+    head = staff_user("head", Role.MANAGER)  # a manager of no team: sees every ticket
     policy = SlaPolicy.objects.first() or SlaPolicy.objects.create(name="Default")  # flushed in transactional tests
     step = EscalationStep.objects.create(policy=policy, level=2, after_minutes=1)
     step.notify_users.add(head)

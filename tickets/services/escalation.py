@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 from core.enqueue import enqueue_on_commit, lost_enqueue_window, send_each
 from notifications.services import notifications_create
 
+from ..access import ticket_readers
 from ..calendars import calendar_for_ticket
 from ..enums import (
     RUNNING_STATUSES,
@@ -251,7 +252,7 @@ def _sweep_chain_batch(*, now: datetime, batch_size: int) -> tuple[list[Escalati
             step = _next_step(ticket, escalation.level)
             if step is None:
                 continue  # the chain was shortened since
-            recipients = _step_recipients(step)
+            recipients = _step_recipients(ticket, step)
             result = _escalate_locked(
                 ticket,
                 target=escalation.target,
@@ -268,13 +269,14 @@ def _sweep_chain_batch(*, now: datetime, batch_size: int) -> tuple[list[Escalati
     return results, len(candidates)
 
 
-def _step_recipients(step: EscalationStep) -> list[Any]:
-
+def _step_recipients(ticket: Ticket, step: EscalationStep) -> list[Any]:
+    """The people a chain level names (users and a group), of them those who may see the ticket: a group such
+    as every manager must not carry a restricted or another team's ticket to someone it answers 404."""
     users = {user.pk: user for user in step.notify_users.all() if user.is_active}
     if step.notify_group_id is not None:
         for user in get_user_model().objects.filter(groups=step.notify_group_id, is_active=True):
             users.setdefault(user.pk, user)
-    return list(users.values())
+    return ticket_readers(ticket, users.values())
 
 
 def escalation_send_email(*, escalation_id: int, skip_locked: bool = False) -> bool:
@@ -305,7 +307,7 @@ def _send_escalation_email_locked(escalation: Escalation) -> bool:
             .prefetch_related("notify_users")
             .first()
         )
-        people = _step_recipients(step) if step is not None else []
+        people = _step_recipients(escalation.ticket, step) if step is not None else []
     recipients = [user.email for user in people if user.email]
     if recipients:
         ticket = escalation.ticket

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_noop
 
 from notifications.services import notifications_create
 
+from ..access import ticket_readers
 from ..calendars import calendar_for_ticket
 from ..enums import (
     EventType,
@@ -91,7 +92,8 @@ def _send_warning(ticket: Ticket, *, target: str, due_at: datetime | None, now: 
     if ticket.assignee is not None and ticket.assignee.is_active:
         recipients = [ticket.assignee]
     elif ticket.team is not None:
-        recipients = [user for user in ticket.team.members.filter(is_active=True)]
+        # a member whose scope does not reach this ticket (assigned only) must not hear of it
+        recipients = ticket_readers(ticket, ticket.team.members.filter(is_active=True).order_by("id"))
     else:
         recipients = []
     if not recipients:
