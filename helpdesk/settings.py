@@ -399,6 +399,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "helpdesk.schema.HelpdeskSchemaGenerator",  # one language, see there
     # 3.1 for the "webhooks" section: the payloads we POST to platforms (webhooks.schema).
     "OAS_VERSION": "3.1.0",
     "WEBHOOKS": [

@@ -1,8 +1,11 @@
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from tests.abuse import operations
@@ -65,3 +68,29 @@ def test_a_fresh_process_serves_the_schema_to_simultaneous_first_requests():
             [sys.executable, "-c", RACE], cwd=root, env=env, capture_output=True, text=True, timeout=120
         )
         assert run.stdout.strip().splitlines()[-1] == str([200] * 16), run.stdout[-500:] + run.stderr[-2000:]
+
+
+def _titles(node, found):  # type: ignore[no-untyped-def]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "title" and isinstance(value, str):
+                found.append(value)
+            _titles(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _titles(value, found)
+    return found
+
+
+@pytest.mark.django_db
+def test_the_schema_is_one_document_whatever_the_reader_s_language(client):
+    """Generated clients name their classes after titles: a Chinese reader must not get ``TicketsList状态``."""
+    documents = {
+        language: client.get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language).content
+        for language in ("zh-hans", "en", "zh-CN,zh;q=0.9")
+    }
+    assert len(set(documents.values())) == 1
+    client.cookies["django_language"] = "zh-hans"
+    assert client.get("/api/v1/schema/", {"format": "json"}).content == documents["en"]
+    titles = _titles(json.loads(documents["en"]), [])
+    assert titles and not [title for title in titles if re.search(r"[\u4e00-\u9fff]", title)]
