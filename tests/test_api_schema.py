@@ -94,3 +94,14 @@ def test_the_schema_is_one_document_whatever_the_reader_s_language(client):
     assert client.get("/api/v1/schema/", {"format": "json"}).content == documents["en"]
     titles = _titles(json.loads(documents["en"]), [])
     assert titles and not [title for title in titles if re.search(r"[\u4e00-\u9fff]", title)]
+
+
+@pytest.mark.django_db
+def test_the_3_1_document_says_null_the_3_1_way(client):
+    """``nullable`` is OpenAPI 3.0: a 3.1 validator ignores it and refuses every last page (``next: null``)."""
+    document = client.get("/api/v1/schema/", {"format": "json"}).json()
+    assert document["openapi"].startswith("3.1")
+    assert '"nullable"' not in json.dumps(document)
+    envelope = document["components"]["schemas"]["PaginatedTicketListOutputList"]
+    assert envelope["required"] == ["next", "previous", "results"]
+    assert envelope["properties"]["next"]["type"] == ["string", "null"]
