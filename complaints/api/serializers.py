@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.limits import BODY_MAX, NOTE_MAX
@@ -12,19 +13,41 @@ from tickets.api.serializers import TicketCreateInput, TicketListOutput, UserOut
 from ..enums import ReviewOutcome, Severity
 from ..models import COMPLAINT_CATEGORIES, Complaint, FollowUp
 
+# A URL or "". drf-spectacular's ``oneOf [uri, maxLength 0]`` lets "" match both branches, so a strict validator
+# refused every complaint without a review link; ``anyOf`` takes either.
+REVIEW_LINK_SCHEMA = {
+    "type": "string",
+    "maxLength": 500,
+    "anyOf": [{"format": "uri"}, {"maxLength": 0}],
+    "description": "The buyer's review on the platform (an http or https URL), or empty.",
+}
+
+
+@extend_schema_field(REVIEW_LINK_SCHEMA)
+class ReviewLinkField(serializers.URLField):
+    """A review link on the way in: a URL or empty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_blank=True, max_length=500, **kwargs)
+
+
+@extend_schema_field(REVIEW_LINK_SCHEMA)
+class ReviewLinkOutput(serializers.CharField):
+    """A review link on the way out: a URL or empty."""
+
 
 class ComplaintCreateInput(TicketCreateInput):
     kind = None  # type: ignore[assignment]  # always "complaint"
     category = serializers.ChoiceField(choices=COMPLAINT_CATEGORIES, default="other")
     customer_request = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
-    review_link = serializers.URLField(required=False, allow_blank=True, default="", max_length=500)
+    review_link = ReviewLinkField(required=False, default="")
 
 
 class ComplaintUpdateInput(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     customer_request = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
     root_cause = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX)
-    review_link = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    review_link = ReviewLinkField(required=False)
     review_outcome = serializers.ChoiceField(choices=ReviewOutcome.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +84,7 @@ class ComplaintOutput(serializers.ModelSerializer):
     ticket = TicketListOutput()
     owner = UserOutput(allow_null=True)
     follow_ups = FollowUpOutput(many=True)
+    review_link = ReviewLinkOutput()
     severity_keyword = serializers.CharField(
         help_text='The severity rule\'s keyword found in the complaint (as configured), or "" when no rule set '
         "the severity. Stable: compare this, not severity_reason."

@@ -24,8 +24,8 @@ def test_sweeps_racing_in_threads_escalate_each_ticket_once(team):
 
 
 def test_racing_sweeps_fire_each_chain_level_and_each_warning_once(team, agent):
-    from notifications.models import Notification
     from accounts.roles import Role
+    from notifications.models import Notification
     from tests.browser import staff_user
     from tickets.models import EscalationStep, SlaPolicy
 

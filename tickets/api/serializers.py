@@ -153,9 +153,9 @@ class OrderOutput(serializers.Serializer):
     status = serializers.CharField()
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    paid_at = serializers.DateTimeField()
-    shipped_at = serializers.DateTimeField()
-    delivered_at = serializers.DateTimeField()
+    paid_at = serializers.DateTimeField(allow_null=True, help_text="null until the order is paid")
+    shipped_at = serializers.DateTimeField(allow_null=True, help_text="null until the order ships")
+    delivered_at = serializers.DateTimeField(allow_null=True, help_text="null until the order is delivered")
     lines = OrderLineOutput(many=True)
 
 
