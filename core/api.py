@@ -13,10 +13,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination, LimitOffsetPagination
 
 from .errors import ValidationFailed
-from .integers import parse_int
+from .integers import MAX_ID, parse_int
 
 # What a cursor's position may be for a date ordering: no row is older or newer (and the ends overflow in UTC).
 CURSOR_YEARS = (1970, 9000)
@@ -90,6 +90,65 @@ class StandardCursorPagination(CursorPagination):
         return True
 
 
+class StandardOffsetPagination(LimitOffsetPagination):
+    """For a list in an order no cursor can follow (the complaint queue: most severe first, then the due time):
+    ``page_size`` (default 50, up to 200) and ``offset``, with the total ``count``; follow ``next`` until null."""
+
+    default_limit = 50
+    limit_query_param = "page_size"
+    max_limit = 200
+
+    def get_offset(self, request: Any) -> int:
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None:
+            return 0
+        offset = parse_int(raw, minimum=0, maximum=MAX_ID)
+        if offset is None:
+            raise ValidationFailed(
+                gettext("Invalid offset."),
+                fields={self.offset_query_param: [gettext("A whole number, 0 or more.")]},
+            )
+        return offset
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        def link(which: str) -> dict[str, Any]:
+            return {
+                "type": ["string", "null"],
+                "format": "uri",
+                "description": f"The {which} page as a full URL, to GET as it is; null when there is none.",
+                "examples": ["https://helpdesk.example.com/api/v1/complaints/?offset=50&page_size=50"],
+            }
+
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "minimum": 0, "description": "How many there are in all."},
+                "next": link("next"),
+                "previous": link("previous"),
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": self.limit_query_param,
+                "required": False,
+                "in": "query",
+                "description": "How many per page (1 to 200, default 50).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_limit},
+            },
+            {
+                "name": self.offset_query_param,
+                "required": False,
+                "in": "query",
+                "description": "How many to skip (use the next link instead of counting).",
+                "schema": {"type": "integer", "minimum": 0},
+            },
+        ]
+
+
 def _cursor_time(position: str) -> datetime | None:
     try:
         moment = parse_datetime(position)
@@ -121,3 +180,21 @@ class StrictOrderingFilter(OrderingFilter):
                     {self.ordering_param: [_("Sort by one of: %(fields)s.") % {"fields": ", ".join(sorted(allowed))}]}
                 )
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """``ordering`` as the enum of what it accepts (each field, ascending or with ``-`` descending), not a
+        free string: generated clients then offer exactly these values."""
+        fields = [field for field in getattr(view, "ordering_fields", None) or [] if isinstance(field, str)]
+        if not fields:
+            return super().get_schema_operation_parameters(view)
+        values = [value for field in fields for value in (field, f"-{field}")]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "The order of the results: a field, or with a leading - in descending order. "
+                "For incremental sync use updated_at with updated_since.",
+                "schema": {"type": "string", "enum": values},
+            }
+        ]

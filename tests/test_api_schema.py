@@ -105,3 +105,15 @@ def test_the_3_1_document_says_null_the_3_1_way(client):
     envelope = document["components"]["schemas"]["PaginatedTicketListOutputList"]
     assert envelope["required"] == ["next", "previous", "results"]
     assert envelope["properties"]["next"]["type"] == ["string", "null"]
+
+
+def test_ordering_is_declared_as_the_values_it_accepts():
+    for path in ("/api/v1/tickets/", "/api/v1/customers/", "/api/v1/orders/"):
+        (ordering,) = [
+            p
+            for _path, method, op in operations()
+            if _path == path and method == "GET"
+            for p in op.get("parameters", [])
+            if p["name"] == "ordering"
+        ]
+        assert ordering["schema"]["enum"] == ["id", "-id", "updated_at", "-updated_at", "created_at", "-created_at"]

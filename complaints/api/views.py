@@ -12,7 +12,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api import StandardCursorPagination
+from core.api import StandardCursorPagination, StandardOffsetPagination
 from integrations.idempotency import idempotent
 from tickets.access import visible_tickets_q
 from tickets.api.base import TicketApiMixin
@@ -43,10 +43,11 @@ class ComplaintApiMixin(TicketApiMixin):
 
 
 class ComplaintListCreateApi(ComplaintApiMixin, ListAPIView):  # type: ignore[type-arg]
-    """Complaints, most severe first. ``?view=open|mine|all``, ``?severity=``."""
+    """Complaints, most severe first, then by resolution due time. ``?view=open|mine|all``, ``?severity=``;
+    pages of ``page_size`` (default 50) with ``next`` (an order no cursor can follow, so counted by offset)."""
 
     serializer_class = s.ComplaintOutput
-    pagination_class = None
+    pagination_class = StandardOffsetPagination
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -55,7 +56,7 @@ class ComplaintListCreateApi(ComplaintApiMixin, ListAPIView):  # type: ignore[ty
         severity = self.request.query_params.get("severity", "")
         return selectors.complaint_queue(
             user=self.request.user, view=view if view in selectors.QUEUE_VIEWS else "open", severity=severity
-        ).prefetch_related("follow_ups__done_by")[:200]
+        ).prefetch_related("follow_ups__done_by")
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}

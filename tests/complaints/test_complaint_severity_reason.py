@@ -50,7 +50,7 @@ def test_the_api_gives_the_keyword_as_a_stable_value_and_the_reason_in_the_calle
     assert bodies["en"]["severity_reason"] == "Keyword “烫伤”"
     assert bodies["zh-hans"]["severity_reason"] == "关键词“烫伤”"
     listed = api.get("/api/v1/complaints/", HTTP_ACCEPT_LANGUAGE="en").json()
-    rows = listed["results"] if isinstance(listed, dict) else listed
+    rows = listed["results"]
     assert [row["severity_keyword"] for row in rows] == ["烫伤"]
 
 
