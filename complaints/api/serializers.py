@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,11 +25,13 @@ REVIEW_LINK_SCHEMA = {
 
 
 @extend_schema_field(REVIEW_LINK_SCHEMA)
-class ReviewLinkField(serializers.URLField):
-    """A review link on the way in: a URL or empty."""
+class ReviewLinkField(serializers.CharField):
+    """A review link on the way in: a URL or empty (a CharField with URLField's check, so that the schema is
+    REVIEW_LINK_SCHEMA alone: a URLField that allows blank is wrapped in drf-spectacular's oneOf again)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_blank=True, max_length=500, **kwargs)
+        self.validators.append(URLValidator(message=serializers.URLField.default_error_messages["invalid"]))
 
 
 @extend_schema_field(REVIEW_LINK_SCHEMA)

@@ -107,3 +107,18 @@ def test_an_id_beyond_the_database_range_is_a_404_not_a_500(manager_api):
     assert manager_api.get(f"/api/v1/complaints/{huge}/").status_code == 404
     assert manager_api.patch(f"/api/v1/complaints/{huge}/", {"severity": "serious"}, format="json").status_code == 404
     assert manager_api.post(f"/api/v1/complaints/{huge}/resolve/", {}, format="json").status_code in (400, 404)
+
+
+def test_a_review_link_is_a_url_or_empty(api, agent_api):
+    refused = api.post("/api/v1/complaints/", {**PAYLOAD, "review_link": "not a link"}, format="json")
+    assert refused.status_code == 400 and "review_link" in refused.json()["error"]["fields"]
+    created = api.post("/api/v1/complaints/", {**PAYLOAD, "review_link": ""}, format="json")
+    assert created.status_code == 201 and created.json()["review_link"] == ""
+    ticket_id = created.json()["ticket"]["id"]
+    assert (
+        agent_api.patch(f"/api/v1/complaints/{ticket_id}/", {"review_link": "ftp//x"}, format="json").status_code == 400
+    )
+    patched = agent_api.patch(
+        f"/api/v1/complaints/{ticket_id}/", {"review_link": "https://rate.example/1"}, format="json"
+    )
+    assert patched.status_code == 200 and patched.json()["review_link"] == "https://rate.example/1"
