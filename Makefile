@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: install run test lint messages sweep bench clean
+.PHONY: install run test lint lint-api messages sweep bench clean
 
 install: $(STAMP) $(NPM_STAMP)
 
@@ -48,6 +48,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy core helpdesk accounts audit customers notifications tickets complaints aftersales integrations webhooks surveys reports
+
+# The OpenAPI document through Redocly's and Spectral's linters, pinned, from npm (CI runs it; no errors allowed).
+REDOCLY := @redocly/cli@2.77.0
+SPECTRAL := @stoplight/spectral-cli@6.16.3
+lint-api: install
+	mkdir -p var
+	$(BIN)/python manage.py spectacular --format openapi-json --file var/openapi.json
+	npx --yes $(REDOCLY) lint --config redocly.yaml var/openapi.json
+	npx --yes $(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity error var/openapi.json
 
 sweep: install
 	$(BIN)/python manage.py sla_sweep

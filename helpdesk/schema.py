@@ -129,3 +129,40 @@ class HelpdeskAutoSchema(AutoSchema):
                 "headers": headers,
             }
         return operation
+
+
+WEBHOOK_SECURITY_SCHEME = "webhookSignature"
+
+
+def document_operations(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: each operation's summary and description (``helpdesk.api_docs``),
+    the tags' descriptions, the server, and for the webhooks we send an operationId and how they are signed."""
+    from webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+    from .api_docs import OPERATIONS, TAGS
+
+    used_tags: set[str] = set()
+    for path, item in result.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            summary, description = OPERATIONS.get((method.upper(), path), ("", None))
+            if summary:
+                operation["summary"] = summary
+            if description:
+                operation["description"] = description
+            used_tags.update(operation.get("tags", []))
+    result["tags"] = [{"name": name, "description": TAGS.get(name, "")} for name in sorted(used_tags)]
+    result["servers"] = [{"url": "/", "description": "This helpdesk (the API is under /api/v1/)."}]
+    result.setdefault("components", {}).setdefault("securitySchemes", {})[WEBHOOK_SECURITY_SCHEME] = {
+        "type": "apiKey",
+        "in": "header",
+        "name": SIGNATURE_HEADER,
+        "description": f"Requests we send to your endpoint carry {SIGNATURE_HEADER}: v1=hex HMAC-SHA256(the "
+        f'endpoint\'s secret, {TIMESTAMP_HEADER} + "." + the raw body). Verify it before trusting the body.',
+    }
+    for name, item in result.get("webhooks", {}).items():
+        for operation in item.values():
+            operation["operationId"] = "webhook_" + name.replace(".", "_")
+            operation["security"] = [{WEBHOOK_SECURITY_SCHEME: []}]
+    return result

@@ -400,6 +400,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "helpdesk.schema.HelpdeskSchemaGenerator",  # one language, see there
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "helpdesk.schema.document_operations",  # summaries, descriptions, tags, servers (helpdesk.api_docs)
+    ],
+    "LICENSE": {"name": "Proprietary"},
     # 3.1 for the "webhooks" section: the payloads we POST to platforms (webhooks.schema).
     "OAS_VERSION": "3.1.0",
     "WEBHOOKS": [

@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -26,12 +27,20 @@ REVIEW_LINK_SCHEMA = {
 
 @extend_schema_field(REVIEW_LINK_SCHEMA)
 class ReviewLinkField(serializers.CharField):
-    """A review link on the way in: a URL or empty (a CharField with URLField's check, so that the schema is
-    REVIEW_LINK_SCHEMA alone: a URLField that allows blank is wrapped in drf-spectacular's oneOf again)."""
+    """A review link on the way in: a URL or empty. The URL check runs in ``to_internal_value``, not as a field
+    validator: drf-spectacular reads validators (and ``allow_blank``) and would wrap the schema in oneOf again."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(allow_blank=True, max_length=500, **kwargs)
-        self.validators.append(URLValidator(message=serializers.URLField.default_error_messages["invalid"]))
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if value:
+            try:
+                URLValidator()(value)
+            except DjangoValidationError:
+                raise serializers.ValidationError(serializers.URLField.default_error_messages["invalid"]) from None
+        return value
 
 
 @extend_schema_field(REVIEW_LINK_SCHEMA)

@@ -1,0 +1,181 @@
+"""The words of the API contract that are not in the code: each operation's summary (and its description where
+the view's docstring is missing or is shared by two operations), each tag's description, the servers.
+
+``helpdesk.schema.document_operations`` (a drf-spectacular postprocessing hook) puts them into the document; a
+test fails for an operation without a summary or a description, so a new endpoint arrives documented. One
+table, in English like the rest of the contract (``helpdesk.schema.CONTRACT_LANGUAGE``).
+"""
+
+from __future__ import annotations
+
+# (METHOD, path) → (summary, description or None to keep the view's docstring)
+OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("GET", "/api/v1/aftersales/approvals/"): ("List approvals waiting for a manager", None),
+    ("POST", "/api/v1/aftersales/approvals/{id}/decision/"): (
+        "Approve or reject an approval",
+        "Managers decide on a request beyond an agent's authority. Approving lets the request move on; rejecting "
+        "needs a note, which the agent sees.",
+    ),
+    ("GET", "/api/v1/aftersales/evidence/{id}/file/"): ("Download an evidence file", None),
+    ("POST", "/api/v1/aftersales/offers/{id}/answer/"): ("Record the buyer's answer to an offer", None),
+    ("GET", "/api/v1/aftersales/requests/"): (
+        "List after-sales requests",
+        "Newest first, cursor-paginated. Filters: status, type, reason, order_number, ticket.",
+    ),
+    ("POST", "/api/v1/aftersales/requests/"): (
+        "Create an after-sales request",
+        "A return, exchange, refund, reship or compensation request on a ticket and an order, with the lines "
+        "and quantities concerned. The policy check (time limits, what is left to return) runs at once. "
+        "Evidence files go through the evidence upload afterwards. `Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/aftersales/requests/{id}/"): (
+        "Get an after-sales request",
+        "The request with its lines, evidence, offers, approvals, processing steps and the steps it may take next.",
+    ),
+    ("POST", "/api/v1/aftersales/requests/{id}/approval-requests/"): ("Ask a manager for approval", None),
+    ("POST", "/api/v1/aftersales/requests/{id}/evidence/"): (
+        "Upload an evidence file",
+        "A photo or document for the request, as multipart/form-data: `kind` and `file`. Images are checked "
+        "(type, size, dimensions) and get a thumbnail.",
+    ),
+    ("POST", "/api/v1/aftersales/requests/{id}/offers/"): ("Offer compensation", None),
+    ("POST", "/api/v1/aftersales/requests/{id}/transitions/"): ("Move an after-sales request on", None),
+    ("GET", "/api/v1/agents/"): ("List agents", None),
+    ("POST", "/api/v1/api-keys/{id}/revoke/"): ("Revoke an API key", None),
+    ("POST", "/api/v1/api-keys/{id}/rotate/"): ("Rotate an API key", None),
+    ("POST", "/api/v1/auth/token/"): ("Get a staff API token", None),
+    ("GET", "/api/v1/complaints/"): (
+        "List complaints",
+        "Most severe first, then by resolution due time; pages of `page_size` (default 50) with `next`. "
+        "`view`: open (default), mine or all; `severity` to filter.",
+    ),
+    ("POST", "/api/v1/complaints/"): (
+        "Create a complaint",
+        "A complaint ticket with its buyer (created or found by platform and account id), what the buyer asks "
+        "for and the review link. Its severity comes from the severity rules; the buyer gets an apology at once. "
+        "`Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/complaints/{id}/"): (
+        "Get a complaint",
+        "The complaint of the ticket with this id: severity and why, owner, analysis, outcome and follow-up calls.",
+    ),
+    ("PATCH", "/api/v1/complaints/{id}/"): (
+        "Update a complaint",
+        "Change the severity, what the buyer asks for, the root cause, the review link or outcome, or the owner "
+        "(a manager). Give at least one field.",
+    ),
+    ("POST", "/api/v1/complaints/{id}/resolve/"): ("Resolve a complaint", None),
+    ("GET", "/api/v1/complaints/follow-ups/"): ("List follow-up calls", None),
+    ("POST", "/api/v1/complaints/follow-ups/{id}/"): (
+        "Record a follow-up call",
+        "What came of the call: `satisfied` or not, with a `note`. An unsatisfied buyer reopens the complaint "
+        "and alerts its owner.",
+    ),
+    ("GET", "/api/v1/customers/"): ("List buyers", None),
+    ("GET", "/api/v1/customers/{id}/"): ("Get a buyer's profile", None),
+    ("POST", "/api/v1/customers/{id}/links/"): (
+        "Link another account of the same buyer",
+        "Link another platform account of the same person to this one: `customer` (its id), or `platform` and "
+        "`platform_account_id`. Both must be buyers this caller may see.",
+    ),
+    ("DELETE", "/api/v1/customers/{id}/links/"): (
+        "Unlink this account from its person",
+        "Take this account out of the person it was linked to; the other accounts stay linked.",
+    ),
+    ("POST", "/api/v1/customers/{id}/reveal-contact/"): ("Reveal a buyer's contact details (logged)", None),
+    ("GET", "/api/v1/escalations/"): ("List escalations", None),
+    ("GET", "/api/v1/integrations/"): (
+        "List integrations",
+        "Admins: every shop-platform integration with its platform, scopes, rate limit and keys (never the keys "
+        "themselves).",
+    ),
+    ("POST", "/api/v1/integrations/"): (
+        "Create an integration",
+        "Admins: a new integration for a platform, with its scopes and rate limit. Create its first key with "
+        "the keys operation.",
+    ),
+    ("GET", "/api/v1/integrations/{id}/"): ("Get an integration", "Admins: one integration and its keys."),
+    ("PATCH", "/api/v1/integrations/{id}/"): (
+        "Update an integration",
+        "Admins: change the name, scopes, rate limit or whether it is active.",
+    ),
+    ("POST", "/api/v1/integrations/{id}/keys/"): ("Create an API key", None),
+    ("GET", "/api/v1/integrations/me/"): ("Get the calling key's integration", None),
+    ("GET", "/api/v1/notifications/"): ("List your notifications", None),
+    ("POST", "/api/v1/notifications/read/"): ("Mark notifications read", None),
+    ("GET", "/api/v1/notifications/unread-count/"): ("Count your unread notifications", None),
+    ("GET", "/api/v1/orders/"): ("List orders", None),
+    ("GET", "/api/v1/orders/{id}/"): ("Get an order", "The order with its lines, amounts and dates."),
+    ("POST", "/api/v1/orders/bulk/"): ("Create or update orders in bulk", None),
+    ("GET", "/api/v1/reports/"): ("List reports", None),
+    ("GET", "/api/v1/reports/{name}/"): ("Get a report", None),
+    ("GET", "/api/v1/teams/"): ("List teams", "The teams tickets can be routed to."),
+    ("GET", "/api/v1/tickets/"): (
+        "List tickets",
+        "The tickets the caller may see, newest first, cursor-paginated. For incremental sync use "
+        "`updated_since` with `ordering=updated_at` and follow `next` to the last page.",
+    ),
+    ("POST", "/api/v1/tickets/"): (
+        "Create a ticket",
+        "An inquiry, complaint or after-sales ticket with its buyer (created or found by platform and account "
+        "id) and, optionally, its order with lines. SLA clocks start from `received_at` (default now). "
+        "`Idempotency-Key` makes a retry safe: the same key and body answer the first response again.",
+    ),
+    ("GET", "/api/v1/tickets/{id}/"): (
+        "Get a ticket",
+        "The ticket with its buyer, order, messages (internal notes only for staff and keys with `notes:read`), "
+        "events and SLA clocks.",
+    ),
+    ("PATCH", "/api/v1/tickets/{id}/"): (
+        "Update a ticket",
+        "Change status, priority, kind and category, team, assignee, or whether it is restricted (managers). "
+        "Each change is recorded on the timeline and re-evaluates the SLA where it matters.",
+    ),
+    ("POST", "/api/v1/tickets/{id}/customer-messages/"): ("Add a buyer's message", None),
+    ("POST", "/api/v1/tickets/{id}/notes/"): ("Add an internal note", None),
+    ("POST", "/api/v1/tickets/{id}/replies/"): ("Reply to the buyer", None),
+    ("GET", "/api/v1/tickets/{id}/survey/"): ("Get a ticket's satisfaction survey", None),
+    ("POST", "/api/v1/tickets/{id}/take/"): (
+        "Take a ticket",
+        "Assign the ticket to yourself (agents and managers; 我来处理).",
+    ),
+    ("GET", "/api/v1/webhooks/deliveries/"): ("List webhook deliveries", None),
+    ("GET", "/api/v1/webhooks/deliveries/{id}/"): (
+        "Get a webhook delivery",
+        "One delivery with its payload, status and every attempt (status code, time taken, response excerpt).",
+    ),
+    ("POST", "/api/v1/webhooks/deliveries/{id}/redeliver/"): ("Redeliver a webhook", None),
+    ("GET", "/api/v1/webhooks/endpoints/"): (
+        "List webhook endpoints",
+        "The calling integration's endpoints (admins: every integration's), never their secrets.",
+    ),
+    ("POST", "/api/v1/webhooks/endpoints/"): ("Create a webhook endpoint", None),
+    ("GET", "/api/v1/webhooks/endpoints/{id}/"): ("Get a webhook endpoint", "One endpoint, never its secret."),
+    ("PATCH", "/api/v1/webhooks/endpoints/{id}/"): (
+        "Update a webhook endpoint",
+        "Change the URL, the event types or whether it is active.",
+    ),
+    ("DELETE", "/api/v1/webhooks/endpoints/{id}/"): (
+        "Delete a webhook endpoint",
+        "Stop sending to it; its past deliveries stay in the log.",
+    ),
+    ("POST", "/api/v1/webhooks/endpoints/{id}/ping/"): ("Ping a webhook endpoint", None),
+    ("POST", "/api/v1/webhooks/endpoints/{id}/rotate-secret/"): ("Rotate a webhook endpoint's secret", None),
+}
+
+TAGS: dict[str, str] = {
+    "tickets": "Inquiries, complaints and after-sales tickets: create, read, update, reply, notes, buyer messages.",
+    "complaints": "Complaint details: severity, analysis, resolution and follow-up calls.",
+    "aftersales": "Return, exchange, refund, reship and compensation requests, their evidence, offers and approvals.",
+    "customers": "Buyers on each platform, their linked accounts, profiles and the logged contact reveal.",
+    "orders": "Orders with their lines, synced from the shop platform.",
+    "escalations": "SLA escalations for managers.",
+    "notifications": "The caller's in-app notifications.",
+    "agents": "People who can be assigned tickets.",
+    "teams": "Teams that own tickets.",
+    "reports": "Report tables for managers and integrations with reports:read.",
+    "integrations": "Shop-platform integrations (admins) and the calling key's own integration.",
+    "api-keys": "Rotating and revoking API keys.",
+    "auth": "Staff API tokens.",
+    "webhooks": "Webhook endpoints and the delivery log; the payloads are under `webhooks`.",
+}
