@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -74,6 +75,24 @@ class HelpdeskSchemaGenerator(SchemaGenerator):
 
 
 class HelpdeskAutoSchema(AutoSchema):
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> Any:
+        """In a response, a field a ModelSerializer built from a model field is always there (null where it has
+        no value), so it is required: drf-spectacular leaves out a model field with a default (a ticket's
+        ``status``), and generated clients then type it as maybe-unset. Fields declared on a serializer keep
+        their own ``required`` (``ErrorDetail.required_scope`` comes only with missing_scope)."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction != "response" or not schema.get("properties"):
+            return schema
+        serializer = force_instance(serializer)
+        declared = getattr(serializer, "_declared_fields", {})
+        required = set(schema.get("required", []))
+        for name, field in serializer.fields.items():
+            if name in schema["properties"] and (field.required or name not in declared):
+                required.add(name)
+        if required:
+            schema["required"] = sorted(required, key=list(schema["properties"]).index)
+        return schema
+
     def _handler(self) -> Any:
         return getattr(self.view, self.method.lower(), None)
 

@@ -248,6 +248,24 @@ class AfterSalesRequestListOutput(serializers.ModelSerializer):
         ]
 
 
+class LadderStepOutput(serializers.Serializer):
+    """A rung of the compensation ladder (补偿阶梯): what to offer the buyer, in order."""
+
+    resolution = serializers.ChoiceField(choices=Resolution.choices)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    within_policy = serializers.BooleanField(help_text="Within the agent's authority; beyond it needs approval.")
+    note = serializers.CharField()
+
+
+class ProcessingOutput(serializers.Serializer):
+    """The after-sales processing clock: 3 days from the request to its end."""
+
+    target_seconds = serializers.IntegerField()
+    seconds = serializers.IntegerField(allow_null=True, help_text="Time taken so far (or in all, once ended).")
+    due_at = serializers.DateTimeField(allow_null=True)
+    on_time = serializers.BooleanField(allow_null=True, help_text="null while it runs and is not yet late.")
+
+
 class AfterSalesRequestDetailOutput(AfterSalesRequestListOutput):
     reason_label = serializers.CharField(source="reason.label")
     accepted_resolution = serializers.CharField(read_only=True)
@@ -299,19 +317,18 @@ class AfterSalesRequestDetailOutput(AfterSalesRequestListOutput):
         check = self._overview().policy
         return {"ok": check.ok, "reasons": check.reasons}
 
-    @extend_schema_field({"type": "array", "items": {"type": "object"}})
-    def get_ladder(self, obj: AfterSalesRequest) -> list[dict[str, Any]]:
-        return [
-            {"resolution": s.resolution, "amount": str(s.amount), "within_policy": s.within_policy, "note": s.note}
-            for s in self._overview().ladder
-        ]
+    @extend_schema_field(LadderStepOutput(many=True))
+    def get_ladder(self, obj: AfterSalesRequest) -> Any:
+        return LadderStepOutput(self._overview().ladder, many=True).data
 
-    @extend_schema_field({"type": "object"})
-    def get_processing(self, obj: AfterSalesRequest) -> dict[str, Any]:
+    @extend_schema_field(ProcessingOutput())
+    def get_processing(self, obj: AfterSalesRequest) -> Any:
         overview = self._overview()
-        return {
-            "target_seconds": 3 * 24 * 3600,
-            "seconds": overview.processing_seconds,
-            "due_at": overview.processing_due_at,
-            "on_time": overview.processing_on_time,
-        }
+        return ProcessingOutput(
+            {
+                "target_seconds": 3 * 24 * 3600,
+                "seconds": overview.processing_seconds,
+                "due_at": overview.processing_due_at,
+                "on_time": overview.processing_on_time,
+            }
+        ).data
