@@ -84,3 +84,27 @@ def test_a_complaint_without_a_review_link_validates(agent_api, team):
     assert response.json()["review_link"] == ""
     operation = openapi_document()["paths"]["/api/v1/complaints/"]["post"]
     assert problems(response_schema(operation, 201), response.json()) == []  # type: ignore[arg-type]
+
+
+def test_a_delivery_shows_its_payload_as_one_of_the_documented_events(admin_user, api_client_for, team, settings):
+    from integrations import services as integration_services
+    from webhooks.models import WebhookDelivery
+    from webhooks.services.endpoints import webhook_endpoint_create
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    integration = integration_services.integration_create(name="shop", platform="taobao", scopes=["tickets:read"])
+    webhook_endpoint_create(integration=integration, url="https://example.com/hook", events=["ticket.created"])
+    api = api_client_for(admin_user)
+    body = {
+        "kind": "inquiry",
+        "subject": "发票抬头写错了",
+        "description": "",
+        "team": team.pk,
+        "customer": {"platform": "taobao", "platform_account_id": "tb-invoice", "name": "王五"},
+    }
+    assert api.post("/api/v1/tickets/", body, format="json").status_code == 201
+    delivery = WebhookDelivery.objects.get(event__type="ticket.created")
+    response = api.get(f"/api/v1/webhooks/deliveries/{delivery.pk}/")
+    assert response.json()["payload"]["type"] == "ticket.created"
+    operation = openapi_document()["paths"]["/api/v1/webhooks/deliveries/{id}/"]["get"]
+    assert problems(response_schema(operation, 200), response.json()) == []  # type: ignore[arg-type]

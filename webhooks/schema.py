@@ -6,10 +6,10 @@ serialized with them.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiResponse, OpenApiWebhook, extend_schema
+from drf_spectacular.utils import OpenApiResponse, OpenApiWebhook, PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 
-from .enums import WebhookEventType
+from .enums import PING, WebhookEventType
 from .signing import EVENT_HEADER, ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, TOLERANCE_SECONDS
 
 
@@ -103,6 +103,11 @@ class WebhookSurveySchema(serializers.Serializer):
     completed_at = serializers.DateTimeField()
 
 
+class WebhookPingSchema(serializers.Serializer):
+    endpoint_id = serializers.IntegerField(help_text="The endpoint pinged.")
+    message = serializers.CharField()
+
+
 def _envelope(name: str, data: type[serializers.Serializer]) -> type[serializers.Serializer]:
     fields = {
         "id": serializers.UUIDField(help_text="The event id, also in the Webhook-Id header: the same on retries."),
@@ -137,15 +142,29 @@ _DATA: dict[str, tuple[type[serializers.Serializer], str]] = {
 }
 
 
+# One envelope class per event type (and the test ping), shared by the webhooks section and the delivery log.
+ENVELOPES: dict[str, type[serializers.Serializer]] = {
+    **{str(event_type.value): _envelope(str(event_type.value), data) for event_type, (data, _text) in _DATA.items()},
+    PING: _envelope(PING, WebhookPingSchema),
+}
+
+# What a delivery carries: one of the envelopes, told apart by ``type``.
+EVENT_PAYLOAD = PolymorphicProxySerializer(
+    component_name="WebhookEventPayload",
+    serializers=ENVELOPES,
+    resource_type_field_name="type",
+)
+
+
 def _webhook(event_type: str) -> OpenApiWebhook:
     name = str(WebhookEventType(event_type).value)
-    data, description = _DATA[event_type]
+    _data, description = _DATA[event_type]
     return OpenApiWebhook(
         name=name,
         decorator=extend_schema(
             summary=name,
             description=description + _HEADERS + " Verify the signature before trusting the body (docs/webhooks.md).",
-            request=_envelope(name, data),
+            request=ENVELOPES[name],
             responses={
                 200: OpenApiResponse(description="Any 2xx: delivered. Anything else (or no answer in time): retried.")
             },

@@ -157,7 +157,7 @@ class OrderRecordOutput(serializers.Serializer):
     platform = serializers.CharField()
     order_number = serializers.CharField()
     customer = serializers.IntegerField(source="customer_id")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_at = serializers.DateTimeField(allow_null=True)

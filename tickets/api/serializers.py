@@ -150,7 +150,7 @@ class OrderOutput(serializers.Serializer):
     id = serializers.IntegerField()
     platform = serializers.CharField()
     order_number = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     paid_at = serializers.DateTimeField(allow_null=True, help_text="null until the order is paid")
@@ -190,8 +190,24 @@ class MessageOutput(serializers.ModelSerializer):
         fields = ["id", "visibility", "author_type", "author", "body", "created_at"]
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "The event's details; the keys depend on its type. Changes carry old and new (with "
+        "old_name and new_name for people and teams), escalations target, level and due_at, SLA events the "
+        "targets and due times, workflow events the kind app's step. For people, not machines: sync on the "
+        "ticket's fields, not on these.",
+    }
+)
+class EventDataField(serializers.JSONField):
+    """A timeline event's details: an object whose keys depend on the event's type."""
+
+
 class EventOutput(serializers.ModelSerializer):
     actor = UserOutput(allow_null=True)
+    type = serializers.ChoiceField(choices=EventType.choices)
+    data = EventDataField()
 
     class Meta:
         model = TicketEvent

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from ..enums import DeliveryStatus, WebhookEventType
 from ..models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from ..schema import EVENT_PAYLOAD
 from ..signing import SECRET_PREFIX
 
 
@@ -114,6 +115,6 @@ class WebhookDeliveryDetailOutput(WebhookDeliveryOutput):
     class Meta(WebhookDeliveryOutput.Meta):
         fields = [*WebhookDeliveryOutput.Meta.fields, "payload", "attempt_log"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(EVENT_PAYLOAD)
     def get_payload(self, delivery: WebhookDelivery) -> dict[str, Any]:
         return dict(delivery.event.payload)
