@@ -143,8 +143,8 @@ _DATA: dict[str, tuple[type[serializers.Serializer], str]] = {
 
 
 # One envelope class per event type (and the test ping), shared by the webhooks section and the delivery log.
-ENVELOPES: dict[str, type[serializers.Serializer]] = {
-    **{str(event_type.value): _envelope(str(event_type.value), data) for event_type, (data, _text) in _DATA.items()},
+ENVELOPES: dict[str, serializers.Serializer | type[serializers.Serializer]] = {
+    **{str(event_type): _envelope(str(event_type), data) for event_type, (data, _text) in _DATA.items()},
     PING: _envelope(PING, WebhookPingSchema),
 }
 
