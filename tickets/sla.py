@@ -279,6 +279,7 @@ MET = "met"
 BREACHED_MET = "met_late"
 STOPPED = "stopped"
 IDLE = "idle"  # a next-reply clock with no unanswered customer message
+CLOCK_STATES = (ON_TIME, CLOSE, OVERDUE, PAUSED, MET, BREACHED_MET, STOPPED, IDLE)
 
 TARGETS = ("first_response", "next_reply", "resolution")
 

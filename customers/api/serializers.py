@@ -135,10 +135,10 @@ class MaskedContactOutput(serializers.Serializer):
 class CustomerAccountOutput(MaskedContactOutput):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    platform = serializers.CharField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
     platform_display = serializers.CharField(source="get_platform_display")
     platform_account_id = serializers.CharField()
-    tier = serializers.CharField()
+    tier = serializers.ChoiceField(choices=CustomerTier.choices)
     person = serializers.IntegerField(source="person_id", allow_null=True, help_text="Shared by linked accounts.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
@@ -154,7 +154,7 @@ class OrderRecordLineOutput(serializers.Serializer):
 
 class OrderRecordOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    platform = serializers.CharField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
     order_number = serializers.CharField()
     customer = serializers.IntegerField(source="customer_id")
     status = serializers.ChoiceField(choices=OrderStatus.choices)
@@ -207,7 +207,7 @@ class OrderSyncErrorOutput(serializers.Serializer):
 class OrderSyncItemResultOutput(serializers.Serializer):
     index = serializers.IntegerField(help_text="Position in the request's orders list, from 0.")
     order_number = serializers.CharField(allow_null=True)
-    status = serializers.CharField(help_text="created, updated, unchanged or error")
+    status = serializers.ChoiceField(choices=["created", "updated", "unchanged", "error"])
     id = serializers.IntegerField(allow_null=True)
     error = OrderSyncErrorOutput(allow_null=True)
 

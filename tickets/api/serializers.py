@@ -19,10 +19,10 @@ from customers.enums import CustomerTier, OrderStatus
 from customers.services.orders import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for
-from ..enums import Category, Channel, EventType, MessageVisibility, Priority, TicketKind, TicketStatus
+from ..enums import Category, Channel, EventType, MessageVisibility, Priority, SlaTarget, TicketKind, TicketStatus
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
 from ..selectors import assignable_users, ticket_sla_calendar
-from ..sla import ticket_clocks
+from ..sla import CLOCK_STATES, ticket_clocks
 from ..tracking import tracking_url
 
 User = get_user_model()
@@ -134,7 +134,7 @@ class TeamOutput(serializers.Serializer):
 class CustomerOutput(MaskedContactOutput):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    platform = serializers.CharField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
     platform_account_id = serializers.CharField()
     tier = serializers.CharField()
 
@@ -148,7 +148,7 @@ class OrderLineOutput(serializers.Serializer):
 
 class OrderOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    platform = serializers.CharField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
     order_number = serializers.CharField()
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     total_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
@@ -160,10 +160,11 @@ class OrderOutput(serializers.Serializer):
 
 
 class SlaClockOutput(serializers.Serializer):
-    target = serializers.CharField(help_text="first_response, next_reply or resolution")
-    state = serializers.CharField(
+    target = serializers.ChoiceField(choices=SlaTarget.choices)
+    state = serializers.ChoiceField(
+        choices=list(CLOCK_STATES),
         help_text="on_time, close (past the warning point), overdue, paused, met, met_late, stopped, or idle (a "
-        "next-reply clock with no unanswered customer message)"
+        "next-reply clock with no unanswered customer message)",
     )
     due_at = serializers.DateTimeField(allow_null=True)
     seconds_left = serializers.IntegerField(allow_null=True, help_text="Wall-clock seconds to the due time.")
