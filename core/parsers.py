@@ -1,5 +1,6 @@
-"""Request bodies, parsed defensively: every API view parses JSON with ``JSONParser`` (``DEFAULT_PARSER_CLASSES``),
-and any other code that reads JSON a client sent (a JSON string inside a multipart form) calls ``json_loads``.
+"""Request bodies, parsed defensively: every API view parses JSON with ``JSONParser`` (``DEFAULT_PARSER_CLASSES``,
+the only parser but for the evidence upload's multipart), and any other code that reads JSON a client sent
+calls ``json_loads``.
 
 - **Size.** DRF hands a JSON or form parser ``request.body``, so Django refuses a body over
   ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (by its Content-Length, before reading it) with ``RequestDataTooBig``; its

@@ -372,12 +372,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "helpdesk.schema.HelpdeskAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    # JSON with a nesting limit and no lone surrogates (core.parsers); every view uses these, the token one too.
-    "DEFAULT_PARSER_CLASSES": [
-        "core.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, with a nesting limit and no lone surrogates (core.parsers): every view, the token one too. The
+    # evidence upload alone takes multipart. A form version of a nested body cannot carry it (and generated
+    # clients crash building one), so the schema offers none: another Content-Type is a 415.
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "core.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         # One applies to each request: a key's own limit, else the staff limit, else the anonymous one.

@@ -29,7 +29,8 @@ class TokenCreateApi(ObtainAuthToken):
     Failed attempts count towards the login lockout (django-axes, shared with /login/ and /admin/login/): a
     locked username or address gets 429 with ``Retry-After``, whatever the password."""
 
-    # DRF's view names its own parsers; ours (core.parsers) limit the size and nesting of the body.
+    # DRF's view names its own parsers (form, multipart, JSON); ours is JSON only, like every write of the
+    # API, and limits the size and nesting of the body (core.parsers): a form or multipart body is a 415.
     parser_classes = APIView.parser_classes  # DEFAULT_PARSER_CLASSES
     serializer_class = TokenInput
 

@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.exceptions import ParseError
 
 from core.integers import MAX_ID
 from core.limits import NOTE_MAX, SHORT_NOTE_MAX
-from core.parsers import json_loads, not_text_message
 from core.platforms import Platform
 
 from ..enums import EvidenceKind, RequestStatus, RequestType, Resolution
@@ -35,27 +33,6 @@ class AfterSalesLineInput(serializers.Serializer):
         return attrs
 
 
-class AfterSalesJsonListField(serializers.ListField):
-    """A list, given as JSON in a JSON body or as a JSON string in a multipart form (files and lines
-    together)."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, list) and len(data) == 1 and isinstance(data[0], str):
-            data = data[0]  # a multipart QueryDict hands a list of one string
-        if isinstance(data, str):
-            # A client's JSON, like a JSON body: the same depth limit and text check (core.parsers).
-            try:
-                data = json_loads(data)
-            except ParseError as error:  # malformed, or nested too deeply
-                malformed = error.get_codes() == "parse_error"
-                raise serializers.ValidationError(
-                    _("Send the lines as a JSON list.") if malformed else error.detail
-                ) from None
-            except serializers.ValidationError:  # a lone surrogate
-                raise serializers.ValidationError(not_text_message()) from None
-        return super().to_internal_value(data)
-
-
 class AfterSalesCustomerRef(serializers.Serializer):
     platform = serializers.ChoiceField(choices=Platform.choices)
     platform_account_id = serializers.CharField(max_length=128)
@@ -70,15 +47,12 @@ class AfterSalesRequestCreateInput(serializers.Serializer):
     type = serializers.ChoiceField(choices=RequestType.choices)
     reason = serializers.CharField(max_length=40, help_text="A reason code, e.g. no_reason, quality_defect.")
     description = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
-    lines = AfterSalesJsonListField(child=AfterSalesLineInput(), min_length=1, max_length=200)
+    lines = serializers.ListField(child=AfterSalesLineInput(), min_length=1, max_length=200)
     refund_amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
     compensation_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False
     )
     evidence_tracking_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
-    product_photo = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
-    defect_photo = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
-    other = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "ticket" not in attrs and "customer" not in attrs:

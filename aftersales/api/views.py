@@ -10,18 +10,17 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
 from aftersales.services.evidence import aftersales_evidence_add
-from aftersales.services.intake import EvidenceInput, LineInput, aftersales_request_create
+from aftersales.services.intake import LineInput, aftersales_request_create
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
-from core.parsers import JSONParser
 from integrations.access import refuse_other_platform
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
@@ -31,7 +30,6 @@ from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
 
 from .. import selectors
-from ..enums import EvidenceKind
 from ..files import evidence_response
 from ..models import AfterSalesRequest
 from . import serializers as s
@@ -61,13 +59,13 @@ class RequestCursorPagination(StandardCursorPagination):
 class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
     """List after-sales requests (filters: status, type, reason, order_number, ticket) or create one.
 
-    Create takes JSON, or multipart with the evidence files in ``product_photo``, ``defect_photo`` and
-    ``other`` (repeatable) and ``lines`` as a JSON string. ``Idempotency-Key`` makes a retried create safe.
+    Create takes JSON, like every write but the evidence upload: the photos follow through
+    ``POST …/{id}/evidence/`` (until they arrive, the policy check names what the reason still needs).
+    ``Idempotency-Key`` makes a retried create safe.
     """
 
     serializer_class = s.AfterSalesRequestListOutput
     pagination_class = RequestCursorPagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
         filters = s.AfterSalesListFilterInput(data=self.request.query_params)
@@ -108,10 +106,8 @@ class RequestListCreateApi(AfterSalesApiMixin, ListAPIView):
             ],
             refund_amount=v.get("refund_amount"),
             compensation_amount=v.get("compensation_amount"),
-            evidence=[
-                EvidenceInput(kind=kind, file=upload) for kind in EvidenceKind.values for upload in v.get(kind, [])
-            ],
             evidence_tracking_number=v["evidence_tracking_number"],
+            photos_to_follow=True,
             channel=Channel.API,
             created_by=request.user,
             idempotency_key=f"{request.user.pk}:{hashlib.sha256(key.encode()).hexdigest()[:64]}" if key else None,
@@ -148,7 +144,9 @@ class RequestTransitionApi(AfterSalesApiMixin):
 
 
 class RequestEvidenceApi(AfterSalesApiMixin):
-    parser_classes = [MultiPartParser, FormParser]
+    """Add one evidence file: multipart/form-data with ``kind`` and ``file`` (the one write that is not JSON)."""
+
+    parser_classes = [MultiPartParser]
 
     @extend_schema(request=s.AfterSalesEvidenceInput, responses={201: s.AfterSalesRequestDetailOutput})
     @idempotent

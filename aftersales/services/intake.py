@@ -60,6 +60,7 @@ def aftersales_request_create(
     compensation_amount: Decimal | None = None,
     evidence: Sequence[EvidenceInput] = (),
     evidence_tracking_number: str = "",
+    photos_to_follow: bool = False,
     channel: str = Channel.WEB_FORM,
     created_by: Any = None,
     idempotency_key: str | None = None,
@@ -71,6 +72,11 @@ def aftersales_request_create(
     evidence the reason requires but is missing, a file that is not an image or PDF or is too large, amounts
     above what was paid for the lines. A return window already passed is *not* refused: the request is
     recorded and the policy check tells the agent (a manager may still approve it).
+
+    ``photos_to_follow``: the caller uploads the photos afterwards (``aftersales_evidence_add``), as the API
+    does, whose create is JSON. A photo the reason requires is then not refused here: the request is recorded,
+    and its policy check names the photo until it arrives (only a manager approves without it). A required
+    tracking number is still refused when missing: it is text, and comes with the request.
 
     A repeated ``idempotency_key`` returns the request created the first time.
     """
@@ -110,12 +116,11 @@ def aftersales_request_create(
     for item in evidence:
         validate_choice(item.kind, EvidenceKind, "kind")
         checked.append((item.kind, files.check_upload(item.file, field=item.kind)))
-    missing = policy.missing_evidence(
-        reason=reason, kinds=[kind for kind, _f in checked], tracking_number=evidence_tracking_number
-    )
+    kinds = [kind for kind, _f in checked] + (list(EvidenceKind.values) if photos_to_follow else [])
+    missing = policy.missing_evidence(reason=reason, kinds=kinds, tracking_number=evidence_tracking_number)
     if missing:
         raise ValidationFailed(
-            " ".join(missing), fields=_missing_evidence_fields(reason, checked, evidence_tracking_number)
+            " ".join(missing), fields=_missing_evidence_fields(reason, kinds, evidence_tracking_number)
         )
 
     saved_names: list[str] = []
@@ -197,8 +202,7 @@ def _active_reason_codes() -> list[str]:
     return list(Reason.objects.filter(is_active=True).values_list("code", flat=True))
 
 
-def _missing_evidence_fields(reason: Reason, checked: list[tuple[str, Any]], tracking: str) -> dict[str, list[str]]:
-    kinds = {kind for kind, _f in checked}
+def _missing_evidence_fields(reason: Reason, kinds: Sequence[str], tracking: str) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     if reason.requires_product_photo and EvidenceKind.PRODUCT_PHOTO not in kinds:
         fields["product_photo"] = [_("This reason needs a photo of the product.")]

@@ -40,17 +40,23 @@ def test_create_with_json_then_read_it(api, customer, order):
     assert read.status_code == 200 and read.json()["ticket_reference"] == data["ticket_reference"]
 
 
-def test_create_multipart_with_evidence_and_fetch_the_file(api, customer, order):
-    form = body(customer, order, reason="quality_defect")
-    form["lines"] = json.dumps(form["lines"])
-    form.pop("customer")
-    form["customer.platform"] = customer.platform
-    form["customer.platform_account_id"] = customer.platform_account_id
-    form["product_photo"] = png_upload("a.png")
-    form["defect_photo"] = png_upload("b.png")
-    response = api.post(URL, form, format="multipart")
+def test_create_with_json_then_upload_the_photos_and_fetch_a_file(api, customer, order):
+    # The create is JSON: the photos the reason requires follow through the evidence upload (multipart), and
+    # until they arrive the policy check names them.
+    response = api.post(URL, body(customer, order, reason="quality_defect"), format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 201, response.json()
-    evidence = response.json()["evidence"]
+    created = response.json()
+    assert created["evidence"] == []
+    assert created["policy"]["ok"] is False
+    assert any("photo of the defect" in reason for reason in created["policy"]["reasons"])
+    for kind, name in (("product_photo", "a.png"), ("defect_photo", "b.png")):
+        uploaded = api.post(
+            f"{URL}{created['id']}/evidence/", {"kind": kind, "file": png_upload(name)}, format="multipart"
+        )
+        assert uploaded.status_code == 201, uploaded.json()
+    data = uploaded.json()
+    assert data["policy"] == {"ok": True, "reasons": []}
+    evidence = data["evidence"]
     assert sorted(e["kind"] for e in evidence) == ["defect_photo", "product_photo"]
     file_response = api.get(evidence[0]["url"])
     assert file_response.status_code == 200 and file_response["Content-Type"] == "image/png"
@@ -58,17 +64,35 @@ def test_create_multipart_with_evidence_and_fetch_the_file(api, customer, order)
     assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
 
 
-def test_evidence_is_not_served_to_anonymous_clients(api, customer, order):
-    from rest_framework.test import APIClient
-
-    form = body(customer, order, reason="size")
+def test_a_multipart_or_form_create_is_a_415_and_creates_nothing(api, customer, order):
+    form = body(customer, order)
     form["lines"] = json.dumps(form["lines"])
     form.pop("customer")
     form["customer.platform"] = customer.platform
     form["customer.platform_account_id"] = customer.platform_account_id
     form["product_photo"] = png_upload()
-    url = api.post(URL, form, format="multipart").json()["evidence"][0]["url"]
-    assert APIClient().get(url).status_code in (401, 403)
+    multipart = api.post(URL, form, format="multipart", HTTP_IDEMPOTENCY_KEY="m-1")
+    urlencoded = api.post(URL, "order_number=1&type=refund_only", content_type="application/x-www-form-urlencoded")
+    for response in (multipart, urlencoded):
+        assert response.status_code == 415
+        assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert not AfterSalesRequest.objects.exists()
+
+
+def test_the_evidence_upload_takes_multipart_only(api, customer, order):
+    created = api.post(URL, body(customer, order), format="json").json()
+    as_json = api.post(f"{URL}{created['id']}/evidence/", {"kind": "other", "file": "aGVsbG8="}, format="json")
+    assert as_json.status_code == 415
+    assert as_json.json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_evidence_is_not_served_to_anonymous_clients(api, customer, order):
+    from rest_framework.test import APIClient
+
+    created = api.post(URL, body(customer, order, reason="size"), format="json").json()
+    evidence_url = f"{URL}{created['id']}/evidence/"
+    url = api.post(evidence_url, {"kind": "product_photo", "file": png_upload()}, format="multipart").json()
+    assert APIClient().get(url["evidence"][0]["url"]).status_code in (401, 403)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +106,7 @@ def test_evidence_is_not_served_to_anonymous_clients(api, customer, order):
         ({"order_number": "TB-unknown"}, "order_number"),
         ({"refund_amount": "500.00"}, "refund_amount"),
         ({"type": "compensation"}, "compensation_amount"),
-        ({"reason": "quality_defect"}, "defect_photo"),
+        ({"reason": "wrong_item"}, "evidence_tracking_number"),  # text: it comes with the request
     ],
 )
 def test_bad_input_is_a_400_with_field_errors(api, customer, order, overrides, field):
@@ -109,15 +133,13 @@ def test_someone_elses_order_is_refused(api, customer):
     ],
 )
 def test_a_file_that_is_not_an_image_is_refused(api, customer, order, upload):
-    form = body(customer, order, reason="size")
-    form["lines"] = json.dumps(form["lines"])
-    form.pop("customer")
-    form["customer.platform"] = customer.platform
-    form["customer.platform_account_id"] = customer.platform_account_id
-    form["product_photo"] = upload
-    response = api.post(URL, form, format="multipart")
+    created = api.post(URL, body(customer, order, reason="size"), format="json").json()
+    response = api.post(
+        f"{URL}{created['id']}/evidence/", {"kind": "product_photo", "file": upload}, format="multipart"
+    )
     assert response.status_code == 400
-    assert "product_photo" in response.json()["error"]["fields"]
+    assert "file" in response.json()["error"]["fields"]
+    assert api.get(f"{URL}{created['id']}/").json()["evidence"] == []
 
 
 def test_a_file_over_the_limit_is_refused(api, customer, order, settings):
@@ -162,7 +184,9 @@ def test_compensation_above_the_limit_without_approval_is_refused_then_approved_
     asked = agent_api.post(url + "approval-requests/", {"note": "老顾客"}, format="json")
     assert asked.status_code == 201 and asked.json()["status"] == "pending"
     assert (
-        agent_api.post(f"/api/v1/aftersales/approvals/{asked.json()['id']}/decision/", {"approve": True}).status_code
+        agent_api.post(
+            f"/api/v1/aftersales/approvals/{asked.json()['id']}/decision/", {"approve": True}, format="json"
+        ).status_code
         == 403
     )
     pending = manager_api.get("/api/v1/aftersales/approvals/").json()

@@ -96,6 +96,24 @@ def test_evidence_required_by_the_reason(make_request):
     assert sorted(request.evidence.values_list("kind", flat=True)) == ["defect_photo", "product_photo"]
 
 
+def test_photos_to_follow_records_the_request_and_the_policy_check_names_them_until_they_arrive(make_request, agent):
+    from aftersales.selectors import approval_needed, request_policy_check
+    from aftersales.services.evidence import aftersales_evidence_add
+
+    with pytest.raises(ValidationFailed) as exc:  # text comes with the request: a tracking number is still needed
+        make_request(reason_code="damaged_in_transit", photos_to_follow=True)
+    assert set(exc.value.fields) == {"evidence_tracking_number"}
+
+    request = make_request(reason_code="quality_defect", photos_to_follow=True)
+    assert not request.evidence.exists()
+    check = request_policy_check(request=request)
+    assert not check.ok and len(check.reasons) == 2  # a photo of the product, and one of the defect
+    assert approval_needed(request=request, actor=agent)  # only a manager approves without them
+    aftersales_evidence_add(request=request, kind="product_photo", file=png_upload(), actor=agent)
+    aftersales_evidence_add(request=request, kind="defect_photo", file=png_upload(), actor=agent)
+    assert request_policy_check(request=request).ok
+
+
 def test_evidence_requirements_are_configurable_per_reason(make_request):
     from aftersales.models import Reason
 

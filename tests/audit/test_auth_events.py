@@ -40,7 +40,7 @@ def test_a_failed_log_in_keeps_the_name_typed_and_never_the_password(client):
 def test_log_ins_to_the_admin_site_and_the_token_endpoint_say_where_they_came_from(client):
     UserFactory(username="admin", is_staff=True, is_superuser=True)
     client.post("/admin/login/", {"username": "admin", "password": PASSWORD})
-    client.post("/api/v1/auth/token/", {"username": "admin", "password": "wrong"})
+    client.post("/api/v1/auth/token/", {"username": "admin", "password": "wrong"}, content_type="application/json")
     assert AuditEntry.objects.get(action="logged_in").source == "admin"
     assert AuditEntry.objects.get(action="login_failed").source == "api"
 

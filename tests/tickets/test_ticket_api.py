@@ -83,6 +83,9 @@ def test_create_ticket_starts_clocks_at_received_at(api):
         ({"subject": ""}, "subject"),
         ({"customer": {"name": "x"}}, "customer.platform"),
         ({"received_at": (timezone.now() + timedelta(days=1)).isoformat()}, "received_at"),
+        # Year 24 would be answered in Shanghai's local mean time, "+08:05:43": no RFC 3339 date-time.
+        ({"received_at": "0024-09-25T07:52:00Z"}, "received_at"),
+        ({"order": {"order_number": "X1", "paid_at": "0024-09-25T07:52:00Z"}}, "order.paid_at"),
         ({"team": 999999}, "team"),
         ({"category": "exchange", "kind": "inquiry"}, "category"),
         (

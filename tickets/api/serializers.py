@@ -47,6 +47,15 @@ class OrderLineInput(serializers.Serializer):
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), default=Decimal("0"))
 
 
+def refuse_implausible_year(value: Any) -> Any:
+    """Refuse a time outside 1970–9000, as the order sync does: near year 1 or 9999 it overflows once shifted to
+    UTC, and long before 1970 it renders in the zone's local mean time (``+08:05:43``), which is no RFC 3339
+    date-time, so the answer would break the schema. No ticket or order is that old or that new."""
+    if not 1970 <= value.year <= 9000:
+        raise serializers.ValidationError(_("Give a date between 1970 and 9000."))
+    return value
+
+
 class OrderInput(serializers.Serializer):
     platform = serializers.ChoiceField(
         choices=Platform.choices, required=False, help_text="Defaults to the customer's platform."
@@ -57,9 +66,9 @@ class OrderInput(serializers.Serializer):
     paid_amount = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False, help_text=PAID_AMOUNT_HELP
     )
-    paid_at = serializers.DateTimeField(required=False)
-    shipped_at = serializers.DateTimeField(required=False)
-    delivered_at = serializers.DateTimeField(required=False)
+    paid_at = serializers.DateTimeField(required=False, validators=[refuse_implausible_year])
+    shipped_at = serializers.DateTimeField(required=False, validators=[refuse_implausible_year])
+    delivered_at = serializers.DateTimeField(required=False, validators=[refuse_implausible_year])
     lines = OrderLineInput(many=True, required=False)
 
 
@@ -87,7 +96,7 @@ class TicketCreateInput(serializers.Serializer):
         # The service allows a little clock skew; here the message is for the integrator.
         if value > timezone.now() + timedelta(minutes=2):
             raise serializers.ValidationError(_("Must not be later than now."))
-        return value
+        return refuse_implausible_year(value)
 
 
 class TicketUpdateInput(serializers.Serializer):
