@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -172,6 +173,7 @@ def document_operations(result: dict[str, Any], generator: Any, request: Any, pu
                 operation["description"] = description
             used_tags.update(operation.get("tags", []))
     result["tags"] = [{"name": name, "description": TAGS.get(name, "")} for name in sorted(used_tags)]
+    _request_defaults_in_words(result)
     result["servers"] = [{"url": "/", "description": "This helpdesk (the API is under /api/v1/)."}]
     result.setdefault("components", {}).setdefault("securitySchemes", {})[WEBHOOK_SECURITY_SCHEME] = {
         "type": "apiKey",
@@ -185,3 +187,19 @@ def document_operations(result: dict[str, Any], generator: Any, request: Any, pu
             operation["operationId"] = "webhook_" + name.replace(".", "_")
             operation["security"] = [{WEBHOOK_SECURITY_SCHEME: []}]
     return result
+
+
+def _request_defaults_in_words(result: dict[str, Any]) -> None:
+    """A request field's default goes into its description, not ``default``: openapi-typescript (default
+    options) makes every property with a ``default`` required, so a client had to send ``description``,
+    ``channel`` and ``priority`` with every ticket. What the server does without the field is unchanged."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for prop in schema.get("properties", {}).values():
+            if "default" not in prop or "$ref" in prop:
+                continue
+            default = prop.pop("default")
+            shown = '""' if default == "" else json.dumps(default, ensure_ascii=False)
+            words = f"Default: {shown}."
+            prop["description"] = f"{prop['description'].rstrip()} {words}" if prop.get("description") else words

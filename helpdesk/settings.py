@@ -418,6 +418,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketStatusEnum": "tickets.enums.TicketStatus",
         "TicketCategoryEnum": "tickets.enums.Category",
+        "TicketKindEnum": "tickets.enums.TicketKind",
+        "EvidenceKindEnum": "aftersales.enums.EvidenceKind",
         "OrderStatusEnum": "customers.enums.OrderStatus",
         "PlatformEnum": "core.platforms.Platform",
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",

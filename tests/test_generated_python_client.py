@@ -218,7 +218,7 @@ def test_the_integration_flow_with_the_generated_client_alone(live_server, gener
 
     # A ticket with the buyer and an order (by number: the synced one), safe to retry with its key.
     body = m.TicketCreateInputRequest(
-        kind=m.KindEnum.INQUIRY,
+        kind=m.TicketKindEnum.INQUIRY,
         category=m.TicketCategoryEnum.SHIPPING_URGE,
         subject="什么时候发货？",
         description="下单三天了",
@@ -243,7 +243,7 @@ def test_the_integration_flow_with_the_generated_client_alone(live_server, gener
     # Two more tickets, then everything changed since the start, oldest change first, two a page to the end.
     ids = [ticket.id]
     for number in (2, 3):
-        more = m.TicketCreateInputRequest(kind=m.KindEnum.INQUIRY, subject=f"问题 {number}", customer=buyer)
+        more = m.TicketCreateInputRequest(kind=m.TicketKindEnum.INQUIRY, subject=f"问题 {number}", customer=buyer)
         ids.append(call("tickets_create", 201, "TicketDetailOutput", body=more).parsed.id)
     seen, cursor, pages = [], g.types.UNSET, 0
     while True:
@@ -293,9 +293,10 @@ def test_the_integration_flow_with_the_generated_client_alone(live_server, gener
         idempotency_key=str(uuid.uuid4()),
     ).parsed
     assert request.policy.ok is False  # the photos are still to come
-    for kind in ("product_photo", "defect_photo"):
+    for kind in (m.EvidenceKindEnum.PRODUCT_PHOTO, m.EvidenceKindEnum.DEFECT_PHOTO):
         upload = m.AfterSalesEvidenceInputRequest(
-            kind=kind, file=g.types.File(payload=io.BytesIO(png()), file_name=f"{kind}.png", mime_type="image/png")
+            kind=kind,
+            file=g.types.File(payload=io.BytesIO(png()), file_name=f"{kind.value}.png", mime_type="image/png"),
         )
         with_photo = call(
             "aftersales_requests_evidence_create",

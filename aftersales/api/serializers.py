@@ -75,13 +75,11 @@ class AfterSalesTransitionInput(serializers.Serializer):
 
 
 class AfterSalesEvidenceInput(serializers.Serializer):
-    kind = serializers.CharField(max_length=20, help_text="product_photo, defect_photo or other")
+    kind = serializers.ChoiceField(
+        choices=EvidenceKind.choices,
+        error_messages={"invalid_choice": _("Choose product_photo, defect_photo or other.")},
+    )
     file = serializers.FileField()
-
-    def validate_kind(self, value: str) -> str:
-        if value not in EvidenceKind.values:
-            raise serializers.ValidationError(_("Choose product_photo, defect_photo or other."))
-        return value
 
 
 class AfterSalesNoteInput(serializers.Serializer):

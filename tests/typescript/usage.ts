@@ -29,6 +29,13 @@ export const createBody: TicketCreate = {
   external_id: "tb-conv-0001",
 };
 
+// Fields the server defaults (category, description, channel, priority, external_id) may be left out.
+export const minimalBody: TicketCreate = {
+  kind: "inquiry",
+  subject: "发什么快递？",
+  customer: { name: "李雷", platform: "jd", platform_account_id: "jd_lilei" },
+};
+
 // @ts-expect-error the buyer is required
 export const withoutBuyer: TicketCreate = { kind: "inquiry", subject: "x" };
 
