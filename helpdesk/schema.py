@@ -24,7 +24,8 @@ class ErrorDetail(serializers.Serializer):
     message = serializers.CharField(help_text="Human-readable, in the caller's language.")
     fields = serializers.DictField(  # type: ignore[assignment]  # (DRF pops declared fields off the class)
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Per input field (dotted paths for nested fields), the problems found.",
+        help_text="Per input field, the problems found. A nested field is named by its path in the body: a dot "
+        "before a name, an index in brackets (order.lines[0].quantity).",
     )
     request_id = serializers.CharField(help_text="Same as the X-Request-ID header; quote it to support.")
     required_scope = serializers.CharField(

@@ -240,6 +240,6 @@ def _sync_item(v: dict[str, Any]) -> OrderSyncItem:
 
 
 def _item_error(error: ApplicationError) -> dict[str, Any]:
-    # The services name fields as in a ticket's nested order ("order.lines.0.quantity"); here the item is the order.
+    # The services name fields as in a ticket's nested order ("order.lines[0].quantity"); here the item is the order.
     fields = {key.removeprefix("order."): value for key, value in error.fields.items()}
     return {"code": error.code, "message": error.message, "fields": fields}

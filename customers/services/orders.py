@@ -338,11 +338,11 @@ def _check_lines(lines: list[OrderLineData]) -> None:
         if not 1 <= line.quantity <= MAX_LINE_QUANTITY:
             raise ValidationFailed(
                 _("Quantity must be between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY},
-                fields={f"order.lines.{index}.quantity": [_("Out of range.")]},
+                fields={f"order.lines[{index}].quantity": [_("Out of range.")]},
             )
         if not Decimal("0") <= line.unit_price <= MAX_AMOUNT:
             raise ValidationFailed(
-                _("Unit price is out of range."), fields={f"order.lines.{index}.unit_price": [_("Out of range.")]}
+                _("Unit price is out of range."), fields={f"order.lines[{index}].unit_price": [_("Out of range.")]}
             )
     if _lines_total(lines) > MAX_AMOUNT:
         raise ValidationFailed(

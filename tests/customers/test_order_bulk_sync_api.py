@@ -49,7 +49,7 @@ def test_a_mix_of_created_updated_unchanged_and_refused_items(api):
     assert missing_account["error"]["code"] == "validation_error"
     assert "customer.platform_account_id" in missing_account["error"]["fields"]
     assert body["results"][4]["order_number"] is None
-    assert "lines.0.quantity" in body["results"][5]["error"]["fields"]
+    assert "lines[0].quantity" in body["results"][5]["error"]["fields"]
     assert body["results"][0]["error"] is None
     delivered = Order.objects.get(order_number="TB2")
     assert body["results"][1]["id"] == delivered.pk and delivered.status == "delivered" and delivered.delivered_at

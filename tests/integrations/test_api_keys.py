@@ -138,7 +138,7 @@ def test_admins_create_integrations_and_keys_over_the_api(api_client_for, make_k
     assert key.status_code == 201
     assert key_client(key.json()["key"]).get("/api/v1/tickets/").status_code == 200
     bad = client.post("/api/v1/integrations/", {"name": "x", "scopes": ["everything"]}, format="json")
-    assert bad.status_code == 400 and "scopes.0" in bad.json()["error"]["fields"]
+    assert bad.status_code == 400 and "scopes[0]" in bad.json()["error"]["fields"]
 
 
 def test_agents_cannot_manage_integrations(agent_api):
