@@ -51,8 +51,6 @@ class IntegrationListCreateApi(APIView):
     @extend_schema(request=s.IntegrationCreateInput, responses={201: s.IntegrationCreatedOutput})
     @idempotent
     def post(self, request: Request) -> Response:
-        """A new integration with its first API key, in ``key``: shown this once (a replay with the same
-        Idempotency-Key shows it again, to the same admin, within the key's retention)."""
         data = s.IntegrationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         created = services.integration_create_with_key(**data.validated_data, created_by=request.user)
