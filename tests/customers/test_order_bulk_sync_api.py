@@ -209,7 +209,7 @@ def test_a_new_order_without_a_status_is_stored_as_paid_so_it_needs_its_paid_amo
     nowhere), and every refund on it was refused as "at most ¥0.00". The paid amount is not guessed from the
     lines: what the buyer paid is after discounts."""
     no_status = {key: value for key, value in item("TB-NOSTATUS").items() if key not in ("status", "paid_amount")}
-    results = api.post(URL, {"orders": [no_status]}, format="json").json()["results"]
+    results = api.post(URL, {"orders": [no_status]}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
     assert results[0]["status"] == "error"
     error = results[0]["error"]
     assert list(error["fields"]) == ["paid_amount"] and "no status" in error["message"]
