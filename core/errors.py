@@ -75,25 +75,36 @@ class Conflict(ApplicationError):
     code = "conflict"
 
 
-def flatten_errors(detail: Any) -> dict[str, list[str]]:
+def field_path(parent: str, key: str | int) -> str:
+    """How the error body names a nested field: ``order.lines[0].quantity`` (a dot before a name, an index in
+    brackets), the same as the request's JSON path, whoever found the problem (a serializer, a service, the
+    JSON parser)."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    return f"{parent}.{key}" if parent else key
+
+
+def flatten_errors(detail: Any, parent: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{path: [messages]}``. Lists of objects come as a list of dicts or, since
+    DRF 3.18 (``LIST_SERIALIZER_ERRORS_AS_DICT``), as a dict keyed by the items' indexes: both name the item
+    ``lines[0]``."""
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
+            path = field_path(parent, key)
             if isinstance(value, dict):
-                for sub_key, sub_value in flatten_errors(value).items():
-                    out[f"{key}.{sub_key}"] = sub_value
+                out.update(flatten_errors(value, path))
             elif isinstance(value, list) and value and isinstance(value[0], dict):
                 for index, item in enumerate(value):
-                    for sub_key, sub_value in flatten_errors(item).items():
-                        out[f"{key}[{index}].{sub_key}"] = sub_value
+                    out.update(flatten_errors(item, field_path(path, index)))
             elif isinstance(value, list):
-                out[key] = [str(v) for v in value]
+                out[path] = [str(v) for v in value]
             else:
-                out[key] = [str(value)]
+                out[path] = [str(value)]
         return out
     if isinstance(detail, list):
-        return {"non_field_errors": [str(v) for v in detail]}
-    return {"non_field_errors": [str(detail)]}
+        return {parent or "non_field_errors": [str(v) for v in detail]}
+    return {parent or "non_field_errors": [str(detail)]}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any) -> dict[str, Any]:

@@ -76,7 +76,8 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("POST", "/api/v1/customers/{id}/links/"): (
         "Link another account of the same buyer",
         "Link another platform account of the same person to this one: `customer` (its id), or `platform` and "
-        "`platform_account_id`. Both must be buyers this caller may see.",
+        "`platform_account_id`. Both must be buyers this caller may see, and known already (an account appears "
+        "with its first ticket or synced order; an unknown one is a 400: a link never creates a buyer).",
     ),
     ("DELETE", "/api/v1/customers/{id}/links/"): (
         "Unlink this account from its person",
@@ -91,8 +92,8 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ),
     ("POST", "/api/v1/integrations/"): (
         "Create an integration",
-        "Admins: a new integration for a platform, with its scopes and rate limit. Create its first key with "
-        "the keys operation.",
+        "Admins: a new integration for a platform, with its scopes and rate limit, and its first API key "
+        "(named default) in `key`: shown this once, only its hash is stored. More keys: the keys operation.",
     ),
     ("GET", "/api/v1/integrations/{id}/"): ("Get an integration", "Admins: one integration and its keys."),
     ("PATCH", "/api/v1/integrations/{id}/"): (

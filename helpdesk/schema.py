@@ -1,6 +1,7 @@
 """The OpenAPI document is the integration contract: every operation lists the errors it can answer with
-(one error body), the ``Idempotency-Key`` header where it applies, the scope an API key needs, and the
-``X-Request-ID`` / rate-limit headers. schemathesis checks the running API against it in CI."""
+(one error body), the ``Idempotency-Key`` header on every POST (and ``Idempotent-Replayed`` on the responses of
+those that replay), the scope an API key needs, and the ``X-Request-ID`` / rate-limit headers. schemathesis
+checks the running API against it in CI."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from drf_spectacular.plumbing import force_instance
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
-from integrations.idempotency import HEADER as IDEMPOTENCY_HEADER
-from integrations.idempotency import MAX_KEY_LENGTH
+from core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from core.idempotency import MAX_KEY_LENGTH, REPLAYED_HEADER
 from integrations.permissions import ANY_KEY, ApiKeyScope
 
 
@@ -25,7 +26,8 @@ class ErrorDetail(serializers.Serializer):
     message = serializers.CharField(help_text="Human-readable, in the caller's language.")
     fields = serializers.DictField(  # type: ignore[assignment]  # (DRF pops declared fields off the class)
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Per input field (dotted paths for nested fields), the problems found.",
+        help_text="Per input field, the problems found. A nested field is named by its path in the body: a dot "
+        "before a name, an index in brackets (order.lines[0].quantity).",
     )
     request_id = serializers.CharField(help_text="Same as the X-Request-ID header; quote it to support.")
     required_scope = serializers.CharField(
@@ -58,6 +60,22 @@ RATE_HEADERS = {
     "X-RateLimit-Limit": {**_INTEGER, "description": "Requests allowed per window (a minute for an API key)."},
     "X-RateLimit-Remaining": {**_INTEGER, "description": "Requests left in this window."},
     "X-RateLimit-Reset": {**_INTEGER, "description": "Unix time the window resets."},
+}
+
+IDEMPOTENCY_KEY_DESCRIPTIONS = {
+    True: "Makes a retry safe: the same key with the same body returns the first response (header "
+    "Idempotent-Replayed: true) without doing it again; the same key with another body is a 409. Keys are kept "
+    "at least 24 hours, per integration. An empty or malformed key is a 400 naming this header.",
+    False: "Accepted like on every POST (an empty or malformed key is a 400 naming this header), but nothing is "
+    "stored: this operation is safe to repeat as it is, and must not keep what it was sent or answered, so a "
+    "retry runs again and gives the same answer.",
+}
+REPLAYED_RESPONSE_HEADER = {
+    REPLAYED_HEADER: {
+        "schema": {"type": "string", "enum": ["true"]},
+        "description": "Present, with the value true, when this is the stored first response to an earlier "
+        "request with the same Idempotency-Key and body, replayed (nothing was done again).",
+    }
 }
 
 
@@ -110,16 +128,16 @@ class HelpdeskAutoSchema(AutoSchema):
         if operation is None:
             return None
         handler = self._handler()
-        if getattr(handler, "idempotent", False):
+        idempotent = bool(getattr(handler, "idempotent", False))
+        replays = idempotent and bool(getattr(handler, "idempotent_replays", False))
+        if idempotent:
             operation.setdefault("parameters", []).append(
                 {
                     "in": "header",
                     "name": IDEMPOTENCY_HEADER,
                     "required": False,
                     "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
-                    "description": "Makes a retry safe: the same key with the same body returns the first "
-                    "response (header Idempotent-Replayed: true) without doing it again; the same key with "
-                    "another body is a 409. Keys are kept at least 24 hours, per integration.",
+                    "description": IDEMPOTENCY_KEY_DESCRIPTIONS[replays],
                 }
             )
         scope = self._required_scope()
@@ -129,8 +147,10 @@ class HelpdeskAutoSchema(AutoSchema):
             operation["x-required-scopes"] = [scope]
         error_ref = self.resolve_serializer(ErrorOutput, "response").ref
         responses = operation.setdefault("responses", {})
-        for response in responses.values():
+        for code, response in responses.items():
             response.setdefault("headers", {}).update({**REQUEST_ID_HEADER, **RATE_HEADERS})
+            if replays and str(code).startswith("2"):
+                response["headers"].update(REPLAYED_RESPONSE_HEADER)
         codes = ["400", "401", "403", "404", "405", "406", "429"]
         if self.method in BODY_METHODS or self.method == "DELETE":
             codes += ["409"]

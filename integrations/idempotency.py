@@ -6,6 +6,9 @@ same key blocks on the unique index until the first commits, then finds the fini
 it. An error response rolls the record back with everything else, so a failed request may be retried with
 the same key. The same key with a different request (method, path or body) is a 409. Records are kept
 ``IDEMPOTENCY_KEY_TTL_HOURS`` (at least 24 h) and then purged by a beat task.
+
+Every POST of the API takes the header: this decorator, or ``core.idempotency.idempotent_by_nature`` for the
+few that must not store what they answer. The key's form is checked in ``core.idempotency``.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict
+from core.idempotency import HEADER, MAX_KEY_LENGTH, REPLAYED_HEADER, idempotency_key_clean, mark_idempotent
 
 from .models import ApiKey, IdempotencyRecord
 
-HEADER = "Idempotency-Key"
-MAX_KEY_LENGTH = 255
+__all__ = ["HEADER", "MAX_KEY_LENGTH", "REPLAYED_HEADER", "idempotency_purge", "idempotent", "ttl"]
 
 
 def ttl() -> timedelta:
@@ -68,21 +71,9 @@ def _fingerprint(request: Any) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _clean_key(value: str) -> str:
-    key = value.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
-        raise ValidationFailed(
-            _("The Idempotency-Key header must be 1 to %(max)s printable ASCII characters (a UUID is best).")
-            % {"max": MAX_KEY_LENGTH},
-            fields={HEADER: [_("Invalid key.")]},
-            code="invalid_idempotency_key",
-        )
-    return key
-
-
 def _replay(record: IdempotencyRecord) -> HttpResponse:
     response = HttpResponse(record.response_body or b"", status=record.status_code, content_type="application/json")
-    response["Idempotent-Replayed"] = "true"
+    response[REPLAYED_HEADER] = "true"
     return response
 
 
@@ -94,7 +85,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
         raw = request.headers.get(HEADER)
         if raw is None:
             return handler(view, request, *args, **kwargs)
-        key = _clean_key(raw)
+        key = idempotency_key_clean(raw)
         owner = _owner(request)
         fingerprint = _fingerprint(request)
         with transaction.atomic():
@@ -119,7 +110,7 @@ def idempotent(handler: Callable[..., Response]) -> Callable[..., HttpResponse]:
             IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=response.status_code, response_body=body)
             return response
 
-    wrapper.idempotent = True  # type: ignore[attr-defined]
+    mark_idempotent(wrapper, replays=True)
     return wrapper
 
 

@@ -75,6 +75,38 @@ def integration_create(
         )
 
 
+@dataclass(frozen=True)
+class NewIntegration:
+    """An integration just made with its first key: ``key.secret`` is the only time that key is ever shown."""
+
+    integration: Integration
+    key: NewKey
+
+
+FIRST_KEY_NAME = "default"
+
+
+@transaction.atomic
+def integration_create_with_key(
+    *,
+    name: str,
+    platform: str = "",
+    scopes: list[str],
+    rate_limit_per_minute: int = 600,
+    notes: str = "",
+    created_by: Actor = None,
+) -> NewIntegration:
+    """``integration_create`` and its first API key (named "default", in the audit log), in one transaction:
+    an integration is made to be used, so whoever makes it gets a working key at once, shown this once."""
+    integration = integration_create(
+        name=name, platform=platform, scopes=scopes, rate_limit_per_minute=rate_limit_per_minute, notes=notes
+    )
+    return NewIntegration(
+        integration=integration,
+        key=api_key_create(integration=integration, name=FIRST_KEY_NAME, created_by=created_by),
+    )
+
+
 def integration_update(*, integration: Integration, **changes: Any) -> Integration:
     """Change name, platform, scopes, rate limit, notes or active flag. Deactivating stops every key at once."""
     if "scopes" in changes:

@@ -96,6 +96,16 @@ def takes_idempotency_key(operation: dict[str, Any]) -> bool:
     return any(p["in"] == "header" and p["name"] == "Idempotency-Key" for p in operation.get("parameters", []))
 
 
+def replays_idempotent(operation: dict[str, Any]) -> bool:
+    """Whether a retry with the same key gets the stored first response (which reads the body, to fingerprint it):
+    its successful responses declare ``Idempotent-Replayed``."""
+    return takes_idempotency_key(operation) and all(
+        "Idempotent-Replayed" in response.get("headers", {})
+        for code, response in operation.get("responses", {}).items()
+        if code.startswith("2")
+    )
+
+
 @pytest.fixture
 def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # type: ignore[no-untyped-def]
     """fill(path template) -> a path whose ``{id}`` names a real row of the right kind (and ``{name}`` a report)."""

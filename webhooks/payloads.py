@@ -7,8 +7,10 @@ recomputations) and kind-app workflow steps (complaint analysis …) never do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from django.utils.dateparse import parse_datetime
 
 from tickets.enums import EventType, TicketStatus
 from tickets.models import Message, Ticket, TicketEvent
@@ -55,8 +57,11 @@ def webhook_type_for(event: TicketEvent) -> str | None:
     return None  # noted (internal), sla_*, first_responded / next_replied (shown by the snapshot), workflow
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+def webhook_time(moment: datetime | None) -> str | None:
+    """How every time in a webhook is written: ISO 8601 in UTC, ``2026-11-23T06:03:11.402118+00:00``. A time
+    just parsed from a request keeps the caller's offset in memory (``+08:00``) while one read back from the
+    database is UTC; converting here makes every field of every delivery alike, whatever produced it."""
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[str, Any]:
@@ -86,14 +91,14 @@ def ticket_snapshot(ticket: Ticket, event: TicketEvent | None = None) -> dict[st
         "order_number": ticket.order.order_number if ticket.order_id and ticket.order else None,
         "team": ticket.team.name if ticket.team_id and ticket.team else None,
         "assignee": str(ticket.assignee) if ticket.assignee_id and ticket.assignee else None,
-        "received_at": _iso(ticket.received_at),
-        "first_response_due_at": _iso(ticket.first_response_due_at),
-        "resolution_due_at": _iso(ticket.resolution_due_at),
-        "first_responded_at": _iso(ticket.first_responded_at),
-        "resolved_at": _iso(ticket.resolved_at),
+        "received_at": webhook_time(ticket.received_at),
+        "first_response_due_at": webhook_time(ticket.first_response_due_at),
+        "resolution_due_at": webhook_time(ticket.resolution_due_at),
+        "first_responded_at": webhook_time(ticket.first_responded_at),
+        "resolved_at": webhook_time(ticket.resolved_at),
         "escalation_level": ticket.escalation_level,
         "tracking_url": tracking_url(ticket),
-        "updated_at": _iso(updated_at),
+        "updated_at": webhook_time(updated_at),
     }
 
 
@@ -101,7 +106,10 @@ def _change(event: TicketEvent) -> dict[str, Any]:
     """What happened, for ticket.updated / .resolved / .escalated: the event type and its public data."""
     data = dict(event.data or {})
     data.pop("recipients", None)  # staff names on an escalation stay inside
-    change: dict[str, Any] = {"type": event.type, "at": _iso(event.created_at), **data}
+    for key, value in data.items():  # times the event wrote as text (an escalation's due_at): UTC, as the rest
+        if key.endswith("_at") and isinstance(value, str) and (moment := parse_datetime(value)) and moment.tzinfo:
+            data[key] = webhook_time(moment)
+    change: dict[str, Any] = {"type": event.type, "at": webhook_time(event.created_at), **data}
     if event.type in MESSAGE_EVENTS and data.get("message_id"):
         message = (
             Message.objects.filter(pk=data["message_id"], visibility="public")
@@ -109,7 +117,7 @@ def _change(event: TicketEvent) -> dict[str, Any]:
             .first()
         )
         if message is not None:
-            change["message"] = {**message, "created_at": _iso(message["created_at"])}
+            change["message"] = {**message, "created_at": webhook_time(message["created_at"])}
     return change
 
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.lockout import LoginLockedOut, lockout_seconds_left
 from accounts.models import User
+from core.idempotency import idempotent_by_nature
 
 USERNAME_MAX_LENGTH: int = User._meta.get_field("username").max_length or 150
 
@@ -35,6 +36,7 @@ class TokenCreateApi(ObtainAuthToken):
     serializer_class = TokenInput
 
     @extend_schema(request=TokenInput, responses=inline_serializer("TokenOutput", {"token": serializers.CharField()}))
+    @idempotent_by_nature  # the same credentials give the same token; a password is never fingerprinted
     def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
         serializer = self.get_serializer(data=request.data)
         valid = serializer.is_valid()

@@ -17,7 +17,8 @@ from ..masking import mask_email, mask_phone
 
 PAID_AMOUNT_HELP = (
     "What the buyer paid, after discounts; refunds are checked against it. Required when status is paid, "
-    "shipped, delivered or completed, unless the order is already stored with one (0.00 for a free order)."
+    "shipped, delivered or completed, or when a new order is sent without a status (it is stored as paid), "
+    "unless the order is already stored with one (0.00 for a free order). Never derived from the lines."
 )
 
 # --- input ----------------------------------------------------------------------------------------------------

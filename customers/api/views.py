@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from accounts import roles
 from core.api import StandardCursorPagination, StrictOrderingFilter
 from core.errors import ApplicationError, NotFound, ValidationFailed, flatten_errors
+from core.idempotency import idempotent_by_nature
 from core.parsers import JSONParser
 from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
@@ -69,6 +70,7 @@ class CustomerContactRevealApi(APIView):
             "CustomerContactOutput", {"phone": serializers.CharField(), "email": serializers.CharField()}
         ),
     )
+    @idempotent_by_nature  # never replayed: every reveal is its own audit entry, and no copy of the contact is kept
     def post(self, request: Request, pk: int) -> Response:
         customer = get_object_or_404(selectors.customers_visible_to(request.user), pk=pk)
         return Response(
@@ -240,6 +242,6 @@ def _sync_item(v: dict[str, Any]) -> OrderSyncItem:
 
 
 def _item_error(error: ApplicationError) -> dict[str, Any]:
-    # The services name fields as in a ticket's nested order ("order.lines.0.quantity"); here the item is the order.
+    # The services name fields as in a ticket's nested order ("order.lines[0].quantity"); here the item is the order.
     fields = {key.removeprefix("order."): value for key, value in error.fields.items()}
     return {"code": error.code, "message": error.message, "fields": fields}

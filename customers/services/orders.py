@@ -35,8 +35,11 @@ MAX_LINE_QUANTITY = 100_000
 
 # The statuses of an order the buyer has paid for. Refunds and compensation are measured against its paid
 # amount, so such an order must say what was paid: stored as 0.00, every refund on it is "outside policy".
-# (Cancelled and refunded orders, and orders awaiting payment, need none.)
+# (Cancelled and refunded orders, and orders awaiting payment, need none.) A new order synced without a status
+# is stored as paid (the model's default), so it needs one too. It is not guessed from the lines: what the buyer
+# paid is after discounts, and a guess above it would let a refund or compensation exceed what was paid.
 PAID_ORDER_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED})
+NEW_ORDER_STATUS = OrderStatus(Order._meta.get_field("status").default)
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,8 @@ def order_sync(
     so after-sales requests that point at them keep pointing at them), new ones are added and missing ones
     removed. A line that an after-sales request refers to cannot be removed: ``Conflict``, nothing written.
     Raises ``ValidationFailed`` for an order number of another customer, lines that cannot be stored, or a
-    paid status (``PAID_ORDER_STATUSES``) with no ``paid_amount`` given or stored.
+    paid status (``PAID_ORDER_STATUSES``; a new order without a status is stored as paid) with no
+    ``paid_amount`` given or stored.
     """
     if lines is not None:
         _check_lines(lines)
@@ -115,7 +119,11 @@ def order_sync(
                 fields={"order.order_number": [_("This order belongs to another customer.")]},
             )
         _refuse_paid_order_without_amount(
-            order_number=order_number, status=status, paid_amount=paid_amount, stored=None if created else order
+            order_number=order_number,
+            status=status,
+            paid_amount=paid_amount,
+            stored=None if created else order,
+            new_without_status=created and status is None,
         )
         changed = [] if created else [field for field, value in updates.items() if getattr(order, field) != value]
         for field in changed:
@@ -242,8 +250,27 @@ def _lacks_paid_amount(status: str | None, paid_amount: Decimal | None, stored: 
 
 
 def _refuse_paid_order_without_amount(
-    *, order_number: str, status: str | None, paid_amount: Decimal | None, stored: Order | None
+    *,
+    order_number: str,
+    status: str | None,
+    paid_amount: Decimal | None,
+    stored: Order | None,
+    new_without_status: bool = False,
 ) -> None:
+    if new_without_status and _lacks_paid_amount(NEW_ORDER_STATUS, paid_amount, None):
+        raise ValidationFailed(
+            _(
+                "Order %(number)s is new and has no status, so it would be stored as “%(status)s” with no paid "
+                "amount: send paid_amount, what the buyer paid (refunds are checked against it), or the order's "
+                "status if it is not paid yet."
+            )
+            % {"number": order_number, "status": NEW_ORDER_STATUS.label},
+            fields={
+                "order.paid_amount": [
+                    _("Required for a new order sent without a status: it is stored as paid (0.00 for a free order).")
+                ]
+            },
+        )
     if status is not None and _lacks_paid_amount(status, paid_amount, stored):
         raise ValidationFailed(
             _(
@@ -338,11 +365,11 @@ def _check_lines(lines: list[OrderLineData]) -> None:
         if not 1 <= line.quantity <= MAX_LINE_QUANTITY:
             raise ValidationFailed(
                 _("Quantity must be between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY},
-                fields={f"order.lines.{index}.quantity": [_("Out of range.")]},
+                fields={f"order.lines[{index}].quantity": [_("Out of range.")]},
             )
         if not Decimal("0") <= line.unit_price <= MAX_AMOUNT:
             raise ValidationFailed(
-                _("Unit price is out of range."), fields={f"order.lines.{index}.unit_price": [_("Out of range.")]}
+                _("Unit price is out of range."), fields={f"order.lines[{index}].unit_price": [_("Out of range.")]}
             )
     if _lines_total(lines) > MAX_AMOUNT:
         raise ValidationFailed(

@@ -56,6 +56,19 @@ class IntegrationOutput(serializers.ModelSerializer):
         ]
 
 
+class IntegrationCreatedOutput(IntegrationOutput):
+    key = serializers.SerializerMethodField(
+        help_text="The integration's first API key (listed in keys, named default). It is shown this once and "
+        "never again: store it now."
+    )
+
+    class Meta(IntegrationOutput.Meta):
+        fields = [*IntegrationOutput.Meta.fields, "key"]
+
+    def get_key(self, integration: Integration) -> str:
+        return str(self.context["key"])
+
+
 class IntegrationCreateInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     platform = serializers.ChoiceField(choices=Platform.choices, required=False, allow_blank=True, default="")

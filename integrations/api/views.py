@@ -48,13 +48,14 @@ class IntegrationListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         return Response(s.IntegrationOutput(_integrations(), many=True).data)
 
-    @extend_schema(request=s.IntegrationCreateInput, responses={201: s.IntegrationOutput})
+    @extend_schema(request=s.IntegrationCreateInput, responses={201: s.IntegrationCreatedOutput})
     @idempotent
     def post(self, request: Request) -> Response:
         data = s.IntegrationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
-        integration = services.integration_create(**data.validated_data)
-        return Response(s.IntegrationOutput(_integrations().get(pk=integration.pk)).data, status=201)
+        created = services.integration_create_with_key(**data.validated_data, created_by=request.user)
+        integration = _integrations().get(pk=created.integration.pk)
+        return Response(s.IntegrationCreatedOutput(integration, context={"key": created.key.secret}).data, status=201)
 
 
 class IntegrationDetailApi(APIView):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import StandardCursorPagination
+from integrations.idempotency import idempotent
 
 from ..models import Notification
 from ..selectors import notification_list, notification_unread_count
@@ -53,6 +54,7 @@ class NotificationMarkReadApi(APIView):
     """Mark some of your notifications read (``{"ids": [...]}``) or all of them (``{"all": true}``)."""
 
     @extend_schema(request=s.NotificationReadInput, responses=s.NotificationReadOutput)
+    @idempotent
     def post(self, request: Request) -> Response:
         data = s.NotificationReadInput(data=request.data)
         data.is_valid(raise_exception=True)

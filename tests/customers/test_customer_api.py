@@ -157,7 +157,14 @@ def test_each_endpoint_names_its_scope(key_client, method, url, scope):
 def test_a_key_with_orders_write_syncs(key_client):
     client = key_client(["orders:write"])
     payload = {
-        "orders": [{"platform": "taobao", "order_number": "K1", "customer": {"platform_account_id": "k", "name": "K"}}]
+        "orders": [
+            {
+                "platform": "taobao",
+                "order_number": "K1",
+                "status": "pending_payment",  # nothing paid yet: no paid_amount needed
+                "customer": {"platform_account_id": "k", "name": "K"},
+            }
+        ]
     }
     response = client.post("/api/v1/orders/bulk/", payload, format="json")
     assert response.status_code == 200 and response.json()["counts"]["created"] == 1

@@ -49,7 +49,7 @@ def test_a_mix_of_created_updated_unchanged_and_refused_items(api):
     assert missing_account["error"]["code"] == "validation_error"
     assert "customer.platform_account_id" in missing_account["error"]["fields"]
     assert body["results"][4]["order_number"] is None
-    assert "lines.0.quantity" in body["results"][5]["error"]["fields"]
+    assert "lines[0].quantity" in body["results"][5]["error"]["fields"]
     assert body["results"][0]["error"] is None
     delivered = Order.objects.get(order_number="TB2")
     assert body["results"][1]["id"] == delivered.pk and delivered.status == "delivered" and delivered.delivered_at
@@ -202,3 +202,46 @@ def test_a_status_change_of_an_order_with_a_stored_amount_needs_no_amount(api):
     assert results[0]["status"] == "updated"
     order = Order.objects.get(order_number="TB-LATER")
     assert order.status == "delivered" and order.paid_amount == Decimal("158.00")
+
+
+def test_a_new_order_without_a_status_is_stored_as_paid_so_it_needs_its_paid_amount(api):
+    """Issue 14: such an order was stored as paid with 0.00 (its total came from the lines, its paid amount from
+    nowhere), and every refund on it was refused as "at most ¥0.00". The paid amount is not guessed from the
+    lines: what the buyer paid is after discounts."""
+    no_status = {key: value for key, value in item("TB-NOSTATUS").items() if key not in ("status", "paid_amount")}
+    results = api.post(URL, {"orders": [no_status]}, format="json", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert results[0]["status"] == "error"
+    error = results[0]["error"]
+    assert list(error["fields"]) == ["paid_amount"] and "no status" in error["message"]
+    assert not Order.objects.filter(order_number="TB-NOSTATUS").exists()
+    # With what was paid it is stored as paid; a stored order may later be sent without either.
+    paid = api.post(URL, {"orders": [{**no_status, "paid_amount": "150.00"}]}, format="json").json()["results"][0]
+    assert paid["status"] == "created"
+    order = Order.objects.get(order_number="TB-NOSTATUS")
+    assert (order.status, order.total_amount, order.paid_amount) == ("paid", Decimal("158.00"), Decimal("150.00"))
+    assert api.post(URL, {"orders": [no_status]}, format="json").json()["results"][0]["status"] == "unchanged"
+
+
+def test_a_refund_on_a_bulk_synced_order_is_checked_against_what_was_paid(api):
+    synced = {key: value for key, value in item("TB-REFUND").items() if key != "status"}
+    assert api.post(URL, {"orders": [synced]}, format="json").json()["counts"]["created"] == 1
+    request = {
+        "customer": {"platform": "taobao", "platform_account_id": "tb_buyer"},
+        "order_number": "TB-REFUND",
+        "type": "return_refund",
+        "reason": "no_reason",
+        "lines": [{"sku": "TS-L", "quantity": 1}],
+        "refund_amount": "79.00",
+    }
+    response = api.post("/api/v1/aftersales/requests/", request, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["refund_amount"] == "79.00"
+
+
+def test_a_ticket_naming_an_unknown_order_by_number_alone_is_refused_naming_paid_amount(api):
+    from tests.tickets.test_ticket_api import PAYLOAD
+
+    response = api.post("/api/v1/tickets/", {**PAYLOAD, "order": {"order_number": "TB-NEVER-SYNCED"}}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["error"]["fields"]) == ["order.paid_amount"]
+    assert not Order.objects.filter(order_number="TB-NEVER-SYNCED").exists()

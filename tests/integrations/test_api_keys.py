@@ -1,5 +1,6 @@
 """Integrations authenticate with hashed, scoped, rotatable API keys."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -138,7 +139,29 @@ def test_admins_create_integrations_and_keys_over_the_api(api_client_for, make_k
     assert key.status_code == 201
     assert key_client(key.json()["key"]).get("/api/v1/tickets/").status_code == 200
     bad = client.post("/api/v1/integrations/", {"name": "x", "scopes": ["everything"]}, format="json")
-    assert bad.status_code == 400 and "scopes.0" in bad.json()["error"]["fields"]
+    assert bad.status_code == 400 and "scopes[0]" in bad.json()["error"]["fields"]
+
+
+def test_an_integration_created_over_the_api_comes_with_its_first_key_shown_once(
+    admin_user, api_client_for, key_client
+):
+    from audit.models import AuditEntry
+
+    client = api_client_for(admin_user)
+    created = client.post(
+        "/api/v1/integrations/", {"name": "抖音店", "platform": "douyin", "scopes": ["tickets:read"]}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    [listed] = body["keys"]
+    assert listed["name"] == "default" and listed["state"] == "active"
+    assert body["key"].startswith(listed["key_prefix"])  # the key itself, this once
+    assert ApiKey.objects.get(pk=listed["id"]).key_hash == key_hash(body["key"])
+    assert key_client(body["key"]).get("/api/v1/integrations/me/").json()["id"] == body["id"]
+    assert AuditEntry.objects.filter(action="api_key_created", target_id=listed["id"]).exists()
+    # Never again: reading the integration shows the key's prefix only.
+    again = client.get(f"/api/v1/integrations/{body['id']}/").json()
+    assert "key" not in again and body["key"] not in json.dumps(again)
 
 
 def test_agents_cannot_manage_integrations(agent_api):

@@ -90,7 +90,7 @@ def test_create_ticket_starts_clocks_at_received_at(api):
         ({"category": "exchange", "kind": "inquiry"}, "category"),
         (
             {"order": {"order_number": "X1", "lines": [{"sku": "a", "title": "b", "quantity": 0}]}},
-            "order.lines.0.quantity",
+            "order.lines[0].quantity",
         ),
     ],
 )

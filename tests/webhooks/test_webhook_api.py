@@ -47,7 +47,7 @@ def test_bad_urls_and_unknown_events_are_400_naming_the_field(make_key, key_clie
     response = _create(client, "javascript:alert(1)")
     assert response.status_code == 400 and "url" in response.json()["error"]["fields"]
     response = _create(client, "https://shop.example.com/hook", ["ticket.deleted"])
-    assert response.status_code == 400 and "events.0" in response.json()["error"]["fields"]
+    assert response.status_code == 400 and "events[0]" in response.json()["error"]["fields"]
 
 
 def test_an_integration_cannot_see_or_touch_anothers_endpoints(make_key, key_client, receiver):

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +19,7 @@ from django.utils import timezone
 from core.enqueue import enqueue
 
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from ..payloads import ticket_event_data, webhook_type_for
+from ..payloads import ticket_event_data, webhook_time, webhook_type_for
 
 MIN_RETRY_HOURS = 24.0
 
@@ -85,14 +85,24 @@ def webhook_wanted(*, type: str, platform: str | None = None) -> bool:
     return bool(_subscriber_ids(type, platform))
 
 
+class _PayloadEncoder(DjangoJSONEncoder):
+    """Django's encoder, but a datetime in UTC to the microsecond (``webhook_time``), like every other time in
+    a delivery: Django's own writes milliseconds and ``Z``."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime) and o.tzinfo is not None:
+            return webhook_time(o)
+        return super().default(o)
+
+
 def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(value, cls=_PayloadEncoder))
 
 
 def write_event(*, type: str, payload: dict[str, Any], endpoints: Sequence[int]) -> WebhookEvent:
     now = timezone.now()
     event = WebhookEvent(type=type, created_at=now, payload={})
-    event.payload = {"id": str(event.id), "type": type, "created_at": now.isoformat(), "data": _json_safe(payload)}
+    event.payload = {"id": str(event.id), "type": type, "created_at": webhook_time(now), "data": _json_safe(payload)}
     event.save(force_insert=True)
     deliveries = WebhookDelivery.objects.bulk_create(
         [
