@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import Role
 
-from .enums import AuditAction, AuditSource
+from .enums import REFUSED_LOCKED, AuditAction, AuditSource
 from .models import AuditEntry
 
 FLAG_LABELS = {
@@ -66,6 +66,8 @@ def _api_key(entry: AuditEntry) -> str:
 def describe(entry: AuditEntry) -> str:
     """One line of what the entry's details say, for people (the CSV keeps the details as JSON too)."""
     action = entry.action
+    if action == AuditAction.LOGIN_FAILED and entry.details.get("refused") == REFUSED_LOCKED:
+        return _("refused: locked out")
     if action == AuditAction.ROLES_CHANGED:
         return _roles_changed(entry.details)
     if action == AuditAction.EXPORTED:
