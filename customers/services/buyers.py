@@ -103,9 +103,14 @@ def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "")
     return {"phone": customer.phone, "email": customer.email}
 
 
-def customer_profile_record_view(*, customer: Customer, actor: Actor) -> None:
+def customer_profile_record_view(*, customer: Customer, actor: Actor, context: str = "") -> None:
     """Log that ``actor`` opened the buyer's profile (the audit entry says whether on the page or over the API,
-    with the request id). Call it before the profile is sent. The profile shows contact details masked."""
+    with the request id), or with ``context`` one of its lists (``customers.audit_contexts``: every ticket, every
+    order). Call it before the data is sent. The profile shows contact details masked."""
     audit_record(
-        action=AuditAction.CUSTOMER_VIEWED, actor=actor, target=customer, target_label=customer_audit_label(customer)
+        action=AuditAction.CUSTOMER_VIEWED,
+        actor=actor,
+        target=customer,
+        target_label=customer_audit_label(customer),
+        context=context,
     )
