@@ -19,6 +19,11 @@ class AuditAction(TextChoices):
     UNLOCKED = "unlocked", _("Unlocked")
 
 
+# A failed log-in's details say {"refused": REFUSED_LOCKED} when a login lockout refused it without trying the
+# password (``audit.receivers``).
+REFUSED_LOCKED = "locked"
+
+
 class AuditSource(TextChoices):
     """Where the action came from, read from the request's path (``audit.services.source_for_path``)."""
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.exports import csv_lines, safe_text
 
 from .models import AuditEntry
-from .presentation import describe, entry_row
+from .presentation import entry_row
 
 
 def csv_chunks(entries: QuerySet[AuditEntry], *, zone: tzinfo) -> Iterator[str]:
@@ -49,9 +49,9 @@ def _row(entry: AuditEntry, zone: tzinfo) -> list[str]:
         str(shown["source"]),
         entry.target_type,
         "" if entry.target_id is None else str(entry.target_id),
-        entry.target_label,
-        entry.context,
-        describe(entry),
+        shown["object"],
+        shown["context"],
+        shown["details"],
         json.dumps(entry.details, ensure_ascii=False, sort_keys=True) if entry.details else "",
         entry.request_id,
         entry.ip_address or "",

@@ -13,7 +13,7 @@ from accounts import hooks
 from accounts.roles import UserAccess
 from core.client_ip import client_ip
 
-from .enums import AuditAction
+from .enums import REFUSED_LOCKED, AuditAction
 from .services import audit_record, source_for_path
 
 USERNAME_FIELDS = ("username", "email")
@@ -31,10 +31,23 @@ def record_logged_in(sender: Any, request: Any = None, user: Any = None, **kwarg
     audit_record(action=AuditAction.LOGGED_IN, actor=user, **_request_source(request))
 
 
+def _refused_during_lockout(request: Any) -> bool:
+    """Whether django-axes refused this log-in because a lockout already holds it (the password was not even
+    tried), rather than counting it as a failure — the failure that starts a lockout is counted.
+
+    django-axes (8.x) marks a refusing request ``axes_locked_out`` in its authentication backend, before Django
+    reports the failed log-in, and leaves ``axes_failures_since_start`` at the ``None`` it starts every request
+    with: it sets it only when it counts a failure. (tests/audit/test_lockout_audit.py pins this.)"""
+    return bool(getattr(request, "axes_locked_out", False)) and getattr(request, "axes_failures_since_start", 0) is None
+
+
 def record_login_failed(sender: Any, credentials: Any = None, request: Any = None, **kwargs: Any) -> None:
     # Django has already replaced the password with stars; only the name that was typed is kept.
     typed = next((str(credentials[name]) for name in USERNAME_FIELDS if (credentials or {}).get(name)), "")
-    audit_record(action=AuditAction.LOGIN_FAILED, actor=None, actor_label=typed, **_request_source(request))
+    details = {"refused": REFUSED_LOCKED} if _refused_during_lockout(request) else None
+    audit_record(
+        action=AuditAction.LOGIN_FAILED, actor=None, actor_label=typed, details=details, **_request_source(request)
+    )
 
 
 def record_roles_changed(*, user: Any, actor: Any, before: UserAccess, after: UserAccess) -> None:
@@ -48,7 +61,11 @@ def record_roles_changed(*, user: Any, actor: Any, before: UserAccess, after: Us
 
 
 def record_locked_out(sender: Any, request: Any = None, username: str = "", **kwargs: Any) -> None:
-    # django-axes: this name (and the address) may not log in for a while.
+    # django-axes: this name (and the address) may not log in for a while. Axes says so again at every attempt
+    # it refuses during the lockout; the log says it once, when the lockout starts, and shows each refused
+    # attempt as a failed log-in ("refused: locked").
+    if _refused_during_lockout(request):
+        return
     audit_record(action=AuditAction.LOCKED_OUT, actor=None, actor_label=username or "", **_request_source(request))
 
 

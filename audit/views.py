@@ -20,7 +20,7 @@ from core.exports import in_language, streaming_content
 from . import export, selectors
 from .enums import AuditAction
 from .forms import AuditFilterForm
-from .presentation import entry_row
+from .presentation import AUDIT_LOG_EXPORT, entry_row
 from .services import audit_record
 
 PAGE_SIZE = 50
@@ -58,7 +58,7 @@ def audit_log_csv_view(request: HttpRequest) -> HttpResponse:
     audit_record(
         action=AuditAction.EXPORTED,
         actor=request.user,
-        target_label="audit_log",
+        target_label=AUDIT_LOG_EXPORT,
         details={"format": "csv", "filters": {key: str(value) for key, value in asdict(filters).items() if value}},
     )
     chunks = export.csv_chunks(selectors.audit_entries(filters=filters), zone=timezone.get_current_timezone())

@@ -77,6 +77,36 @@ def _lines() -> Prefetch[Any]:
     return Prefetch("lines", queryset=OrderLine.objects.order_by("id"))
 
 
+def _account_ids(customer: Customer, user: Any) -> list[int]:
+    return list(customer_accounts(customer=customer).filter(_platform_q(user)).values_list("pk", flat=True))
+
+
+def customer_tickets(*, customer: Customer, user: Any, account_ids: list[int] | None = None) -> QuerySet[Any]:
+    """Every ticket of every account of the buyer's person that ``user`` may see (``tickets.access``), newest
+    first, with the account joined. A ticket the reader may not see is neither listed nor counted."""
+    if account_ids is None:
+        account_ids = _account_ids(customer, user)
+    return (
+        _ticket_model()
+        .objects.filter(_visible_tickets(user), customer_id__in=account_ids)
+        .select_related("customer")
+        .order_by("-created_at", "-id")
+    )
+
+
+def customer_orders(*, customer: Customer, user: Any, account_ids: list[int] | None = None) -> QuerySet[Order]:
+    """Every order of every account of the buyer's person (a platform-bound integration: its platform's), newest
+    first, with the account and the lines."""
+    if account_ids is None:
+        account_ids = _account_ids(customer, user)
+    return (
+        Order.objects.filter(customer_id__in=account_ids)
+        .select_related("customer")
+        .prefetch_related(_lines())
+        .order_by("-created_at", "-id")
+    )
+
+
 @dataclass(frozen=True)
 class CustomerProfile:
     """A buyer across platforms: the account asked for, the person's other accounts, their tickets and orders
@@ -98,13 +128,10 @@ def customer_profile(
     tickets and orders of its platform."""
     accounts = list(customer_accounts(customer=customer).filter(_platform_q(user)))
     account_ids = [account.pk for account in accounts]
-    Ticket = _ticket_model()
-    tickets_qs = Ticket.objects.filter(_visible_tickets(user), customer_id__in=account_ids)
-    orders_qs = Order.objects.filter(customer_id__in=account_ids)
-    tickets = list(tickets_qs.select_related("customer").order_by("-created_at", "-id")[:ticket_limit])
-    orders = list(
-        orders_qs.select_related("customer").prefetch_related(_lines()).order_by("-created_at", "-id")[:order_limit]
-    )
+    tickets_qs = customer_tickets(customer=customer, user=user, account_ids=account_ids)
+    orders_qs = customer_orders(customer=customer, user=user, account_ids=account_ids)
+    tickets = list(tickets_qs[:ticket_limit])
+    orders = list(orders_qs[:order_limit])
     return CustomerProfile(
         customer=customer,
         linked_accounts=[account for account in accounts if account.pk != customer.pk],

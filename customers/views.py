@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,10 +16,15 @@ from core.integers import parse_id
 from customers.services.buyers import customer_contact_reveal, customer_profile_record_view
 from customers.services.links import customer_link, customer_unlink
 
-from . import selectors
+from . import audit_contexts, selectors
 from .forms import CustomerLinkForm
 from .masking import mask_email, mask_phone
 from .models import Customer
+
+# The profile shows the newest few of each; the rest are a page of their own each, paged.
+PROFILE_TICKETS = 20
+PROFILE_ORDERS = 20
+LIST_PAGE_SIZE = 50
 
 
 @login_required
@@ -34,7 +42,9 @@ def contact_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_profile(
     request: HttpRequest, customer: Customer, form: CustomerLinkForm, status: int = 200
 ) -> HttpResponse:
-    profile = selectors.customer_profile(customer=customer, user=request.user, ticket_limit=200, order_limit=200)
+    profile = selectors.customer_profile(
+        customer=customer, user=request.user, ticket_limit=PROFILE_TICKETS, order_limit=PROFILE_ORDERS
+    )
     return render(
         request,
         "customers/profile.html",
@@ -52,11 +62,35 @@ def _render_profile(
 
 @agent_required
 def customer_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The buyer across platforms: this account, the linked ones, every ticket and order of all of them. Every
-    opening is in the audit log."""
+    """The buyer across platforms: this account, the linked ones, the newest tickets and orders of all of them
+    (with their counts and a link to the rest). Every opening is in the audit log."""
     customer = get_object_or_404(Customer, pk=pk)
     customer_profile_record_view(customer=customer, actor=request.user)
     return _render_profile(request, customer, CustomerLinkForm())
+
+
+def _render_list(request: HttpRequest, customer: Customer, rows: Any, template: str) -> HttpResponse:
+    page = Paginator(rows, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, template, {"customer": customer, "page": page})
+
+
+@agent_required
+def customer_tickets_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every ticket of the buyer (all their linked accounts) that the reader may see, paged. Logged like the
+    profile."""
+    customer = get_object_or_404(Customer, pk=pk)
+    customer_profile_record_view(customer=customer, actor=request.user, context=audit_contexts.ALL_TICKETS)
+    tickets = selectors.customer_tickets(customer=customer, user=request.user)
+    return _render_list(request, customer, tickets, "customers/tickets.html")
+
+
+@agent_required
+def customer_orders_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every order of the buyer (all their linked accounts), paged. Logged like the profile."""
+    customer = get_object_or_404(Customer, pk=pk)
+    customer_profile_record_view(customer=customer, actor=request.user, context=audit_contexts.ALL_ORDERS)
+    orders = selectors.customer_orders(customer=customer, user=request.user)
+    return _render_list(request, customer, orders, "customers/orders.html")
 
 
 @agent_required

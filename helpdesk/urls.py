@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core.errors import server_error
@@ -35,6 +36,10 @@ def _inline_style_hash(template: str) -> str:
 server_error_page = csp_update(
     {"style-src": [SELF, _inline_style_hash("500.html")]}, REPORT_ONLY=settings.HELPDESK_CSP_REPORT_ONLY
 )(server_error)
+
+# The admin site under the product's name (Django's default is "Django administration"), in the reader's language.
+admin.site.site_header = _("Helpdesk administration")
+admin.site.site_title = _("Helpdesk administration")
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),

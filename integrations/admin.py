@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -16,27 +16,38 @@ from .forms import IntegrationAdminForm
 from .models import ApiKey, Integration
 
 
+def _state(key: ApiKey) -> str:
+    return str(key.state.label)
+
+
+def _bound_to(key: ApiKey) -> str:
+    """What the key may reach: its integration's platform's buyers (``integrations.access``)."""
+    platform = key.integration.platform
+    return str(Platform(platform).label) if platform else str(_("every platform"))
+
+
 class ApiKeyInline(admin.TabularInline):
     model = ApiKey
     fk_name = "integration"
     extra = 0
     can_delete = False
-    fields = ["prefix", "name", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
-    readonly_fields = ["prefix", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    fields = ["prefix", "name", "bound_to", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
+    readonly_fields = ["prefix", "bound_to", "state", "created_at", "expires_at", "revoked_at", "last_used_at"]
     show_change_link = True
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).select_related("integration")
 
     def has_add_permission(self, request: Any, obj: Any = None) -> bool:
         return False  # keys are made with the "create a key" action, which shows the key once
 
     @admin.display(description=_("state"))
     def state(self, key: ApiKey) -> str:
-        return key.state
+        return _state(key)
 
     @admin.display(description=_("bound to"), ordering="integration__platform")
     def bound_to(self, key: ApiKey) -> str:
-        """What the key may reach: its integration's platform's buyers (``integrations.access``)."""
-        platform = key.integration.platform
-        return str(Platform(platform).label) if platform else str(_("every platform"))
+        return _bound_to(key)
 
 
 def _show_key(request: Any, integration: Integration, secret: str) -> None:
@@ -60,9 +71,16 @@ class IntegrationAdmin(admin.ModelAdmin):
     inlines = [ApiKeyInline]
     actions = ["create_key"]
 
+    class Media:
+        css = {"all": ["css/admin_integrations.css"]}
+
     @admin.display(description=_("scopes"))
     def scope_list(self, integration: Integration) -> str:
-        return ", ".join(integration.scopes or [])
+        """The scopes in words, as the change page's checkboxes name them; one a line."""
+        if not integration.scopes:
+            return "—"
+        items = format_html_join("", "<li>{}</li>", ((label,) for label in integration.scope_labels))
+        return format_html('<ul class="scope-list">{}</ul>', items)
 
     def save_model(self, request: Any, obj: Integration, form: Any, change: bool) -> None:
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
@@ -104,13 +122,11 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("state"))
     def state(self, key: ApiKey) -> str:
-        return key.state
+        return _state(key)
 
     @admin.display(description=_("bound to"), ordering="integration__platform")
     def bound_to(self, key: ApiKey) -> str:
-        """What the key may reach: its integration's platform's buyers (``integrations.access``)."""
-        platform = key.integration.platform
-        return str(Platform(platform).label) if platform else str(_("every platform"))
+        return _bound_to(key)
 
     @admin.action(description=_("Rotate (the old key keeps working for 24 hours)"))
     def rotate(self, request: Any, queryset: Any) -> None:

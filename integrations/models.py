@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.platforms import Platform
 
+from .enums import KeyState
 from .scopes import Scope
 
 
@@ -98,14 +99,14 @@ class ApiKey(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
     @property
-    def state(self) -> str:
+    def state(self) -> KeyState:
         if self.revoked_at is not None:
-            return "revoked"
+            return KeyState.REVOKED
         if self.expires_at is not None and self.expires_at <= timezone.now():
-            return "expired"
+            return KeyState.EXPIRED
         if self.expires_at is not None:
-            return "expiring"
-        return "active"
+            return KeyState.EXPIRING
+        return KeyState.ACTIVE
 
 
 class IdempotencyRecord(models.Model):

@@ -13,6 +13,7 @@ from audit.enums import AuditAction
 from audit.services import audit_record
 from core.actors import Actor
 from core.errors import Forbidden
+from core.platforms import Platform
 
 from ..models import Customer
 
@@ -69,8 +70,19 @@ def customer_is_as_given(customer: Customer, details: dict[str, Any]) -> bool:
 
 
 def customer_audit_label(customer: Customer) -> str:
-    """How the audit log names a buyer: name, platform and account id — never a contact detail."""
+    """How the audit log names a buyer: name, platform and account id — never a contact detail. The platform is
+    kept as its code (entries are never rewritten); ``customer_audit_label_shown`` words it for a reader."""
     return f"{customer.name} · {customer.platform} {customer.platform_account_id}"
+
+
+def customer_audit_label_shown(label: str) -> str:
+    """A label written by ``customer_audit_label``, with the platform in the reader's language ("王小明 · taobao
+    tb_x" reads "王小明 · 淘宝 tb_x"). A label in another shape, or of a platform no longer known, is kept."""
+    name, separator, account = label.rpartition(" · ")
+    platform, space, account_id = account.partition(" ")
+    if not separator or not space or platform not in Platform.values:
+        return label
+    return f"{name} · {Platform(platform).label} {account_id}"
 
 
 def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "") -> dict[str, str]:
@@ -91,9 +103,14 @@ def customer_contact_reveal(*, customer: Customer, user: Any, context: str = "")
     return {"phone": customer.phone, "email": customer.email}
 
 
-def customer_profile_record_view(*, customer: Customer, actor: Actor) -> None:
+def customer_profile_record_view(*, customer: Customer, actor: Actor, context: str = "") -> None:
     """Log that ``actor`` opened the buyer's profile (the audit entry says whether on the page or over the API,
-    with the request id). Call it before the profile is sent. The profile shows contact details masked."""
+    with the request id), or with ``context`` one of its lists (``customers.audit_contexts``: every ticket, every
+    order). Call it before the data is sent. The profile shows contact details masked."""
     audit_record(
-        action=AuditAction.CUSTOMER_VIEWED, actor=actor, target=customer, target_label=customer_audit_label(customer)
+        action=AuditAction.CUSTOMER_VIEWED,
+        actor=actor,
+        target=customer,
+        target_label=customer_audit_label(customer),
+        context=context,
     )

@@ -5,13 +5,14 @@ from rest_framework import serializers
 from core.limits import NOTE_MAX
 from core.platforms import Platform
 
+from ..enums import KeyState
 from ..models import ApiKey, Integration
 from ..scopes import Scope
 
 
 class ApiKeyOutput(serializers.ModelSerializer):
     key_prefix = serializers.SerializerMethodField(help_text="The visible start of the key, to tell keys apart.")
-    state = serializers.ChoiceField(choices=["active", "expiring", "expired", "revoked"], read_only=True)
+    state = serializers.ChoiceField(choices=KeyState.values, read_only=True)
     replaced_by = serializers.IntegerField(source="replaced_by_id", read_only=True, allow_null=True)
 
     class Meta:

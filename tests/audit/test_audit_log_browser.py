@@ -102,3 +102,58 @@ def test_a_manager_finds_who_revealed_a_buyers_contact(live_server, locale):
         phone.screenshot(path=str(folder / f"log-phone-{locale}.png"), full_page=True)
         assert phone.problems.unexpected() == []
         phone.context.close()
+
+
+# Whether an input shows its placeholder whole: the same words as its value must not scroll inside it (the search
+# field keeps room for its clear button either way; the placeholder itself cannot be measured).
+PLACEHOLDER_FITS = """(input) => {
+  input.value = input.placeholder;
+  const fits = input.scrollWidth <= input.clientWidth;
+  input.value = "";
+  return fits;
+}"""
+
+# Every badge and every cell shown on the page: is any of it cut (wider than its box, or past the screen)?
+CUT_OFF = """() => {
+  const cut = [];
+  for (const element of document.querySelectorAll("[data-testid=audit-log] tbody td, [data-testid=audit-log] .tag")) {
+    if (element.getClientRects().length === 0) continue;  // left out (an empty cell on a phone)
+    const box = element.getBoundingClientRect();
+    if (element.scrollWidth > element.clientWidth + 1 || box.right > window.innerWidth + 1 || box.left < -1)
+      cut.push(element.className + ": " + element.innerText);
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_the_filters_show_their_hints_whole_and_a_phone_shows_each_entry_as_a_card(live_server, locale):
+    _history()
+    folder = ARTIFACTS / "audit"
+    folder.mkdir(parents=True, exist_ok=True)
+    with chromium() as browser:
+        page = new_page(browser, locale=locale, viewport=LAPTOP_768)
+        log_in(page, live_server.url, "manager1")
+        page.goto(f"{live_server.url}/audit/")
+        for name in ("who", "buyer"):
+            assert page.eval_on_selector(f"[data-testid=audit-filters] input[name={name}]", PLACEHOLDER_FITS), name
+        assert page.evaluate(CUT_OFF) == []
+        page.context.close()
+
+        phone = new_page(browser, locale=locale, phone=True)
+        log_in(phone, live_server.url, "manager1")
+        phone.goto(f"{live_server.url}/audit/")
+        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        table = phone.locator("[data-testid=audit-log]")
+        assert table.evaluate("table => table.parentElement.scrollWidth <= table.parentElement.clientWidth")
+        assert phone.evaluate(CUT_OFF) == []
+        # The reveal: its object, its details and who did it are all on the card, each under its column's name.
+        reveal = phone.locator("[data-testid=audit-log] tr[data-action=contact_revealed]")
+        card = reveal.inner_text()
+        assert "王小明" in card and "HD-000123" in card and "陈经理" in card
+        object_cell = reveal.locator("td.audit-object")
+        label = object_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label.strip('"') in ("Object", "对象")
+        phone.screenshot(path=str(folder / f"log-cards-{locale}.png"), full_page=True)
+        assert phone.problems.unexpected() == []
+        phone.context.close()

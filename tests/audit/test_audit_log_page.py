@@ -3,6 +3,7 @@ through it and export it as CSV (itself recorded); agents get 403."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -43,8 +44,6 @@ def _reveal(actor, customer, when, context=""):  # type: ignore[no-untyped-def]
 
 
 def _shown_actions(response) -> list[str]:  # type: ignore[no-untyped-def]
-    import re
-
     return re.findall(r'<tr data-action="([a-z_]+)"', response.content.decode())
 
 
@@ -72,7 +71,7 @@ def test_the_page_lists_entries_newest_first_with_who_what_and_the_buyer(manager
     response = manager_client.get("/audit/?action=contact_revealed")
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Contact details revealed" in page and "王小明 · taobao tb_wxm" in page and "HD-000123" in page
+    assert "Contact details revealed" in page and "王小明 · Taobao tb_wxm" in page and "HD-000123" in page
     assert "13812345678" not in page
     # manager1's own log-in (the test client's) is theirs too; the failed log-in is nobody's.
     assert _shown_actions(manager_client.get("/audit/?who=manager1")) == ["logged_in", "contact_revealed"]
@@ -146,7 +145,7 @@ def test_the_csv_export_is_streamed_with_a_bom_formula_safe_and_recorded(manager
     by_action = {row[3]: row for row in rows[1:]}
     assert set(by_action) == {"contact_revealed", "login_failed"}
     assert by_action["contact_revealed"][0] == "2026-11-02T09:00:00+08:00"
-    assert by_action["contact_revealed"][8] == '\'=HYPERLINK("http://x") · taobao tb_x'
+    assert by_action["contact_revealed"][8] == '\'=HYPERLINK("http://x") · Taobao tb_x'
     assert by_action["contact_revealed"][9] == "HD-000123"
     assert by_action["login_failed"][1] == "'@SUM(1+1)"
     export = AuditEntry.objects.get(action="exported")
@@ -180,3 +179,53 @@ def test_the_page_shows_role_changes_and_key_changes_in_words(manager_client, ma
     page = manager_client.get("/audit/").content.decode()
     assert "+Manager; −Agent; superuser: no → yes" in page
     assert "replaced by efgh5678" in page
+
+
+def _entries_about_a_buyer_an_export_and_a_reveal(manager):  # type: ignore[no-untyped-def]
+    customer = CustomerFactory(name="王小明", platform="jd", platform_account_id="jd_wxm")
+    _reveal(manager, customer, datetime(2026, 11, 2, 1, 0, tzinfo=UTC), context="profile")
+    _reveal(manager, customer, datetime(2026, 11, 2, 2, 0, tzinfo=UTC), context="HD-000123")
+    for name in ("audit_log", "sla"):
+        with time_machine.travel(datetime(2026, 11, 2, 3, 0, tzinfo=UTC), tick=False):
+            audit_record(action=AuditAction.EXPORTED, actor=manager, target_label=name, details={"format": "csv"})
+    return customer
+
+
+@pytest.mark.parametrize(
+    ("language", "words", "codes"),
+    [
+        (
+            "en",
+            ["王小明 · JD.com jd_wxm", "Customer profile", "Audit log", "Response times and SLA compliance"],
+            ["jd jd_wxm"],
+        ),
+        ("zh-hans", ["王小明 · 京东 jd_wxm", "客户资料", "审计日志", "响应时间与 SLA 达成率"], ["jd jd_wxm"]),
+    ],
+)
+def test_the_page_words_the_codes_an_entry_keeps_in_the_readers_language(
+    manager_client, manager, language, words, codes
+):
+    _entries_about_a_buyer_an_export_and_a_reveal(manager)
+    page = manager_client.get("/audit/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    for text in words:
+        assert text in page, text
+    for code in codes:
+        assert code not in page, code
+    assert '<span class="mono">HD-000123</span>' in page  # a ticket reference stays as written
+    cells = re.findall(r'<td class="(?:audit-object|small audit-details)[^"]*"[^>]*>(.*?)</td>', page, re.S)
+    assert len(cells) >= 8
+    assert not {"profile", "audit_log", "sla"} & {re.sub(r"<[^>]+>|#\d+", "", cell).strip() for cell in cells}
+    # Read, never rewritten: the entries keep what was written.
+    assert set(AuditEntry.objects.values_list("target_label", flat=True)) >= {"王小明 · jd jd_wxm", "audit_log"}
+    assert AuditEntry.objects.filter(context="profile").count() == 1
+
+
+def test_the_csv_words_them_as_the_page_does(manager_client, manager):
+    _entries_about_a_buyer_an_export_and_a_reveal(manager)
+    body = b"".join(manager_client.get("/audit/audit-log.csv?start=2026-11-01&end=2026-11-30").streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    objects_and_contexts = [(row[3], row[8], row[9]) for row in rows[1:]]
+    assert ("contact_revealed", "王小明 · JD.com jd_wxm", "Customer profile") in objects_and_contexts
+    assert ("contact_revealed", "王小明 · JD.com jd_wxm", "HD-000123") in objects_and_contexts
+    assert ("exported", "Audit log", "") in objects_and_contexts
+    assert ("exported", "Response times and SLA compliance", "") in objects_and_contexts

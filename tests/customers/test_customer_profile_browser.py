@@ -37,3 +37,36 @@ def test_agent_links_an_account_from_the_profile_page(live_server):
         assert "jd_wxm_88" in page.inner_text("[data-testid=linked-accounts]")
         page.screenshot(path=str(ARTIFACTS / "customer-profile.png"), full_page=True)
         assert page.problems.unexpected() == []
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_on_a_phone_the_account_comes_first_and_the_profile_stays_short(live_server, locale):
+    from tests.browser import PHONE
+
+    staff_user("manager1", Role.MANAGER)
+    buyer = CustomerFactory(name="王小明", platform="taobao", platform_account_id="tb_wxm")
+    for n in range(30):
+        make_ticket(customer=buyer, subject=f"第 {n} 个问题")
+    for n in range(30):
+        OrderLineFactory(order=OrderFactory(customer=buyer, order_number=f"TB-LONG-{n:03d}"))
+
+    with open_page(locale=locale, phone=True) as page:
+        log_in(page, live_server.url, "manager1")
+        page.goto(f"{live_server.url}/customers/{buyer.pk}/")
+        account = page.locator("[data-testid=profile-account]").bounding_box()
+        tickets = page.locator("[data-testid=profile-tickets]").bounding_box()
+        linked = page.locator("[data-testid=linked-accounts]").bounding_box()
+        assert account is not None and tickets is not None and linked is not None
+        assert account["y"] < tickets["y"] < linked["y"]
+        reveal = page.locator("[data-testid=profile-account] [data-testid=reveal-contact]")
+        shown = reveal.bounding_box()
+        assert shown is not None and shown["y"] + shown["height"] <= PHONE["height"], "reveal is below the first screen"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.evaluate("document.documentElement.scrollHeight") < 4000
+        page.screenshot(path=str(ARTIFACTS / f"customer-profile-phone-{locale}.png"), full_page=True)
+
+        page.click("[data-testid=all-tickets]")
+        page.wait_for_url(f"{live_server.url}/customers/{buyer.pk}/tickets/")
+        assert page.locator("[data-testid=customer-tickets] tbody tr").count() == 30
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert page.problems.unexpected() == []
