@@ -65,3 +65,25 @@ class OneAppAtATimeWSGIServer(ThreadedWSGIServer):
 def install() -> None:
     """Make every live server (pytest-django's ``live_server`` builds Django's LiveServerThread) use it."""
     LiveServerThread.server_class = OneAppAtATimeWSGIServer
+
+
+# The rows the data migrations made (roles, after-sales reasons and limits, complaint defaults, the default survey
+# and SLA policy): a transactional test's flush empties their tables for the tests after it.
+DATA_MIGRATIONS = [
+    "accounts.migrations.0002_roles",
+    "aftersales.migrations.0002_default_reasons_and_limits",
+    "complaints.migrations.0002_defaults",
+    "surveys.migrations.0002_default_survey",
+    "tickets.migrations.0002_default_sla_policy",
+]
+
+
+def reload_migration_data() -> None:
+    """Run the data migrations' code again (each is idempotent), for a transactional test that needs their rows."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    for module in DATA_MIGRATIONS:
+        for operation in importlib.import_module(module).Migration.operations:
+            operation.code(django_apps, None)

@@ -26,12 +26,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 import pytest
-from django.apps import apps as django_apps
 from django.test import Client
 from PIL import Image
 
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
+from tests.live_server import reload_migration_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -39,15 +39,6 @@ PACKAGE = "helpdesk_client"
 # No formatter after generating (its default runs ruff from PATH): the test needs no network and no tool but the
 # generator itself, pinned in requirements.txt.
 CONFIG = "post_hooks: []\n"
-# The rows the data migrations made (roles, after-sales reasons, complaint defaults, the SLA policy): a
-# transactional test's flush empties their tables for the tests after it (as in tests/e2e/test_phone_layout.py).
-DATA_MIGRATIONS = [
-    "accounts.migrations.0002_roles",
-    "aftersales.migrations.0002_default_reasons_and_limits",
-    "complaints.migrations.0002_defaults",
-    "surveys.migrations.0002_default_survey",
-    "tickets.migrations.0002_default_sla_policy",
-]
 
 
 @pytest.fixture
@@ -171,9 +162,7 @@ def caller(g: types.SimpleNamespace, client: Any) -> Callable[..., Any]:
 @pytest.fixture
 def world(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
-    for module in DATA_MIGRATIONS:  # each is idempotent
-        for operation in importlib.import_module(module).Migration.operations:
-            operation.code(django_apps, None)
+    reload_migration_data()
     integration = integration_services.integration_create(
         name="Shop middleware", platform="taobao", scopes=list(ALL_SCOPES)
     )

@@ -4,37 +4,24 @@ scrolls sideways; wide tables scroll inside their own box) with the menu folded 
 
 from __future__ import annotations
 
-import importlib
 import io
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from aftersales.models import AfterSalesRequest
 from tests.browser import ARTIFACTS, LAPTOP, PHONE, chromium, log_in, new_page
+from tests.live_server import reload_migration_data
 from tickets.models import Ticket
 from tickets.services.escalation import sla_sweep
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# The data migrations whose rows seed_demo builds on (roles, after-sales reasons and limits, complaint defaults,
-# the default survey and SLA policy): a transactional test's flush empties their tables for the tests after it.
-DATA_MIGRATIONS = [
-    "accounts.migrations.0002_roles",
-    "aftersales.migrations.0002_default_reasons_and_limits",
-    "complaints.migrations.0002_defaults",
-    "surveys.migrations.0002_default_survey",
-    "tickets.migrations.0002_default_sla_policy",
-]
-
 
 @pytest.fixture
 def demo(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.VAR_DIR = tmp_path
-    for module in DATA_MIGRATIONS:  # each is idempotent
-        for operation in importlib.import_module(module).Migration.operations:
-            operation.code(django_apps, None)
+    reload_migration_data()
     call_command("seed_demo", stdout=io.StringIO())
     sla_sweep()  # the live demo tickets that are overdue are escalated
     live = Ticket.objects.exclude(description="（历史演示数据）")
