@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from accounts import roles
 from accounts.models import TicketScope
@@ -88,11 +88,40 @@ def may_read_notes(user: Any) -> bool:
 def ticket_readers(ticket: Ticket, users: Iterable[Any]) -> list[Any]:
     """Of ``users``, those who may see ``ticket``, in their order, each once. A notification or an e-mail
     about a ticket goes only to them: its reference and subject would otherwise reach someone the ticket page
-    answers 404 (an escalation step that names a group, a team member whose scope is *assigned*)."""
-    readers: dict[int, Any] = {}
+    answers 404 (an escalation step that names a group, a team member whose scope is *assigned*).
+
+    Four queries however many users (their roles, their teams as members and as managers, then each one's
+    rule as a column of one row of the ticket): the sweep warns whole teams."""
+    people: dict[int, Any] = {}
     for user in users:
-        if user is None or user.pk in readers:
-            continue
-        if Ticket.objects.filter(visible_tickets_q(user), pk=ticket.pk).exists():
-            readers[user.pk] = user
-    return list(readers.values())
+        if user is not None and user.pk not in people:
+            people[user.pk] = user
+    if not people:
+        return []
+    roles.roles_prefetch(list(people.values()))
+    _team_ids_prefetch(list(people.values()))
+    columns: dict[str, Any] = {}
+    readers: set[int] = set()
+    for pk, user in people.items():
+        rule = visible_tickets_q(user)
+        if rule == Q():
+            readers.add(pk)
+        elif rule != NOTHING:
+            columns[f"reader_{pk}"] = ExpressionWrapper(rule, output_field=BooleanField())
+    if columns:
+        row = Ticket.objects.filter(pk=ticket.pk).annotate(**columns).values(*columns).first() or {}
+        readers.update(int(name.removeprefix("reader_")) for name, visible in row.items() if visible)
+    return [user for pk, user in people.items() if pk in readers]
+
+
+def _team_ids_prefetch(users: list[Any]) -> None:
+    """Each user's teams (member or manager) in one query, for ``_team_ids``."""
+    todo = [user for user in users if getattr(user, "_ticket_team_ids", None) is None]
+    if not todo:
+        return
+    teams: dict[int, set[int]] = {user.pk: set() for user in todo}
+    for through in (Team.members.through, Team.managers.through):
+        for user_id, team_id in through.objects.filter(user_id__in=list(teams)).values_list("user_id", "team_id"):
+            teams[user_id].add(team_id)
+    for user in todo:
+        user._ticket_team_ids = sorted(teams[user.pk])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
@@ -96,3 +97,14 @@ def test_a_team_without_managers_falls_back_to_managers_who_may_see_its_tickets(
     make_ticket(team=leaderless, received_at=start)
     sla_sweep(now=start + timedelta(minutes=10))
     assert _recipients("escalated") == {"lead", "boss"}
+
+
+def test_choosing_readers_costs_four_queries_however_large_the_team(teams, django_assert_max_num_queries):
+    """The sweep warns whole teams: one query per member made a warning to 20 agents cost 60 more queries."""
+    after, _pre, _people = teams
+    crowd = [staff_user(f"agent{number}", Role.AGENT, ticket_scope="all") for number in range(20)]
+    ticket = make_ticket(team=after)
+    fresh = list(get_user_model().objects.filter(pk__in=[user.pk for user in crowd]).order_by("id"))
+    with django_assert_max_num_queries(4):
+        readers = ticket_readers(ticket, fresh)
+    assert len(readers) == 20
