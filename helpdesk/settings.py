@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "integrations",
     "webhooks",
     "surveys",
+    "workforce",
     "reports",
     "helpdesk",  # the project's own commands (seed_demo)
 ]

@@ -129,9 +129,19 @@ class EventType(TextChoices):
     SLA_RECOMPUTED = "sla_recomputed", _("SLA due times recomputed")
     SLA_WARNED = "sla_warned", _("SLA warning")
     WORKFLOW = "workflow", _("Workflow")
+    ROUTED = "routed", _("Routed by rules")
 
 
 class SlaTarget(TextChoices):
     FIRST_RESPONSE = "first_response", _("First response")
     NEXT_REPLY = "next_reply", _("Next reply")
     RESOLUTION = "resolution", _("Resolution")
+
+
+class EscalationTarget(TextChoices):
+    """What an escalation is about: a breached SLA target, or an agent asking the managers for help."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_REPLY = "next_reply", _("Next reply")
+    RESOLUTION = "resolution", _("Resolution")
+    REQUESTED = "requested", _("Help requested")

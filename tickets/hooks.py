@@ -12,6 +12,12 @@ A hook may write its own rows and call ticket services; anything slow or externa
   *Domain* listeners run first (surveys issues the buyer's link on resolution), then *outbox* listeners,
   which report the change outward (webhooks) and so see what the domain listeners wrote.
 
+- The intake router (one, registered by the workforce app): ``router(draft) -> RoutingDecision | None``, asked
+  by ``ticket_create`` on every intake path *before* the ticket is built (the decision may change its team,
+  priority and restriction, which the SLA policy depends on). It must not write: what it wants stored with
+  the ticket goes in ``RoutingDecision.after_save``, which runs inside the create transaction once the ticket
+  and its ``routed`` event exist.
+
 Page panels are not hooks: they render, never write, and live in ``tickets.panels``.
 """
 
@@ -23,7 +29,11 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Ticket, TicketEvent
+    from datetime import datetime
+
+    from customers.models import Customer, Order
+
+    from .models import Team, Ticket, TicketEvent
 
 EventListener = Callable[["Ticket", "TicketEvent"], None]
 
@@ -37,6 +47,51 @@ class KindHooks:
 class ListenerPhase(IntEnum):
     DOMAIN = 0
     OUTBOX = 1
+
+
+@dataclass(frozen=True)
+class IntakeDraft:
+    """A ticket about to be created, as the router sees it. ``team`` is the team the creator chose (None when
+    they chose none); ``default_team`` the kind's default team that the ticket gets if no rule sets one."""
+
+    kind: str
+    category: str
+    channel: str
+    priority: str
+    subject: str
+    description: str
+    customer: Customer
+    order: Order | None
+    team: Team | None
+    default_team: Team | None
+    received_at: datetime
+
+
+@dataclass
+class RoutingDecision:
+    """What the rules decided. ``None`` fields leave the ticket as the creator made it. ``rules`` is what the
+    ticket's ``routed`` event records: one ``{"id", "name", "actions": [...]}`` per rule that fired."""
+
+    team: Team | None = None
+    priority: str | None = None
+    restricted: bool = False
+    tags: list[str] | None = None
+    rules: list[dict[str, Any]] | None = None
+    after_save: Callable[[Ticket], None] | None = None
+
+
+IntakeRouter = Callable[[IntakeDraft], "RoutingDecision | None"]
+
+_router: list[IntakeRouter] = []
+
+
+def register_router(router: IntakeRouter) -> None:
+    """Install the intake router (one at a time: a second registration replaces the first)."""
+    _router[:] = [router]
+
+
+def run_router(draft: IntakeDraft) -> RoutingDecision | None:
+    return _router[0](draft) if _router else None
 
 
 _kind_hooks: dict[str, list[KindHooks]] = {}

@@ -19,14 +19,15 @@ from ..enums import (
     AuthorType,
     Category,
     Channel,
+    EscalationTarget,
     EventType,
     MessageVisibility,
     Priority,
-    SlaTarget,
     TicketKind,
     TicketStatus,
 )
 from .policies import SlaPolicy
+from .tags import Tag
 from .teams import Team
 
 REFERENCE_PREFIX = "HD-"
@@ -98,6 +99,7 @@ class Ticket(models.Model):
         related_name="assigned_tickets",
         verbose_name=_("assignee"),
     )
+    tags = models.ManyToManyField(Tag, related_name="tickets", blank=True, verbose_name=_("tags"))
     restricted = models.BooleanField(
         _("restricted"),
         default=False,
@@ -316,7 +318,7 @@ class Escalation(models.Model):
     """A breach sent up to the manager role. Unique per ticket, target and level: never twice."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("ticket"))
-    target = models.CharField(_("target"), max_length=20, choices=SlaTarget.choices)
+    target = models.CharField(_("target"), max_length=20, choices=EscalationTarget.choices)
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     team = models.ForeignKey(
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="escalations", verbose_name=_("team")
@@ -342,6 +344,16 @@ class Escalation(models.Model):
     next_level_at = models.DateTimeField(
         _("next level due at"), null=True, blank=True, help_text=_("When the chain's next level fires if still unmet.")
     )
+    # Only for target "requested": the agent who asked the managers for help, and why.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         verbose_name = _("escalation")

@@ -56,14 +56,64 @@ def ticket_set_team(*, ticket: Ticket, team: Team | None, actor: Actor) -> Ticke
     return ticket
 
 
-def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Actor) -> Ticket:
+ASSIGNMENT_VIAS = ("manual", "auto", "handover", "handback", "claim")
+
+
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    assignee: Any,
+    actor: Actor,
+    via: str = "manual",
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> Ticket:
     """Give the ticket to an agent (or nobody). A manager who takes or reassigns an escalated ticket
     acknowledges its open escalations: it leaves the Escalations view. The new assignee is notified
     unless they assigned it to themselves.
+
+    ``via`` says how (one of ``ASSIGNMENT_VIAS``: a person's choice, auto-assignment, a shift handover, a
+    hand-back to the queue); ``reason`` and ``details`` say why (``"least_loaded"``, ``{"load": 3,
+    "capacity": 8}``). All three go on the ``assigned`` event, which reports count.
     """
+    assigned = _assign(ticket, assignee, actor, via=via, reason=reason, details=details, expect=False)
+    assert assigned is not None  # only an expectation can make it refuse
+    return assigned
+
+
+def ticket_assign_if_unchanged(
+    *,
+    ticket: Ticket | int,
+    expect_assignee_id: int | None,
+    assignee: Any,
+    actor: Actor,
+    via: str,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> Ticket | None:
+    """``ticket_assign``, but only if the ticket's assignee is still ``expect_assignee_id`` (None:
+    unassigned) and the ticket is not closed once its row is locked; otherwise nothing changes and None is
+    returned. Auto-assignment and hand-backs use it, so they never overwrite a person's choice made meanwhile.
+    Call it holding no lock on the assignee's capacity that a ticket service could wait for."""
+    return _assign(ticket, assignee, actor, via=via, reason=reason, details=details, expect=expect_assignee_id)
+
+
+def _assign(
+    ticket: Ticket | int,
+    assignee: Any,
+    actor: Actor,
+    *,
+    via: str,
+    reason: str,
+    details: dict[str, Any] | None,
+    expect: int | None | bool,
+) -> Ticket | None:
     check_assignable(assignee)
     with transaction.atomic():
         ticket = lock_ticket(ticket)
+        if expect is not False:
+            if ticket.assignee_id != expect or ticket.is_closed:
+                return None
         refuse_if_closed(ticket)
         now = timezone.now()
         if ticket.assignee_id != (assignee.pk if assignee else None):
@@ -78,6 +128,9 @@ def ticket_assign(*, ticket: Ticket, assignee: Any, actor: Actor) -> Ticket:
                 old_name=str(old) if old else "",
                 new=assignee.pk if assignee else None,
                 new_name=str(assignee) if assignee else "",
+                via=via,
+                **({"reason": reason} if reason else {}),
+                **(details or {}),
             )
             if assignee is not None and getattr(actor_or_none(actor), "pk", None) != assignee.pk:
                 notifications_create(

@@ -84,4 +84,4 @@ def claim_if_unassigned(ticket: Ticket, actor: Actor) -> None:
     user = actor_or_none(actor)
     ticket.assignee = user
     ticket.save(update_fields=["assignee", "updated_at"])
-    record_event(ticket, EventType.ASSIGNED, user, old=None, old_name="", new=user.pk, new_name=str(user))
+    record_event(ticket, EventType.ASSIGNED, user, old=None, old_name="", new=user.pk, new_name=str(user), via="claim")

@@ -20,6 +20,7 @@ from integrations.access import refuse_other_platform
 from .. import hooks
 from ..enums import (
     CATEGORIES_BY_KIND,
+    PRIORITY_RANK,
     Channel,
     EventType,
     Priority,
@@ -27,6 +28,7 @@ from ..enums import (
     TicketStatus,
 )
 from ..models import (
+    Tag,
     Team,
     Ticket,
 )
@@ -123,8 +125,32 @@ def ticket_create(
     external_id = external_id.strip()
     source_platform = customer.platform if external_id else ""
     _refuse_duplicate(source_platform, external_id)
+    default_team = Team.objects.filter(default_for_kind=kind).order_by("id").first() if team is None else None
+    decision = hooks.run_router(
+        hooks.IntakeDraft(
+            kind=kind,
+            category=category,
+            channel=channel,
+            priority=priority,
+            subject=subject,
+            description=description,
+            customer=customer,
+            order=order,
+            team=team,
+            default_team=default_team,
+            received_at=received_at,
+        )
+    )
+    restricted = False
+    if decision is not None:
+        # A rule picks the team only when the creator chose none, and never lowers the priority given.
+        if team is None and decision.team is not None:
+            team = decision.team
+        if decision.priority and PRIORITY_RANK[decision.priority] > PRIORITY_RANK[priority]:  # type: ignore[index]
+            priority = decision.priority
+        restricted = decision.restricted
     if team is None:
-        team = Team.objects.filter(default_for_kind=kind).order_by("id").first()
+        team = default_team
 
     with transaction.atomic():
         ticket = Ticket(
@@ -139,6 +165,7 @@ def ticket_create(
             order=order,
             team=team,
             assignee=assignee,
+            restricted=restricted,
             created_by=actor_or_none(created_by),
             sla_policy=sla_policy_for(
                 kind=kind,
@@ -166,8 +193,22 @@ def ticket_create(
             priority=priority,
             received_at=received_at.isoformat(),
         )
+        if decision is not None and decision.rules:
+            if decision.tags:
+                ticket.tags.add(*(Tag.objects.get_or_create(name=name)[0] for name in decision.tags))
+            record_event(ticket, EventType.ROUTED, None, rules=decision.rules)
+        if decision is not None and decision.after_save is not None:
+            decision.after_save(ticket)
         if assignee is not None:
-            record_event(ticket, EventType.ASSIGNED, created_by, old=None, new=assignee.pk, new_name=str(assignee))
+            record_event(
+                ticket,
+                EventType.ASSIGNED,
+                created_by,
+                old=None,
+                new=assignee.pk,
+                new_name=str(assignee),
+                via="manual",
+            )
         hooks.run_created(ticket, created_by)
     return ticket
 
