@@ -53,6 +53,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("integrations.api.urls")),
     path("", include("webhooks.api.urls")),
     path("", include("surveys.api.urls")),
+    path("", include("workforce.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -71,6 +72,7 @@ urlpatterns = [
     path("survey/", include("surveys.urls")),
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
+    path("work/", include("workforce.urls")),
     path("", include("tickets.urls")),
 ]
 

@@ -16,6 +16,8 @@ class Scope(TextChoices):
     AFTERSALES_WRITE = "aftersales:write", _("Create return and exchange requests, add evidence, answer offers")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints and see deliveries")
     REPORTS_READ = "reports:read", _("Read reports (aggregates and the per-ticket raw data)")
+    WORKFORCE_READ = "workforce:read", _("Read routing rules, skills, shifts, presence, the team board and handovers")
+    WORKFORCE_WRITE = "workforce:write", _("Change routing rules, skills, shifts and assignment settings")
 
 
 ALL_SCOPES = [scope.value for scope in Scope]

@@ -1,0 +1,1 @@
+"""Work distribution API, one module per topic."""

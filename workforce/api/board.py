@@ -1,0 +1,5 @@
+"""board API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

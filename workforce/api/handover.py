@@ -1,0 +1,5 @@
+"""handover API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""presence API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""routing API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Work distribution pages, one module per topic."""

@@ -1,0 +1,5 @@
+"""board pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

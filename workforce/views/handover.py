@@ -1,0 +1,5 @@
+"""handover pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""presence pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""routing pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
