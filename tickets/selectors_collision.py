@@ -46,7 +46,7 @@ class Presence:
     typing: list[str]
 
 
-def ticket_presence(*, ticket_id: int, reader_id: int | None, now: datetime | None = None) -> Presence:
+def ticket_presence(*, ticket_id: int, reader_id: int, now: datetime | None = None) -> Presence:
     """The people (other than the reader) whose page of the ticket sent a heartbeat within
     ``TICKET_VIEWER_TIMEOUT_SECONDS``, oldest viewer first, and those of them typing now. One query."""
     now = now or timezone.now()
@@ -64,11 +64,11 @@ def ticket_presence(*, ticket_id: int, reader_id: int | None, now: datetime | No
     return Presence(viewers=viewers, typing=typing)
 
 
-def ticket_viewer_names(*, ticket_id: int, reader_id: int | None, now: datetime | None = None) -> list[str]:
+def ticket_viewer_names(*, ticket_id: int, reader_id: int, now: datetime | None = None) -> list[str]:
     return ticket_presence(ticket_id=ticket_id, reader_id=reader_id, now=now).viewers
 
 
-def ticket_typing_names(*, ticket_id: int, reader_id: int | None, now: datetime | None = None) -> list[str]:
+def ticket_typing_names(*, ticket_id: int, reader_id: int, now: datetime | None = None) -> list[str]:
     return ticket_presence(ticket_id=ticket_id, reader_id=reader_id, now=now).typing
 
 
@@ -80,13 +80,10 @@ def inbox_viewers(
     found: dict[int, list[str]] = {}
     if not ids:
         return found
-    rows = (
-        TicketViewer.objects.filter(ticket_id__in=ids, last_seen_at__gte=_active_since(now))
-        .exclude(user_id=reader_id)
-        .select_related("user")
-        .order_by("ticket_id", "id")
-    )
-    for row in rows:
+    rows = TicketViewer.objects.filter(ticket_id__in=ids, last_seen_at__gte=_active_since(now))
+    if reader_id is not None:
+        rows = rows.exclude(user_id=reader_id)
+    for row in rows.select_related("user").order_by("ticket_id", "id"):
         found.setdefault(row.ticket_id, []).append(str(row.user))
     return found
 
@@ -126,7 +123,8 @@ def describe_events(
             continue
         data = event.data if isinstance(event.data, dict) else {}
         actor = _actor_name(event)
-        body = bodies.get(data.get("message_id"), "")
+        message_id = data.get("message_id")
+        body = bodies.get(message_id, "") if isinstance(message_id, int) else ""
         if event.type == EventType.CUSTOMER_REPLIED:
             text = _("New message from the buyer")
         elif event.type == EventType.REPLIED:

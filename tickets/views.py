@@ -145,9 +145,7 @@ def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MessageForm,
         "reply_form",
-        lambda t, d: ticket_reply(
-            ticket=t, author=request.user, body=d["body"], seen_event_id=_seen_event_id(request)
-        ),
+        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"], seen_event_id=_seen_event_id(request)),
         _("Reply sent."),
     )
 

@@ -27,9 +27,7 @@ from .common import claim_if_unassigned, iso, lock_ticket, record_event
 from .stale import refuse_if_stale
 
 
-def ticket_transition(
-    *, ticket: Ticket, to_status: str, actor: Actor, seen_event_id: int | None = None
-) -> Ticket:
+def ticket_transition(*, ticket: Ticket, to_status: str, actor: Actor, seen_event_id: int | None = None) -> Ticket:
     """Move a ticket to another status, if the transition table allows it.
 
     Pending customer pauses both clocks; leaving it resumes them and shifts the due times by the paused

@@ -27,7 +27,9 @@ def wake_ticket_pages(ticket_id: int) -> None:
     transaction.on_commit(lambda: publish_channel_wakeups([channel]))
 
 
-def ticket_viewer_touch(*, ticket: Ticket, user: Any, typing: bool = False, now: datetime | None = None) -> TicketViewer:
+def ticket_viewer_touch(
+    *, ticket: Ticket, user: Any, typing: bool = False, now: datetime | None = None
+) -> TicketViewer:
     """Record that ``user`` has ``ticket`` open now (and, with ``typing``, is writing a reply for the next
     ``TYPING_SECONDS``). An upsert: one row per ticket and user, safe to call every few seconds.
 
