@@ -19,15 +19,17 @@ from accounts.decorators import agent_required
 from core.errors import error_body
 from core.integers import parse_id
 
-from . import live, selectors
+from . import live
+from .access import tickets_visible_to
+from .models import Ticket
 from .pages import ticket_for_page, timeline_context
 from .services.viewers import ticket_viewer_leave, ticket_viewer_touch
 
 
-def _visible_ticket(user: Any, pk: int) -> tuple[int, str] | None:
-    """The ticket's id and buyer's name for an agent who may see it; None otherwise."""
-    ticket = selectors.ticket_get_for_agent(pk=pk, user=user)
-    return (ticket.pk, ticket.customer.name) if ticket is not None else None
+def _visible_ticket(user: Any, pk: int) -> Ticket | None:
+    """The bare ticket (with its buyer) if ``user`` may see it: the heartbeat and the stream's reconnects come
+    every few seconds, so not the ticket page's whole prefetch."""
+    return tickets_visible_to(user).select_related("customer").filter(pk=pk).first()
 
 
 @require_GET
@@ -40,16 +42,15 @@ async def ticket_live_view(request: HttpRequest, pk: int) -> HttpResponse | Stre
         return JsonResponse(error_body("not_authenticated", _("Please log in.")), status=401)
     if not await sync_to_async(roles.is_agent)(user):
         return JsonResponse(error_body("permission_denied", _("Staff only.")), status=403)
-    found = await sync_to_async(_visible_ticket)(user, pk)
-    if found is None:
+    ticket = await sync_to_async(_visible_ticket)(user, pk)
+    if ticket is None:
         raise Http404(_("No such ticket."))
-    ticket_id, customer_name = found
     after_id = parse_id((request.headers.get("Last-Event-ID") or "").strip())
     if after_id is None:
         after_id = parse_id((request.GET.get("after") or "").strip())
     language = translation.get_language()
     cursor = await sync_to_async(live.cursor_open)(
-        ticket_id=ticket_id, reader_id=user.pk, customer_name=customer_name, after_id=after_id
+        ticket_id=ticket.pk, reader_id=user.pk, customer_name=ticket.customer.name, after_id=after_id
     )
     response: HttpResponse | StreamingHttpResponse
     if isinstance(request, ASGIRequest):
@@ -70,7 +71,9 @@ async def ticket_live_view(request: HttpRequest, pk: int) -> HttpResponse | Stre
 def ticket_viewing_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The page's heartbeat (every 10 s, and while typing: ``typing=1``), or with ``leave=1`` its goodbye
     (``navigator.sendBeacon`` on pagehide)."""
-    ticket = ticket_for_page(request, pk)
+    ticket = _visible_ticket(request.user, pk)
+    if ticket is None:
+        raise Http404(_("No such ticket."))
     if request.POST.get("leave") == "1":
         ticket_viewer_leave(ticket=ticket, user=request.user)
     else:

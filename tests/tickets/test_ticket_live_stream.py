@@ -4,6 +4,9 @@ through the async test client."""
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, Client
@@ -132,6 +135,32 @@ def test_the_stream_sends_the_state_at_once_then_a_colleague_s_reply_as_it_happe
             third = await stream.next_data()
             assert [e["type"] for e in third.data["events"]][0] == "replied"
             assert third.id == str(third.data["last_event_id"]) and int(third.id) > after
+        finally:
+            await stream.close()
+
+    async_to_sync(scenario)()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_redis_wakeup_on_the_ticket_s_channel_delivers_a_reply_at_once(agent, other_agent, settings):
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    settings.TICKET_LIVE_POLL_SECONDS = 30
+    settings.TICKET_LIVE_FALLBACK_POLL_SECONDS = 30
+    settings.NOTIFICATIONS_STREAM_SECONDS = 20
+    ticket = make_ticket(assignee=other_agent)
+    client = AsyncClient()
+    client.force_login(agent)
+
+    async def scenario() -> None:
+        stream = SseReader(await client.get(f"/tickets/{ticket.pk}/live/"))
+        try:
+            await stream.next_data()
+            started = time.monotonic()
+            await sync_to_async(ticket_reply)(ticket=ticket, author=other_agent, body="马上发")
+            event = await stream.next_data(timeout=5)
+            assert "replied" in [e["type"] for e in event.data["events"]]
+            assert time.monotonic() - started < 5  # far sooner than the 30 s poll
         finally:
             await stream.close()
 
