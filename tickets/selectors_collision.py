@@ -154,11 +154,12 @@ def describe_events(
 
 
 def _makes_stale(event: TicketEvent, sender_id: int | None) -> bool:
-    """Whether an event the sender has not seen should stop their reply or status change: the buyer wrote,
-    someone else (a person) replied, or someone else (anyone, the system too) changed the status. Internal
-    notes and the sender's own steps never do."""
+    """Whether an event the sender has not seen should stop their reply or status change: the buyer wrote
+    (unless the sender recorded that message themselves, from a call), someone else (a person) replied, or
+    someone else (anyone, the system too) changed the status. Internal notes and the sender's own steps never
+    do."""
     if event.type == EventType.CUSTOMER_REPLIED:
-        return True
+        return event.actor_id is None or event.actor_id != sender_id
     if event.type == EventType.REPLIED:
         return event.actor_id is not None and event.actor_id != sender_id
     if event.type == EventType.STATUS_CHANGED:

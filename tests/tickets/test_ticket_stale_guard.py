@@ -45,6 +45,18 @@ def test_a_buyer_message_after_the_seen_event_blocks_the_reply_and_nothing_is_se
     assert refused.value.last_event_id == _seen(ticket)
 
 
+def test_a_buyer_message_the_sender_recorded_themselves_is_not_stale_but_one_a_colleague_recorded_is(
+    ticket, agent, other_agent
+):
+    seen = _seen(ticket)
+    ticket_add_customer_message(ticket=ticket, body="电话里说：换成红色", actor=agent)
+    ticket_reply(ticket=ticket, author=agent, body="好的，给您换红色", seen_event_id=seen)
+    seen = _seen(ticket)
+    ticket_add_customer_message(ticket=ticket, body="电话里又说：还是蓝色吧", actor=other_agent)
+    with pytest.raises(StaleTicket):
+        ticket_reply(ticket=ticket, author=agent, body="好的，红色", seen_event_id=seen)
+
+
 def test_one_s_own_earlier_reply_is_not_stale(ticket, agent):
     seen = _seen(ticket)
     ticket_reply(ticket=ticket, author=agent, body="补充一下：")
