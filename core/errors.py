@@ -120,7 +120,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = ValidationFailed(str(_("Too many fields or files in one request.")), code="parse_error")
     if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+        # A subclass may add keys of its own next to code and message (``extra``: a stale ticket's changes).
+        extra = getattr(exc, "extra", None) or {}
+        return Response(error_body(exc.code, exc.message, exc.fields, **extra), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("validation_error", str(_("Invalid input.")), fields), status=400)

@@ -125,16 +125,27 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("GET", "/api/v1/tickets/{id}/"): (
         "Get a ticket",
         "The ticket with its buyer, order, messages (internal notes only for staff and keys with `notes:read`), "
-        "events and SLA clocks.",
+        "events and SLA clocks. `last_event_id` is what to send back as `last_seen_event_id` with a reply or a "
+        "status change to be warned (409 `stale_ticket`) of changes made meanwhile.",
     ),
     ("PATCH", "/api/v1/tickets/{id}/"): (
         "Update a ticket",
         "Change status, priority, kind and category, team, assignee, or whether it is restricted (managers). "
-        "Each change is recorded on the timeline and re-evaluates the SLA where it matters.",
+        "Each change is recorded on the timeline and re-evaluates the SLA where it matters. With a status, an "
+        "optional `last_seen_event_id` (the `last_event_id` the client last read) makes it a 409 `stale_ticket` "
+        "(with `error.changes`) if since then the buyer wrote, someone else replied or someone else changed the "
+        "status; resend with the new `error.last_event_id` to change it anyway.",
     ),
     ("POST", "/api/v1/tickets/{id}/customer-messages/"): ("Add a buyer's message", None),
     ("POST", "/api/v1/tickets/{id}/notes/"): ("Add an internal note", None),
-    ("POST", "/api/v1/tickets/{id}/replies/"): ("Reply to the buyer", None),
+    ("POST", "/api/v1/tickets/{id}/replies/"): (
+        "Reply to the buyer",
+        "A public reply; the first one stops the first-response clock. An optional `last_seen_event_id` (the "
+        "ticket's `last_event_id` when the reply was written) makes it a 409 `stale_ticket`, sending nothing, if "
+        "since then the buyer wrote, someone else replied or someone else changed the status: `error.changes` "
+        "lists them (type, actor, time, excerpt) and `error.last_event_id` is the id to resend with to reply "
+        "anyway. Internal notes and the caller's own steps never count; without the field nothing is checked.",
+    ),
     ("GET", "/api/v1/tickets/{id}/survey/"): ("Get a ticket's satisfaction survey", None),
     ("POST", "/api/v1/tickets/{id}/take/"): (
         "Take a ticket",

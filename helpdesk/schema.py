@@ -21,6 +21,18 @@ from core.idempotency import MAX_KEY_LENGTH, REPLAYED_HEADER
 from integrations.permissions import ANY_KEY, ApiKeyScope
 
 
+class StaleChangeOutput(serializers.Serializer):
+    """One change a stale reply or status change had not seen (collision detection)."""
+
+    id = serializers.IntegerField(help_text="The event's id.")
+    type = serializers.CharField(help_text="The event's type: customer_replied, replied or status_changed.")
+    actor = serializers.CharField(allow_null=True, help_text="Who did it (the buyer's name for their message).")
+    at = serializers.DateTimeField()
+    mine = serializers.BooleanField(help_text="Whether the caller did it (never true here).")
+    text = serializers.CharField(help_text="One line for a person, in the caller's language.")
+    excerpt = serializers.CharField(help_text="The start of the message, for messages; else empty.")
+
+
 class ErrorDetail(serializers.Serializer):
     code = serializers.CharField(help_text="Machine-readable, e.g. validation_error, missing_scope, throttled.")
     message = serializers.CharField(help_text="Human-readable, in the caller's language.")
@@ -32,6 +44,14 @@ class ErrorDetail(serializers.Serializer):
     request_id = serializers.CharField(help_text="Same as the X-Request-ID header; quote it to support.")
     required_scope = serializers.CharField(
         required=False, allow_null=True, help_text="With missing_scope: the scope the key lacks."
+    )
+    changes = StaleChangeOutput(
+        many=True,
+        required=False,
+        help_text="With stale_ticket: what changed after last_seen_event_id that the caller had not seen.",
+    )
+    last_event_id = serializers.IntegerField(
+        required=False, help_text="With stale_ticket: the ticket's newest event id; send it to go ahead anyway."
     )
 
 
@@ -46,7 +66,8 @@ ERRORS = {
     "404": "Not found.",
     "405": "Method not allowed.",
     "406": "The Accept header asks for a format we do not serve.",
-    "409": "Conflict: the object's state does not allow it, or the Idempotency-Key was used for another request.",
+    "409": "Conflict: the object's state does not allow it, the Idempotency-Key was used for another request, or "
+    "(stale_ticket) the ticket changed after last_seen_event_id.",
     "413": f"The body is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 2**20} MB (files aside).",
     "415": "Unsupported Content-Type.",
     "429": "Too many requests for this key (or staff account): wait Retry-After seconds.",

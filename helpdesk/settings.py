@@ -333,6 +333,14 @@ NOTIFICATIONS_POLL_SECONDS = 3.0
 NOTIFICATIONS_FALLBACK_POLL_SECONDS = 20.0
 NOTIFICATIONS_HEARTBEAT_SECONDS = 15.0
 
+# --- Collision detection on the ticket page (issue 15) --------------------------------------------------
+# A viewer whose page has not sent its heartbeat (every 10 s) for this long no longer counts as viewing.
+TICKET_VIEWER_TIMEOUT_SECONDS = float(os.environ.get("TICKET_VIEWER_TIMEOUT_SECONDS", "30"))
+# The ticket page's live stream (/tickets/<id>/live/) re-reads the database this often without Redis (with
+# Redis a wake-up comes at once; the slower poll notices typing and viewers that expire by themselves).
+TICKET_LIVE_POLL_SECONDS = 2.0
+TICKET_LIVE_FALLBACK_POLL_SECONDS = 5.0
+
 # --- Uploads (after-sales evidence) ---------------------------------------------------------------------
 # Evidence is customer data: it is served only through an authenticated view, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("HELPDESK_MEDIA_ROOT", VAR_DIR / "media"))

@@ -19,7 +19,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from core import integers
 
 from .models import Notification
-from .pubsub import WakeupSubscriber
+from .pubsub import WakeupSubscriber, channel_for
 from .selectors import (
     notification_bell,
     notification_ids_since,
@@ -130,15 +130,15 @@ def summary_payload(*, user: Any, after_id: int | None, language: str) -> dict[s
         return {"unread": bell.unread, "last_id": last_id, "items": [item_payload(n) for n in items]}
 
 
-def sse_event(payload: dict[str, Any]) -> str:
-    return f"id: {payload['last_id']}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
+def sse_event(payload: dict[str, Any], *, id_key: str = "last_id") -> str:
+    return f"id: {payload[id_key]}\ndata: {json.dumps(payload, ensure_ascii=False)}\n\n"
 
 
 def sse_retry(milliseconds: int) -> str:
     return f"retry: {milliseconds}\n\n"
 
 
-def _in_thread(function: Callable[..., T]) -> Callable[..., Any]:
+def in_thread(function: Callable[..., T]) -> Callable[..., Any]:
     """Run ORM work off the event loop, then give the database connection back.
 
     An open stream spends nearly all its time waiting; holding a connection through that would cost one
@@ -158,21 +158,47 @@ def _in_thread(function: Callable[..., T]) -> Callable[..., Any]:
 async def event_stream(*, cursor: StreamCursor, language: str) -> AsyncIterator[str]:
     """The SSE body: the current state at once, then an event whenever the user's unread state changes,
     a comment line as heartbeat, and a reconnect hint at the end."""
-    lifetime = float(settings.NOTIFICATIONS_STREAM_SECONDS)
-    poll = float(settings.NOTIFICATIONS_POLL_SECONDS)
-    fallback_poll = float(settings.NOTIFICATIONS_FALLBACK_POLL_SECONDS)
-    heartbeat = float(settings.NOTIFICATIONS_HEARTBEAT_SECONDS)
-    read = _in_thread(cursor_read)
+    read = in_thread(cursor_read)
+
+    async def read_news() -> tuple[dict[str, Any] | None, bool]:
+        result: tuple[dict[str, Any] | None, bool] = await read(cursor, language=language)
+        return result
+
+    async for chunk in wakeup_stream(
+        channel=channel_for(cursor.user_id),
+        read=read_news,
+        poll=float(settings.NOTIFICATIONS_POLL_SECONDS),
+        fallback_poll=float(settings.NOTIFICATIONS_FALLBACK_POLL_SECONDS),
+    ):
+        yield chunk
+
+
+async def wakeup_stream(
+    *,
+    channel: str,
+    read: Callable[[], Awaitable[tuple[dict[str, Any] | None, bool]]],
+    poll: float,
+    fallback_poll: float,
+    lifetime: float | None = None,
+    heartbeat: float | None = None,
+    id_key: str = "last_id",
+) -> AsyncIterator[str]:
+    """An SSE body that re-reads the database on each wake-up published on ``channel`` and on a poll: every
+    ``poll`` seconds without Redis, every ``fallback_poll`` with it. ``read()`` returns the payload to send
+    (None when nothing changed) and whether more is waiting; ``payload[id_key]`` is the event's SSE id.
+    Shared by the bell and by pages of apps above (the ticket page's viewers and news)."""
+    lifetime = float(settings.NOTIFICATIONS_STREAM_SECONDS) if lifetime is None else lifetime
+    heartbeat = float(settings.NOTIFICATIONS_HEARTBEAT_SECONDS) if heartbeat is None else heartbeat
 
     deadline = time.monotonic() + lifetime
     yield sse_retry(RECONNECT_MS)
     # Subscribe before the first read: a wake-up published in between then triggers a second read instead
     # of being lost.
-    subscriber = await _subscribe(cursor.user_id)
+    subscriber = await _subscribe(channel)
     try:
-        payload, more = await read(cursor, language=language)
+        payload, more = await read()
         if payload is not None:
-            yield sse_event(payload)
+            yield sse_event(payload, id_key=id_key)
         now = time.monotonic()
         next_poll = now if more else now + (fallback_poll if subscriber else poll)
         next_heartbeat = now + heartbeat
@@ -183,7 +209,7 @@ async def event_stream(*, cursor: StreamCursor, language: str) -> AsyncIterator[
                 try:
                     woke = await subscriber.wait(wait)
                 except Exception:  # noqa: BLE001 - Redis went away: poll the database for the rest
-                    logger.warning("notification subscription lost; polling instead", exc_info=True)
+                    logger.warning("wake-up subscription lost; polling instead", exc_info=True)
                     await subscriber.close()
                     subscriber = None
                     next_poll = min(next_poll, time.monotonic() + poll)
@@ -193,9 +219,9 @@ async def event_stream(*, cursor: StreamCursor, language: str) -> AsyncIterator[
             if now >= deadline:
                 break
             if woke or now >= next_poll:
-                payload, more = await read(cursor, language=language)
+                payload, more = await read()
                 if payload is not None:
-                    yield sse_event(payload)
+                    yield sse_event(payload, id_key=id_key)
                     next_heartbeat = now + heartbeat
                 now = time.monotonic()
                 next_poll = now if more else now + (fallback_poll if subscriber else poll)
@@ -208,15 +234,15 @@ async def event_stream(*, cursor: StreamCursor, language: str) -> AsyncIterator[
     yield sse_retry(RECONNECT_MS)
 
 
-async def _subscribe(user_id: int) -> WakeupSubscriber | None:
+async def _subscribe(channel: str) -> WakeupSubscriber | None:
     url = settings.REDIS_URL
     if not url:
         return None
-    subscriber = WakeupSubscriber(url, user_id)
+    subscriber = WakeupSubscriber(url, channel=channel)
     try:
         await subscriber.start()
     except Exception:  # noqa: BLE001 - Redis is down: this stream polls the database instead
-        logger.warning("could not subscribe to notification wake-ups; polling instead", exc_info=True)
+        logger.warning("could not subscribe to wake-ups on %s; polling instead", channel, exc_info=True)
         await subscriber.close()
         return None
     return subscriber
@@ -225,5 +251,5 @@ async def _subscribe(user_id: int) -> WakeupSubscriber | None:
 async def single_event(*, cursor: StreamCursor, language: str) -> str:
     """The whole body where the server cannot stream (a WSGI server): the state now, and a slow reconnect,
     which makes EventSource poll."""
-    payload, _more = await _in_thread(cursor_read)(cursor, language=language)
+    payload, _more = await in_thread(cursor_read)(cursor, language=language)
     return sse_retry(RECONNECT_WITHOUT_STREAMING_MS) + (sse_event(payload) if payload else "")

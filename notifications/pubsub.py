@@ -1,8 +1,12 @@
-"""Wake-up messages for open notification streams, over Redis pub/sub.
+"""Wake-up messages for open event streams, over Redis pub/sub.
 
-A message carries no data: it only tells a user's open streams to re-read the database, which stays the
-truth. So a lost message only delays news until the stream's next poll, and no message is ever needed for
-correctness. Without ``REDIS_URL`` nothing is published and streams poll the database instead.
+A message carries no data: it only tells the streams subscribed to a channel to re-read the database, which
+stays the truth. So a lost message only delays news until the stream's next poll, and no message is ever
+needed for correctness. Without ``REDIS_URL`` nothing is published and streams poll the database instead.
+
+A channel is a name: one per user for the notification bell (``channel_for``), and any other name an app
+above picks for its own streams (the ticket page's ``helpdesk:ticket:<id>``), published with
+``publish_channel_wakeups`` and followed with ``WakeupSubscriber(url, channel=...)``.
 """
 
 from __future__ import annotations
@@ -43,26 +47,39 @@ def _client(url: str) -> redis.Redis:
 
 def publish_wakeups(user_ids: Iterable[int]) -> None:
     """Tell each user's open streams to look for news. Never raises: a Redis outage is logged."""
+    _publish([channel_for(user_id) for user_id in user_ids], "notification wake-ups")
+
+
+def publish_channel_wakeups(channels: Iterable[str]) -> None:
+    """Tell the streams following each named channel to look for news. Never raises: a Redis outage is
+    logged (the streams' poll covers the loss)."""
+    _publish(channels, "wake-ups")
+
+
+def _publish(channels: Iterable[str], what: str) -> None:
     url = settings.REDIS_URL
-    ids = sorted(set(user_ids))
-    if not url or not ids:
+    names = sorted(set(channels))
+    if not url or not names:
         return
     try:
         pipeline = _client(url).pipeline(transaction=False)
-        for user_id in ids:
-            pipeline.publish(channel_for(user_id), "1")
+        for name in names:
+            pipeline.publish(name, "1")
         pipeline.execute()
     except Exception:  # noqa: BLE001 - any Redis or network error; the stream's poll covers the loss
-        logger.warning("could not publish notification wake-ups for users %s; streams will poll", ids, exc_info=True)
+        logger.warning("could not publish %s on %s; streams will poll", what, names, exc_info=True)
 
 
 class WakeupSubscriber:
-    """One stream's subscription to its user's channel (one Redis connection per open stream)."""
+    """One stream's subscription to a channel: its user's (``user_id``) or a named one (``channel``); one
+    Redis connection per open stream."""
 
-    def __init__(self, url: str, user_id: int):
+    def __init__(self, url: str, user_id: int | None = None, *, channel: str | None = None):
+        if (user_id is None) == (channel is None):
+            raise ValueError("give a user_id or a channel")
         self._client: Any = aioredis.from_url(url, socket_connect_timeout=2)
         self._pubsub: Any = self._client.pubsub(ignore_subscribe_messages=True)
-        self._channel = channel_for(user_id)
+        self._channel = channel if channel is not None else channel_for(user_id or 0)
 
     async def start(self) -> None:
         await self._pubsub.subscribe(self._channel)
@@ -91,4 +108,4 @@ class WakeupSubscriber:
             await self._pubsub.aclose()
             await self._client.aclose()
         except Exception:  # noqa: BLE001 - closing a broken connection
-            logger.debug("closing a notification subscription failed", exc_info=True)
+            logger.debug("closing a wake-up subscription failed", exc_info=True)

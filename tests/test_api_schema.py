@@ -154,7 +154,7 @@ def test_fields_every_response_carries_are_required():
         if not name.endswith("Request") and schema.get("properties")
     }
     assert {name: fields for name, fields in optional.items() if fields} == {
-        "ErrorDetail": ["required_scope"],
+        "ErrorDetail": ["changes", "last_event_id", "required_scope"],
         "WebhookChangeSchema": ["message"],
     }
     ladder = schemas["AfterSalesRequestDetailOutput"]["properties"]["ladder"]

@@ -32,6 +32,14 @@ def ticket_for_page(request: HttpRequest, pk: int) -> Ticket:
     return ticket
 
 
+def timeline_context(ticket: Ticket) -> dict[str, Any]:
+    """The timeline and the newest event id it shows: the forms that the stale-reply guard protects send that
+    id back as ``seen_event_id`` (collision detection)."""
+    timeline = selectors.ticket_timeline(ticket=ticket)
+    seen = max((item["event"].pk for item in timeline if item.get("event") is not None), default=0)
+    return {"timeline": timeline, "seen_event_id": seen}
+
+
 def ticket_page_context(
     request: HttpRequest, ticket: Ticket, *, panel_state: Mapping[str, Any] | None = None, **forms: Any
 ) -> dict[str, Any]:
@@ -41,7 +49,7 @@ def ticket_page_context(
     customer = ticket.customer
     return {
         "ticket": ticket,
-        "timeline": selectors.ticket_timeline(ticket=ticket),
+        **timeline_context(ticket),
         "kind_panels": staff_panels(request, ticket, panel_state),
         "tracking_url": tracking_url(ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket, user=request.user),
@@ -61,6 +69,8 @@ def ticket_page_context(
         "assignee_form": forms.get("assignee_form") or AssigneeForm(initial={"assignee": ticket.assignee_id}),
         "status_form": forms.get("status_form") or StatusForm(),
         "action_error": forms.get("action_error"),
+        # Collision detection: a refused stale reply or status change (tickets.services.stale).
+        "stale": forms.get("stale"),
         # After a refused action the page is rendered at the action's URL; the browser shows the ticket's.
         "canonical_path": reverse("tickets:detail", args=[ticket.pk]),
         "active_pane": {"note_form": "note-pane", "customer_message_form": "customer-pane"}.get(

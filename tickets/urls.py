@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_live
 
 app_name = "tickets"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("tickets/<id:pk>/restricted/", views.ticket_restricted_view, name="restricted"),
     path("tickets/<id:pk>/assignee/", views.ticket_assignee_view, name="assignee"),
     path("tickets/<id:pk>/take/", views.ticket_take_view, name="take"),
+    # Collision detection (views_live): the page's live stream, heartbeat and timeline fragment.
+    path("tickets/<id:pk>/live/", views_live.ticket_live_view, name="live"),
+    path("tickets/<id:pk>/viewing/", views_live.ticket_viewing_view, name="viewing"),
+    path("tickets/<id:pk>/timeline/", views_live.ticket_timeline_view, name="timeline"),
     path("escalations/", views.escalation_list_view, name="escalations"),
     path("escalations/<id:pk>/reassign/", views.escalation_reassign_view, name="escalation-reassign"),
 ]

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,10 +22,12 @@ from accounts import roles
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
 from core.forms import form_add_error
+from core.integers import parse_id
 from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.intake import ticket_create_with_customer
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.stale import StaleTicket
 from tickets.services.transitions import ticket_transition
 
 from . import selectors
@@ -42,6 +45,7 @@ from .forms import (
 from .models import Escalation, Ticket
 from .pages import ticket_for_page, ticket_page_context
 from .panels import customer_panels
+from .selectors_collision import inbox_viewers
 from .sla import next_clock_state
 
 # --- inbox ------------------------------------------------------------------------------------------------
@@ -58,7 +62,12 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     now = timezone.now()
-    rows = [{"ticket": ticket, "clock": next_clock_state(ticket, now)} for ticket in page.object_list]
+    # Collision detection: who else has each ticket open, one query for the page.
+    viewers = inbox_viewers(ticket_ids=[ticket.pk for ticket in page.object_list], reader_id=request.user.pk)
+    rows = [
+        {"ticket": ticket, "clock": next_clock_state(ticket, now), "viewers": viewers.get(ticket.pk, [])}
+        for ticket in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("view", None)
@@ -100,9 +109,15 @@ def _ticket_action(
 ) -> HttpResponse:
     ticket = ticket_for_page(request, pk)
     form = form_class(request.POST)
+    stale: dict[str, Any] | None = None
     if form.is_valid():
         try:
             act(ticket, form.cleaned_data)
+        except StaleTicket as exc:
+            # Collision detection: the page re-renders with the input kept, what changed, and "send anyway"
+            # (the re-rendered forms carry the new seen_event_id).
+            changes = [{**change, "when": parse_datetime(change["at"])} for change in exc.changes]
+            stale = {"form": form_name, "changes": changes, "message": exc.message, "data": form.cleaned_data}
         except ApplicationError as exc:
             form_add_error(form, exc)
         else:
@@ -110,9 +125,16 @@ def _ticket_action(
             return redirect("tickets:detail", pk=pk)
     ticket = ticket_for_page(request, pk)
     context = ticket_page_context(
-        request, ticket, **{form_name: form, "action_error": form.errors, "failed_form": form_name}
+        request,
+        ticket,
+        **{form_name: form, "action_error": None if stale else form.errors, "failed_form": form_name, "stale": stale},
     )
-    return render(request, "tickets/detail.html", context, status=400)
+    return render(request, "tickets/detail.html", context, status=409 if stale else 400)
+
+
+def _seen_event_id(request: HttpRequest) -> int | None:
+    """The newest event the page showed (collision detection); None from a page or client without it."""
+    return parse_id((request.POST.get("seen_event_id") or "").strip())
 
 
 @agent_required
@@ -123,7 +145,7 @@ def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MessageForm,
         "reply_form",
-        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"]),
+        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"], seen_event_id=_seen_event_id(request)),
         _("Reply sent."),
     )
 
@@ -162,7 +184,9 @@ def ticket_status_view(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         StatusForm,
         "status_form",
-        lambda t, d: ticket_transition(ticket=t, to_status=d["status"], actor=request.user),
+        lambda t, d: ticket_transition(
+            ticket=t, to_status=d["status"], actor=request.user, seen_event_id=_seen_event_id(request)
+        ),
         _("Status changed."),
     )
 

@@ -327,3 +327,11 @@ def test_the_insiders_lists_show_the_objects(world, client, api_client_for, key_
     taobao = key_client(world["taobao_secret"])
     assert SECRET in taobao.get("/api/v1/tickets/").content.decode()
     assert SECRET in taobao.get("/api/v1/customers/").content.decode()
+
+
+def test_the_ticket_page_s_collision_routes_are_in_the_matrix():
+    """Collision detection (issue 15): the ticket page's live stream, heartbeat and timeline fragment are id
+    routes of the ticket family, so the tests above check that an outsider cannot tell a ticket exists by them."""
+    routes = {route: _object_of(route) for route in _id_routes()}
+    for route in ("tickets/<id:pk>/live/", "tickets/<id:pk>/viewing/", "tickets/<id:pk>/timeline/"):
+        assert routes.get(route) == "ticket", route

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.integers import MAX_ID
 from core.limits import BODY_MAX, SUBJECT_MAX
 from core.platforms import Platform
 from customers.api.serializers import PAID_AMOUNT_HELP, MaskedContactOutput
@@ -99,8 +100,19 @@ class TicketCreateInput(serializers.Serializer):
         return refuse_implausible_year(value)
 
 
+LAST_SEEN_HELP = (
+    "The newest event id the client has shown (last_event_id of the ticket it read). Optional: with it, the "
+    "change is refused (409, error.code stale_ticket, error.changes listing what changed) if since then the buyer "
+    "wrote, someone else replied or someone else changed the status; send the new error.last_event_id to go "
+    "ahead anyway. Internal notes and the caller's own steps never count. Without it nothing is checked."
+)
+
+
 class TicketUpdateInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=TicketStatus.choices, required=False)
+    last_seen_event_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=f"Checked with status only. {LAST_SEEN_HELP}"
+    )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
     assignee = serializers.PrimaryKeyRelatedField(queryset=assignable_users(), required=False, allow_null=True)
@@ -115,7 +127,7 @@ class TicketUpdateInput(serializers.Serializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs:
+        if not set(attrs) - {"last_seen_event_id"}:
             raise serializers.ValidationError(
                 _("Give at least one of status, priority, team, assignee, kind, category, restricted.")
             )
@@ -124,6 +136,12 @@ class TicketUpdateInput(serializers.Serializer):
 
 class MessageInput(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX)
+
+
+class ReplyInput(MessageInput):
+    last_seen_event_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=LAST_SEEN_HELP
+    )
 
 
 # --- output ---------------------------------------------------------------------------------------------------
@@ -308,6 +326,10 @@ class TicketDetailOutput(TicketListOutput):
     messages = MessageOutput(many=True)
     events = EventOutput(many=True)
     escalations = EscalationOutput(many=True)
+    last_event_id = serializers.SerializerMethodField(
+        help_text="The id of the ticket's newest event (0 without any): send it back as last_seen_event_id with a "
+        "reply or a status change to be told (409 stale_ticket) if the ticket changed since."
+    )
 
     class Meta(TicketListOutput.Meta):
         fields = [
@@ -320,10 +342,17 @@ class TicketDetailOutput(TicketListOutput):
             "messages",
             "events",
             "escalations",
+            "last_event_id",
         ]
 
     def get_tracking_url(self, ticket: Ticket) -> str:
         return tracking_url(ticket)
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_last_event_id(self, ticket: Ticket) -> int:
+        # Every event, notes included: a client without notes:read sends back an id it did not see listed,
+        # which is harmless (notes never make a change stale). Uses the prefetched events when present.
+        return max((event.pk for event in ticket.events.all()), default=0)
 
     def to_representation(self, instance: Ticket) -> dict[str, Any]:
         data = super().to_representation(instance)

@@ -113,7 +113,9 @@ class TicketDetailApi(TicketApiMixin, GenericAPIView):
             if "priority" in v:
                 ticket_set_priority(ticket=ticket, priority=v["priority"], actor=actor)
             if "status" in v:
-                ticket_transition(ticket=ticket, to_status=v["status"], actor=actor)
+                ticket_transition(
+                    ticket=ticket, to_status=v["status"], actor=actor, seen_event_id=v.get("last_seen_event_id")
+                )
             if "restricted" in v:
                 ticket_set_restricted(ticket=ticket, restricted=v["restricted"], actor=actor)
         return self.detail_response(request, pk)
@@ -133,11 +135,19 @@ class _MessageApi(TicketApiMixin, APIView):
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 
-class TicketReplyApi(_MessageApi):
-    """A public reply to the buyer. The first one stops the first-response clock."""
+class TicketReplyApi(TicketApiMixin, APIView):
+    """A public reply to the buyer. The first one stops the first-response clock. With
+    ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that matters since."""
 
-    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return ticket_reply(ticket=ticket, author=user, body=body)
+    @extend_schema(request=s.ReplyInput, responses={201: s.TicketDetailOutput})
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        ticket = self.get_ticket(pk)
+        data = s.ReplyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ticket_reply(ticket=ticket, author=request.user, body=v["body"], seen_event_id=v.get("last_seen_event_id"))
+        return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 
 class TicketNoteApi(_MessageApi):

@@ -25,13 +25,16 @@ from ..models import (
 )
 from .clocks import clear_next_reply, mark_escalations_met, recompute_due_times, sla_time_used
 from .common import claim_if_unassigned, iso, lock_ticket, record_event
+from .stale import refuse_if_stale
 from .transitions import transition_locked
 
 
-def ticket_reply(*, ticket: Ticket, author: Actor, body: str) -> Message:
+def ticket_reply(*, ticket: Ticket, author: Actor, body: str, seen_event_id: int | None = None) -> Message:
     """A public reply from an agent. The first one stops the first-response clock; a new ticket opens.
 
-    Refused on closed tickets (the buyer gets a new ticket instead).
+    Refused on closed tickets (the buyer gets a new ticket instead). With ``seen_event_id`` (the newest event
+    the sender's page showed), refused with ``StaleTicket`` if the buyer wrote, someone else replied or
+    someone else changed the status since (``tickets.services.stale``).
     """
     body = body.strip()
     if not body:
@@ -41,6 +44,7 @@ def ticket_reply(*, ticket: Ticket, author: Actor, body: str) -> Message:
         ticket = lock_ticket(ticket)
         if ticket.is_closed:
             raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
+        refuse_if_stale(ticket, author, seen_event_id)
         claim_if_unassigned(ticket, author)
         now = timezone.now()
         message = Message.objects.create(

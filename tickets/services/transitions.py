@@ -24,19 +24,24 @@ from ..models import (
 )
 from .clocks import checkpoint_clocks, clear_next_reply, mark_escalations_met, recompute_due_times
 from .common import claim_if_unassigned, iso, lock_ticket, record_event
+from .stale import refuse_if_stale
 
 
-def ticket_transition(*, ticket: Ticket, to_status: str, actor: Actor) -> Ticket:
+def ticket_transition(*, ticket: Ticket, to_status: str, actor: Actor, seen_event_id: int | None = None) -> Ticket:
     """Move a ticket to another status, if the transition table allows it.
 
     Pending customer pauses both clocks; leaving it resumes them and shifts the due times by the paused
-    span. Resolving stops the resolution clock; reopening treats the resolved span as paused.
+    span. Resolving stops the resolution clock; reopening treats the resolved span as paused. With
+    ``seen_event_id`` (the newest event the sender's page showed), refused with ``StaleTicket`` if the buyer
+    wrote, someone else replied or someone else changed the status since (``tickets.services.stale``); a
+    ticket already in ``to_status`` is left as it is either way.
     """
     validate_choice(to_status, TicketStatus, "status")
     with transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.status == to_status:
             return ticket
+        refuse_if_stale(ticket, actor, seen_event_id)
         claim_if_unassigned(ticket, actor)
         transition_locked(ticket, to_status, actor)
     return ticket
