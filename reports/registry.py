@@ -157,6 +157,7 @@ SLA_COLUMNS = [  # rows: one "all" row, then one per team, per kind, per agent (
     # on first response and on resolution, or escalated to a second level, is one ticket and several escalations.
     Column("escalated_tickets", _("Tickets escalated"), "int"),
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),  # agents asking managers for help: not SLA escalations
 ]
 
 COMPLAINT_COLUMNS = [  # one row per complaint category with complaints in the period
@@ -213,6 +214,7 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
     Column("resolution_rate", _("Resolution rate"), "rate"),
     Column("sla_compliance", _("SLA compliance"), "rate"),
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),
     Column("responses", _("Survey responses"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
 ]
@@ -230,5 +232,6 @@ TICKET_COLUMNS = [  # the raw data: one row per ticket in the period (streamed; 
     Column("resolution", _("Resolution time"), "seconds"),
     Column("sla_met", _("SLA met"), "text"),  # "yes" | "no" | "" (still open, not breached)
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
 ]

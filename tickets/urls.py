@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/<id:pk>/restricted/", views.ticket_restricted_view, name="restricted"),
     path("tickets/<id:pk>/assignee/", views.ticket_assignee_view, name="assignee"),
     path("tickets/<id:pk>/take/", views.ticket_take_view, name="take"),
+    path("tickets/<id:pk>/help-request/", views.ticket_help_request_view, name="help-request"),
     path("escalations/", views.escalation_list_view, name="escalations"),
     path("escalations/<id:pk>/reassign/", views.escalation_reassign_view, name="escalation-reassign"),
 ]
