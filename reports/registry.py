@@ -71,6 +71,9 @@ ORDER = (
     "aftersales_reasons",
     "aftersales_products",
     "agents",
+    "agent_online",
+    "assignments",
+    "handovers",
     "tickets",
 )
 
@@ -217,6 +220,37 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
     Column("help_requests", _("Help requests"), "int"),
     Column("responses", _("Survey responses"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
+]
+
+AGENT_ONLINE_COLUMNS = [  # one row per agent with time online, busy or away in the period
+    Column("agent_id", _("Agent id"), "int"),
+    Column("agent", _("Agent"), "text"),
+    Column("online", _("Online"), "seconds"),
+    Column("busy", _("Busy"), "seconds"),
+    Column("away", _("Away"), "seconds"),
+    Column("signed_in", _("Signed in (online, busy or away)"), "seconds"),
+]
+
+ASSIGNMENT_COLUMNS = [  # one row per agent given tickets in the period
+    Column("agent_id", _("Agent id"), "int"),
+    Column("agent", _("Agent"), "text"),
+    Column("assigned", _("Tickets assigned"), "int"),
+    Column("manual", _("Assigned by a person"), "int"),
+    Column("auto", _("Auto-assigned"), "int"),
+    Column("handover", _("Handed over"), "int"),
+    Column("auto_rate", _("Auto-assigned share"), "rate"),
+]
+
+HANDOVER_COLUMNS = [  # one row per day of the period (up to today) and shift
+    Column("date", _("Date"), "date"),
+    Column("team", _("Team"), "text"),
+    Column("shift", _("Shift"), "text"),
+    Column("agents", _("Agents in the shift"), "int"),
+    Column("wrote", _("Wrote a handover"), "int"),
+    Column("written_rate", _("Handovers written"), "rate"),
+    Column("handovers", _("Handovers"), "int"),
+    Column("acknowledged", _("Acknowledged by someone else"), "int"),
+    Column("acknowledged_rate", _("Handovers acknowledged"), "rate"),
 ]
 
 TICKET_COLUMNS = [  # the raw data: one row per ticket in the period (streamed; no row cap)
