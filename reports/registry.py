@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import NotFound
 
@@ -225,30 +226,30 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
 AGENT_ONLINE_COLUMNS = [  # one row per agent with time online, busy or away in the period
     Column("agent_id", _("Agent id"), "int"),
     Column("agent", _("Agent"), "text"),
-    Column("online", _("Online"), "seconds"),
-    Column("busy", _("Busy"), "seconds"),
-    Column("away", _("Away"), "seconds"),
+    Column("online", pgettext_lazy("work report", "Online"), "seconds"),
+    Column("busy", pgettext_lazy("work report", "Busy"), "seconds"),
+    Column("away", pgettext_lazy("work report", "Away"), "seconds"),
     Column("signed_in", _("Signed in (online, busy or away)"), "seconds"),
 ]
 
 ASSIGNMENT_COLUMNS = [  # one row per agent given tickets in the period
     Column("agent_id", _("Agent id"), "int"),
     Column("agent", _("Agent"), "text"),
-    Column("assigned", _("Tickets assigned"), "int"),
+    Column("assigned", pgettext_lazy("work report", "Tickets assigned"), "int"),
     Column("manual", _("Assigned by a person"), "int"),
-    Column("auto", _("Auto-assigned"), "int"),
-    Column("handover", _("Handed over"), "int"),
+    Column("auto", pgettext_lazy("work report", "Auto-assigned"), "int"),
+    Column("handover", pgettext_lazy("work report", "Handed over"), "int"),
     Column("auto_rate", _("Auto-assigned share"), "rate"),
 ]
 
 HANDOVER_COLUMNS = [  # one row per day of the period (up to today) and shift
-    Column("date", _("Date"), "date"),
+    Column("date", pgettext_lazy("work report", "Date"), "date"),
     Column("team", _("Team"), "text"),
-    Column("shift", _("Shift"), "text"),
+    Column("shift", pgettext_lazy("work report", "Shift"), "text"),
     Column("agents", _("Agents in the shift"), "int"),
     Column("wrote", _("Wrote a handover"), "int"),
     Column("written_rate", _("Handovers written"), "rate"),
-    Column("handovers", _("Handovers"), "int"),
+    Column("handovers", pgettext_lazy("work report", "Handovers"), "int"),
     Column("acknowledged", _("Acknowledged by someone else"), "int"),
     Column("acknowledged_rate", _("Handovers acknowledged"), "rate"),
 ]

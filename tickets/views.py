@@ -343,7 +343,11 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             "open_url": "?" + urlencode({"type": kind} if kind else {}),
             "all_url": "?" + urlencode({"all": "1", **({"type": kind} if kind else {})}),
             "kind_tabs": [
-                (value, label, "?" + urlencode({**({} if open_only else {"all": "1"}), **({"type": value} if value else {})}))
+                (
+                    value,
+                    label,
+                    "?" + urlencode({**({} if open_only else {"all": "1"}), **({"type": value} if value else {})}),
+                )
                 for value, label in (("", _("All types")), ("sla", _("SLA breaches")), ("help", _("Help requests")))
             ],
             # One query for the reassign menus of every row.

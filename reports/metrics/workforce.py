@@ -70,12 +70,12 @@ def presence_seconds(filters: ReportFilters, *, now: datetime | None = None) -> 
         timelines[user_id].append((at, status))
     totals: dict[int, dict[str, int]] = {}
     for user_id, points in timelines.items():
-        seconds = dict.fromkeys(COUNTED_STATUSES, 0.0)
+        seconds: dict[str, float] = {str(status): 0.0 for status in COUNTED_STATUSES}
         for (at, status), (following, _next) in zip(points, [*points[1:], (end_at, "")], strict=True):
             if status in seconds:
                 seconds[status] += (following - at).total_seconds()
         if any(seconds.values()):
-            totals[user_id] = {str(status): round(value) for status, value in seconds.items()}
+            totals[user_id] = {status: round(value) for status, value in seconds.items()}
     return totals
 
 
@@ -199,10 +199,10 @@ def _days(start: date, end: date) -> list[date]:
 def build_handovers(filters: ReportFilters) -> ReportResult:
     today = timezone.localdate(timezone=filters.start_at.tzinfo)
     last_day = min(filters.end, today)  # a shift that has not come yet has nothing to hand over
-    shifts = Shift.objects.select_related("team").prefetch_related("members").order_by("team__name", "start_time")
+    queryset = Shift.objects.select_related("team").prefetch_related("members").order_by("team__name", "start_time")
     if filters.team_id:
-        shifts = shifts.filter(team_id=filters.team_id)
-    shifts = list(shifts)
+        queryset = queryset.filter(team_id=filters.team_id)
+    shifts = list(queryset)
     if not shifts or last_day < filters.start:
         return report_result("handovers", [], filters)
     handovers = list(
@@ -216,7 +216,7 @@ def build_handovers(filters: ReportFilters) -> ReportResult:
         .exclude(user_id=Subquery(Handover.objects.filter(pk=OuterRef("handover_id")).values("author_id")[:1]))
         .values_list("handover_id", flat=True)
     )
-    by_shift_day: dict[tuple[int, date], list[dict[str, Any]]] = defaultdict(list)
+    by_shift_day: dict[tuple[int | None, date], list[Any]] = defaultdict(list)
     for row in handovers:
         by_shift_day[(row["shift_id"], row["shift_date"])].append(row)
     rows = []
@@ -242,4 +242,3 @@ def build_handovers(filters: ReportFilters) -> ReportResult:
     if not any(row["agents"] or row["handovers"] for row in rows):
         rows = []
     return report_result("handovers", rows, filters)
-

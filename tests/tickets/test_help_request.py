@@ -139,7 +139,9 @@ def test_a_help_request_leaves_sla_compliance_and_the_escalation_count_alone(tea
         sla_sweep()  # breaches the first response: one SLA escalation; the help request arms no chain
     assert Escalation.objects.filter(target="first_response").count() == 1
     day = NOW.date()
-    [everything] = [row for row in run_report("sla", ReportFilters(start=day, end=day)).rows if row["dimension"] == "all"]
+    [everything] = [
+        row for row in run_report("sla", ReportFilters(start=day, end=day)).rows if row["dimension"] == "all"
+    ]
     assert (everything["escalations"], everything["escalated_tickets"], everything["help_requests"]) == (1, 1, 1)
 
 
