@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from accounts.roles import Role
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -70,10 +71,10 @@ def test_asking_for_help_makes_a_requested_escalation_an_event_and_notifies_the_
 
 def test_only_one_open_help_request_per_ticket_and_another_after_a_manager_took_it_up(ticket, agent, manager):
     _ask(ticket, agent)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, translation.override("en"):
         _ask(ticket, agent, "还是不行")
     assert refused.value.status_code == 409
-    assert "already requested" in refused.value.message
+    assert f"Help was already requested on {ticket.reference}" in refused.value.message
     ticket_assign(ticket=ticket, assignee=agent, actor=manager)  # a manager reassigning acknowledges it
     second = _ask(ticket, agent, "还是不行")
     assert (second.cycle, Escalation.objects.filter(target="requested").count()) == (1, 2)
