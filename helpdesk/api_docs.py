@@ -137,6 +137,12 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "status; resend with the new `error.last_event_id` to change it anyway.",
     ),
     ("POST", "/api/v1/tickets/{id}/customer-messages/"): ("Add a buyer's message", None),
+    ("POST", "/api/v1/tickets/{id}/help-requests/"): (
+        "Ask the managers for help",
+        "An agent escalates the ticket to its team's managers with a reason (求助主管): an escalation with target "
+        "requested, notified and e-mailed like an SLA escalation. One open request per ticket: a second one "
+        "before a manager takes it up is a 409.",
+    ),
     ("POST", "/api/v1/tickets/{id}/notes/"): ("Add an internal note", None),
     ("POST", "/api/v1/tickets/{id}/replies/"): (
         "Reply to the buyer",
@@ -181,7 +187,7 @@ TAGS: dict[str, str] = {
     "aftersales": "Return, exchange, refund, reship and compensation requests, their evidence, offers and approvals.",
     "customers": "Buyers on each platform, their linked accounts, profiles and the logged contact reveal.",
     "orders": "Orders with their lines, synced from the shop platform.",
-    "escalations": "SLA escalations for managers.",
+    "escalations": "SLA escalations and agents' help requests, for managers.",
     "notifications": "The caller's in-app notifications.",
     "agents": "People who can be assigned tickets.",
     "teams": "Teams that own tickets.",

@@ -434,6 +434,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "EscalationTargetEnum": "tickets.enums.EscalationTarget",  # issue 15 (help requests): not SlaTarget
     },
 }
 

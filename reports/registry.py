@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.errors import NotFound
 
@@ -71,6 +72,9 @@ ORDER = (
     "aftersales_reasons",
     "aftersales_products",
     "agents",
+    "agent_online",
+    "assignments",
+    "handovers",
     "tickets",
 )
 
@@ -157,6 +161,7 @@ SLA_COLUMNS = [  # rows: one "all" row, then one per team, per kind, per agent (
     # on first response and on resolution, or escalated to a second level, is one ticket and several escalations.
     Column("escalated_tickets", _("Tickets escalated"), "int"),
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),  # agents asking managers for help: not SLA escalations
 ]
 
 COMPLAINT_COLUMNS = [  # one row per complaint category with complaints in the period
@@ -213,8 +218,40 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
     Column("resolution_rate", _("Resolution rate"), "rate"),
     Column("sla_compliance", _("SLA compliance"), "rate"),
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),
     Column("responses", _("Survey responses"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
+]
+
+AGENT_ONLINE_COLUMNS = [  # one row per agent with time online, busy or away in the period
+    Column("agent_id", _("Agent id"), "int"),
+    Column("agent", _("Agent"), "text"),
+    Column("online", pgettext_lazy("work report", "Online"), "seconds"),
+    Column("busy", pgettext_lazy("work report", "Busy"), "seconds"),
+    Column("away", pgettext_lazy("work report", "Away"), "seconds"),
+    Column("signed_in", _("Signed in (online, busy or away)"), "seconds"),
+]
+
+ASSIGNMENT_COLUMNS = [  # one row per agent given tickets in the period
+    Column("agent_id", _("Agent id"), "int"),
+    Column("agent", _("Agent"), "text"),
+    Column("assigned", pgettext_lazy("work report", "Tickets assigned"), "int"),
+    Column("manual", _("Assigned by a person"), "int"),
+    Column("auto", pgettext_lazy("work report", "Auto-assigned"), "int"),
+    Column("handover", pgettext_lazy("work report", "Handed over"), "int"),
+    Column("auto_rate", _("Auto-assigned share"), "rate"),
+]
+
+HANDOVER_COLUMNS = [  # one row per day of the period (up to today) and shift
+    Column("date", pgettext_lazy("work report", "Date"), "date"),
+    Column("team", _("Team"), "text"),
+    Column("shift", pgettext_lazy("work report", "Shift"), "text"),
+    Column("agents", _("Agents in the shift"), "int"),
+    Column("wrote", _("Wrote a handover"), "int"),
+    Column("written_rate", _("Handovers written"), "rate"),
+    Column("handovers", pgettext_lazy("work report", "Handovers"), "int"),
+    Column("acknowledged", _("Acknowledged by someone else"), "int"),
+    Column("acknowledged_rate", _("Handovers acknowledged"), "rate"),
 ]
 
 TICKET_COLUMNS = [  # the raw data: one row per ticket in the period (streamed; no row cap)
@@ -230,5 +267,6 @@ TICKET_COLUMNS = [  # the raw data: one row per ticket in the period (streamed; 
     Column("resolution", _("Resolution time"), "seconds"),
     Column("sla_met", _("SLA met"), "text"),  # "yes" | "no" | "" (still open, not breached)
     Column("escalations", _("Escalation count"), "int"),
+    Column("help_requests", _("Help requests"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
 ]

@@ -41,6 +41,9 @@ CHARTS = {
     "aftersales_reasons": "pareto",
     "aftersales_products": "pareto",
     "agents": "table",
+    "agent_online": "table",
+    "assignments": "table",
+    "handovers": "table",
 }
 CSAT_REPORTS = ("csat_month", "csat_quarter")
 # The SLA report's "dimension" column, for people.
@@ -51,7 +54,7 @@ DIMENSIONS = {
     "agent": gettext_lazy("Agent"),
 }
 # Sections that share a row on a wide screen; the others take the full width.
-HALF_WIDTH = ("time_bands", "complaints", "aftersales_reasons", "aftersales_products")
+HALF_WIDTH = ("time_bands", "complaints", "aftersales_reasons", "aftersales_products", "agent_online", "assignments")
 # Tables that would be long and repeat the chart start folded.
 FOLDED_TABLES = ("volume",)
 # Codes that sit next to their label: left out of the table on screen (the exports and the API keep them).
@@ -60,6 +63,8 @@ CODE_COLUMNS = {
     "aftersales_reasons": {"reason"},
     "sla": {"key"},
     "agents": {"agent_id"},
+    "agent_online": {"agent_id"},
+    "assignments": {"agent_id"},
 }
 
 

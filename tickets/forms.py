@@ -139,3 +139,13 @@ class InboxFilterForm(forms.Form):
         data = dict(self.cleaned_data)
         data["team"] = data["team"].pk if data.get("team") else None
         return data
+
+
+class HelpRequestForm(forms.Form):
+    """Ask the ticket's managers for help (``tickets.services.help.ticket_request_help`` checks it again)."""
+
+    reason = forms.CharField(
+        label=_("What do you need help with?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+    )

@@ -16,8 +16,16 @@ from customers.masking import mask_email, mask_phone
 
 from . import selectors
 from .calendars import calendar_for_ticket
-from .enums import TicketStatus
-from .forms import AssigneeForm, ClassificationForm, MessageForm, PriorityForm, StatusForm, TeamForm
+from .enums import EscalationTarget, TicketStatus
+from .forms import (
+    AssigneeForm,
+    ClassificationForm,
+    HelpRequestForm,
+    MessageForm,
+    PriorityForm,
+    StatusForm,
+    TeamForm,
+)
 from .models import Ticket
 from .panels import staff_panels
 from .sla import ticket_clocks
@@ -71,6 +79,17 @@ def ticket_page_context(
         "action_error": forms.get("action_error"),
         # Collision detection: a refused stale reply or status change (tickets.services.stale).
         "stale": forms.get("stale"),
+        # Ask for help (求助主管): the form, and the open request if there is one (escalations are prefetched).
+        "help_form": forms.get("help_form") or HelpRequestForm(),
+        "open_help_request": next(
+            (
+                e
+                for e in ticket.escalations.all()
+                if e.target == EscalationTarget.REQUESTED and e.acknowledged_at is None
+            ),
+            None,
+        ),
+        "may_request_help": roles.is_agent(request.user) and ticket.status != TicketStatus.CLOSED,
         # After a refused action the page is rendered at the action's URL; the browser shows the ticket's.
         "canonical_path": reverse("tickets:detail", args=[ticket.pk]),
         "active_pane": {"note_form": "note-pane", "customer_message_form": "customer-pane"}.get(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 
 from .access import ticket_readers, visible_tickets_q
-from .enums import UNRESOLVED_STATUSES, TicketStatus
+from .enums import UNRESOLVED_STATUSES, EscalationTarget, TicketStatus
 from .models import (
     REFERENCE_PREFIX,
     BusinessCalendar,
@@ -97,7 +97,7 @@ def ticket_get_for_agent(*, pk: int, user: Any) -> Ticket | None:
             "order__lines",
             Prefetch("messages", queryset=Message.objects.select_related("author")),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
-            Prefetch("escalations", queryset=Escalation.objects.select_related("acknowledged_by")),
+            Prefetch("escalations", queryset=Escalation.objects.select_related("acknowledged_by", "requested_by")),
         )
         .filter(pk=pk)
         .first()
@@ -133,8 +133,12 @@ def customer_earlier_tickets(*, ticket: Ticket, user: Any, limit: int = 10) -> l
     )
 
 
-def escalation_list(*, user: Any, open_only: bool = True) -> QuerySet[Escalation]:
-    """Escalations for the manager's view: their teams' (or every team's for admins and team-less managers)."""
+ESCALATION_KINDS = ("sla", "help")
+
+
+def escalation_list(*, user: Any, open_only: bool = True, kind: str = "") -> QuerySet[Escalation]:
+    """Escalations for the manager's view: their teams' (or every team's for admins and team-less managers).
+    ``kind`` "sla" keeps the SLA breaches, "help" the agents' help requests; anything else keeps both."""
     queryset = Escalation.objects.select_related(
         "ticket",
         "ticket__customer",
@@ -143,7 +147,12 @@ def escalation_list(*, user: Any, open_only: bool = True) -> QuerySet[Escalation
         "ticket__sla_policy",
         "team",
         "acknowledged_by",
+        "requested_by",
     )
+    if kind == "sla":
+        queryset = queryset.exclude(target=EscalationTarget.REQUESTED)
+    elif kind == "help":
+        queryset = queryset.filter(target=EscalationTarget.REQUESTED)
     if open_only:
         queryset = queryset.filter(acknowledged_at__isnull=True).exclude(ticket__status=TicketStatus.CLOSED)
     managed = list(Team.objects.filter(managers=user).values_list("id", flat=True))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("tickets/<id:pk>/live/", views_live.ticket_live_view, name="live"),
     path("tickets/<id:pk>/viewing/", views_live.ticket_viewing_view, name="viewing"),
     path("tickets/<id:pk>/timeline/", views_live.ticket_timeline_view, name="timeline"),
+    path("tickets/<id:pk>/help-request/", views.ticket_help_request_view, name="help-request"),
     path("escalations/", views.escalation_list_view, name="escalations"),
     path("escalations/<id:pk>/reassign/", views.escalation_reassign_view, name="escalation-reassign"),
 ]

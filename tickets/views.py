@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,7 @@ from core.forms import form_add_error
 from core.integers import parse_id
 from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
+from tickets.services.help import ticket_request_help
 from tickets.services.intake import ticket_create_with_customer
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.stale import StaleTicket
@@ -35,6 +37,7 @@ from .enums import TicketKind
 from .forms import (
     AssigneeForm,
     ClassificationForm,
+    HelpRequestForm,
     InboxFilterForm,
     MessageForm,
     PriorityForm,
@@ -276,6 +279,26 @@ def ticket_take_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tickets:detail", pk=pk)
 
 
+# --- ask for help (issue 15, help slice) -------------------------------------------------------------------
+
+
+@agent_required
+@require_POST
+def ticket_help_request_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An agent asks the ticket's managers for help, with a reason (the ticket page's small form)."""
+    return _ticket_action(
+        request,
+        pk,
+        HelpRequestForm,
+        "help_form",
+        lambda t, d: ticket_request_help(ticket=t, actor=request.user, reason=d["reason"]),
+        _("Your managers have been asked for help."),
+    )
+
+
+# --- end ask for help ---------------------------------------------------------------------------------------
+
+
 # --- new ticket -------------------------------------------------------------------------------------------
 
 
@@ -324,7 +347,10 @@ def ticket_create_view(request: HttpRequest) -> HttpResponse:
 @manager_required
 def escalation_list_view(request: HttpRequest) -> HttpResponse:
     open_only = request.GET.get("all") != "1"
-    page = Paginator(selectors.escalation_list(user=request.user, open_only=open_only), 50).get_page(
+    kind = request.GET.get("type", "")
+    if kind not in selectors.ESCALATION_KINDS:
+        kind = ""
+    page = Paginator(selectors.escalation_list(user=request.user, open_only=open_only, kind=kind), 50).get_page(
         request.GET.get("page")
     )
     now = timezone.now()
@@ -336,6 +362,18 @@ def escalation_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "open_only": open_only,
+            "kind": kind,
+            # The two filters (open / all, and the type) keep each other in their links.
+            "open_url": "?" + urlencode({"type": kind} if kind else {}),
+            "all_url": "?" + urlencode({"all": "1", **({"type": kind} if kind else {})}),
+            "kind_tabs": [
+                (
+                    value,
+                    label,
+                    "?" + urlencode({**({} if open_only else {"all": "1"}), **({"type": value} if value else {})}),
+                )
+                for value, label in (("", _("All types")), ("sla", _("SLA breaches")), ("help", _("Help requests")))
+            ],
             # One query for the reassign menus of every row.
             "assignee_choices": [(user.pk, str(user)) for user in selectors.assignable_users()],
         },

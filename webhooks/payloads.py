@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
-from tickets.enums import EventType, TicketStatus
+from tickets.enums import EscalationTarget, EventType, TicketStatus
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.tracking import tracking_url
 
@@ -49,6 +49,9 @@ def webhook_type_for(event: TicketEvent) -> str | None:
     if event.type == EventType.CREATED:
         return WebhookEventType.TICKET_CREATED
     if event.type == EventType.ESCALATED:
+        # An agent's help request (target "requested") is internal, like a note: its reason stays inside.
+        if (event.data or {}).get("target") == EscalationTarget.REQUESTED:
+            return None
         return WebhookEventType.TICKET_ESCALATED
     if event.type == EventType.STATUS_CHANGED and (event.data or {}).get("new") == TicketStatus.RESOLVED:
         return WebhookEventType.TICKET_RESOLVED

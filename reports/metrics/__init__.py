@@ -21,8 +21,9 @@ current team), kind and channel.
   with any breach (first response, next reply or resolution: the ``*_breached_at`` stamps the SLA engine
   writes); compliant ones are resolved tickets without any breach. Open tickets within their targets are not
   decided yet and count in neither.
-- **Escalations**: ``Escalation`` rows of the cohort's tickets (all levels, whenever they fired); escalated
-  tickets: tickets with at least one.
+- **Escalations**: ``Escalation`` rows of the cohort's tickets (all levels, whenever they fired) for missed
+  SLA targets; escalated tickets: tickets with at least one. **Help requests**: the agents' requests for help
+  (escalations with target ``requested``) of the cohort's tickets, counted apart: never in the escalations.
 - **Agent**: the ticket's current assignee (an "unassigned" row, agent id ``None``, when none). **Team**: the
   ticket's team.
 - **Complaints resolved within 24 h**: complaints resolved with a handling time of at most 24 hours /
@@ -50,8 +51,20 @@ as their codes (stable for analysis), team and agent by name, times as in the SL
 (resolved, no breach), "no" (any breach) or "" (open, no breach yet).
 
 
+Work distribution. **Online time** (``agent_online``): per agent, the seconds online, busy and away from the
+presence log (``PresenceChange``) between the period's start and its end or now, whichever is earlier; the
+status when the period opens is the last change before it (offline without one); agents are those with any
+such time (of the filter's team: its members). **Tickets assigned** (``assignments``): ``assigned`` events in
+the period with a new assignee, of tickets matching the team, kind and channel filters and the reader's
+access, per new assignee: ``auto`` (auto-assignment), ``handover`` (a shift handover), ``manual`` (anything
+else: a person's choice, taking, claiming, and events without ``via``). **Handover completeness**
+(``handovers``): per day of the period up to today and per shift (of the filter's team): the shift's agents
+(its members now), those of them who wrote a handover for that shift and day, the handovers written, and those
+acknowledged by someone other than their author; both as counts and shares. The kind and channel filters do
+not apply to online time and handovers.
+
 One module per report family; each registers its reports with ``reports.registry.report``. Importing this
 package registers them all (``ReportsConfig.ready``).
 """
 
-from . import aftersales, complaints, csat, raw, sla, volume  # noqa: F401 - each registers its reports
+from . import aftersales, complaints, csat, raw, sla, volume, workforce  # noqa: F401 - each registers its reports

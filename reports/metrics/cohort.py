@@ -23,6 +23,7 @@ from django.db.models import (
 )
 
 from tickets.access import visible_tickets_q
+from tickets.enums import EscalationTarget
 from tickets.models import Escalation, Team, Ticket
 
 from ..aggregates import EpochSeconds, PercentileCont, percentile_cont
@@ -198,20 +199,28 @@ def ticket_measures(
 
 
 def escalation_counts(filters: ReportFilters, groups: tuple[str, ...]) -> dict[tuple[Any, ...], dict[str, int]]:
-    """Escalations and escalated tickets of the cohort, per combination of the ticket's ``groups`` fields.
+    """SLA escalations, escalated tickets and help requests of the cohort, per combination of the ticket's
+    ``groups`` fields.
 
     Both counts add up across combinations (a ticket is in exactly one), so callers may sum them."""
     fields = [f"ticket__{name}" for name in groups]
+    # An agent's help request (target "requested") is no SLA escalation: counted apart, as help_requests.
+    help_request = Q(target=EscalationTarget.REQUESTED)
     rows = (
         Escalation.objects.filter(cohort_q(filters, "ticket__"))
         .order_by()
         .values(*fields)
-        .annotate(escalations=Count("id"), escalated_tickets=Count("ticket_id", distinct=True))
+        .annotate(
+            escalations=Count("id", filter=~help_request),
+            escalated_tickets=Count("ticket_id", distinct=True, filter=~help_request),
+            help_requests=Count("id", filter=help_request),
+        )
     )
     return {
         tuple(row[field] for field in fields): {
             "escalations": row["escalations"],
             "escalated_tickets": row["escalated_tickets"],
+            "help_requests": row["help_requests"],
         }
         for row in rows
     }
@@ -219,7 +228,9 @@ def escalation_counts(filters: ReportFilters, groups: tuple[str, ...]) -> dict[t
 
 def sum_by(counts: dict[tuple[Any, ...], dict[str, Any]], position: int | None) -> dict[Any, dict[str, Any]]:
     """Add up per-combination counts by the key at ``position`` (everything under ``None`` when ``None``)."""
-    totals: dict[Any, dict[str, Any]] = defaultdict(lambda: {"escalations": 0, "escalated_tickets": 0})
+    totals: dict[Any, dict[str, Any]] = defaultdict(
+        lambda: {"escalations": 0, "escalated_tickets": 0, "help_requests": 0}
+    )
     for key, values in counts.items():
         bucket = totals[None if position is None else key[position]]
         for name, value in values.items():

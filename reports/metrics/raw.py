@@ -8,12 +8,14 @@ from typing import Any
 from django.db.models import (
     Count,
     OuterRef,
+    Q,
     Subquery,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
+from tickets.enums import EscalationTarget
 from tickets.models import REFERENCE_PREFIX, Escalation
 
 from .. import registry
@@ -25,13 +27,18 @@ from .cohort import FIRST_RESPONSE_TIME, cohort, local_zone, user_name
 
 def _ticket_rows(filters: ReportFilters) -> Iterator[dict[str, Any]]:
     zone = local_zone()
+    help_request = Q(target=EscalationTarget.REQUESTED)
     escalations = (
-        Escalation.objects.filter(ticket_id=OuterRef("pk")).order_by().values("ticket_id").annotate(n=Count("id"))
+        Escalation.objects.filter(ticket_id=OuterRef("pk"))
+        .order_by()
+        .values("ticket_id")
+        .annotate(n=Count("id", filter=~help_request), help=Count("id", filter=help_request))
     )
     queryset = (
         cohort(filters)
         .annotate(
             escalation_count=Coalesce(Subquery(escalations.values("n")), Value(0)),
+            help_request_count=Coalesce(Subquery(escalations.values("help")), Value(0)),
             first_response_time=FIRST_RESPONSE_TIME,
         )
         .order_by("received_at", "id")
@@ -54,6 +61,7 @@ def _ticket_rows(filters: ReportFilters) -> Iterator[dict[str, Any]]:
             "next_reply_breached_at",
             "resolution_breached_at",
             "escalation_count",
+            "help_request_count",
             "survey_response__average_score",
         )
     )
@@ -81,6 +89,7 @@ def _ticket_rows(filters: ReportFilters) -> Iterator[dict[str, Any]]:
             "resolution": round_seconds(row["sla_elapsed"].total_seconds()) if resolved else None,
             "sla_met": "no" if breached else ("yes" if resolved else ""),
             "escalations": row["escalation_count"],
+            "help_requests": row["help_request_count"],
             "csat": round_score(row["survey_response__average_score"]),
         }
 

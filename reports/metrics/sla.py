@@ -50,6 +50,7 @@ def _sla_row(
         "sla_compliance": rate(measures["sla_met"], measures["sla_decided"]),
         "escalated_tickets": escalated.get("escalated_tickets", 0),
         "escalations": escalated.get("escalations", 0),
+        "help_requests": escalated.get("help_requests", 0),
     }
 
 
@@ -139,6 +140,7 @@ def build_agents(filters: ReportFilters) -> ReportResult:
                 "resolution_rate": rate(resolved, handled),
                 "sla_compliance": rate(measures["sla_met"], measures["sla_decided"]) if measures else None,
                 "escalations": escalations[agent_id]["escalations"],
+                "help_requests": escalations[agent_id]["help_requests"],
                 "responses": satisfaction["responses"],
                 "csat": round_score(satisfaction["csat"]),
             }

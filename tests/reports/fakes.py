@@ -98,6 +98,7 @@ def sample_rows() -> dict[str, list[dict[str, Any]]]:
             "sla_compliance": 0.86,
             "escalated_tickets": 3,
             "escalations": 4,
+            "help_requests": 1,
         }
 
     pareto = []
@@ -216,6 +217,7 @@ def sample_rows() -> dict[str, list[dict[str, Any]]]:
                 "resolution_rate": resolved / handled,
                 "sla_compliance": sla,
                 "escalations": escalations,
+                "help_requests": 0,
                 "responses": handled // 3,
                 "csat": csat,
             }

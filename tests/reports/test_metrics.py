@@ -90,6 +90,7 @@ def sla_row(dimension, key, name, tickets, responded, fr, resolved, res, complia
         "sla_compliance": compliance[2],
         "escalated_tickets": escalated[0],
         "escalations": escalated[1],
+        "help_requests": escalated[2] if len(escalated) > 2 else 0,
     }
 
 
@@ -225,6 +226,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "resolution_rate": 0.8,  # 4 / 5
             "sla_compliance": 1.0,  # 4 resolved without breach / 4 decided (t5 open within targets)
             "escalations": 0,
+            "help_requests": 0,
             "responses": 2,  # t3 (submitted in December: the ticket is in the cohort) and t4; t6's is manager1's
             "csat": 4.0,  # (4.000 + 4.000) / 2
         },
@@ -237,6 +239,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "resolution_rate": 1.0,
             "sla_compliance": 0.5,  # t2 answered late
             "escalations": 1,
+            "help_requests": 0,
             "responses": 2,  # t1, t2 (t10's ticket is October's)
             "csat": 3.33,  # (4.667 + 2.000) / 2 = 3.3335 → 3.33
         },
@@ -250,6 +253,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "resolution_rate": None,
             "sla_compliance": None,
             "escalations": 0,
+            "help_requests": 0,
             "responses": 1,
             "csat": 3.0,
         },
@@ -262,6 +266,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "resolution_rate": 0.0,
             "sla_compliance": 0.0,  # t7 breached: decided and failed; t8 undecided
             "escalations": 2,
+            "help_requests": 0,
             "responses": 0,
             "csat": None,
         },
@@ -447,6 +452,7 @@ def test_ticket_rows_stream_in_one_query(month, django_assert_num_queries):
         "resolution": 18000,
         "sla_met": "yes",
         "escalations": 0,
+        "help_requests": 0,
         "csat": 4.0,
     }
     assert (by_name["t2"]["sla_met"], by_name["t2"]["escalations"], by_name["t2"]["csat"]) == ("no", 1, 2.0)

@@ -20,7 +20,17 @@ from customers.enums import CustomerTier, OrderStatus
 from customers.services.orders import MAX_LINE_QUANTITY
 
 from ..calendars import calendar_get, calendar_id_for
-from ..enums import Category, Channel, EventType, MessageVisibility, Priority, SlaTarget, TicketKind, TicketStatus
+from ..enums import (
+    Category,
+    Channel,
+    EscalationTarget,
+    EventType,
+    MessageVisibility,
+    Priority,
+    SlaTarget,
+    TicketKind,
+    TicketStatus,
+)
 from ..models import Escalation, Message, Team, Ticket, TicketEvent
 from ..selectors import assignable_users, ticket_sla_calendar
 from ..sla import CLOCK_STATES, ticket_clocks
@@ -243,8 +253,14 @@ class EventOutput(serializers.ModelSerializer):
 
 
 class EscalationOutput(serializers.ModelSerializer):
+    target = serializers.ChoiceField(
+        choices=EscalationTarget.choices,
+        help_text="The SLA target that was missed, or requested: an agent asked the managers for help.",
+    )
     late_seconds = serializers.IntegerField(source="late_seconds_at_escalation")
     acknowledged_by = UserOutput(allow_null=True)
+    requested_by = UserOutput(allow_null=True, help_text="For a help request: the agent who asked.")
+    reason = serializers.CharField(help_text="For a help request: why the agent asked (empty otherwise).")
 
     class Meta:
         model = Escalation
@@ -259,7 +275,13 @@ class EscalationOutput(serializers.ModelSerializer):
             "met_at",
             "acknowledged_at",
             "acknowledged_by",
+            "requested_by",
+            "reason",
         ]
+
+
+class HelpRequestInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="What the agent needs help with (required).")
 
 
 class TicketListOutput(serializers.ModelSerializer):
@@ -361,6 +383,12 @@ class TicketDetailOutput(TicketListOutput):
         if not self.context.get("may_read_notes", False):
             data["messages"] = [m for m in data["messages"] if m["visibility"] != MessageVisibility.INTERNAL]
             data["events"] = [e for e in data["events"] if e["type"] != EventType.NOTED]
+            # A help request's reason is an internal note too.
+            for escalation in data["escalations"]:
+                escalation["reason"] = ""
+            for event in data["events"]:
+                if event["type"] == EventType.ESCALATED and isinstance(event["data"], dict):
+                    event["data"] = {key: value for key, value in event["data"].items() if key != "reason"}
         return data
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
         "tickets/<id:pk>/customer-messages/", views.TicketCustomerMessageApi.as_view(), name="ticket-customer-message"
     ),
     path("tickets/<id:pk>/take/", views.TicketTakeApi.as_view(), name="ticket-take"),
+    path("tickets/<id:pk>/help-requests/", views.TicketHelpRequestApi.as_view(), name="ticket-help-request"),
     path("teams/", views.TeamListApi.as_view(), name="team-list"),
     path("agents/", views.AgentListApi.as_view(), name="agent-list"),
     path("escalations/", views.EscalationListApi.as_view(), name="escalation-list"),

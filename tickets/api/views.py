@@ -19,6 +19,7 @@ from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
+from tickets.services.help import ticket_request_help
 from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
@@ -172,6 +173,19 @@ class TicketTakeApi(TicketApiMixin, APIView):
         return self.detail_response(request, pk)
 
 
+class TicketHelpRequestApi(TicketApiMixin, APIView):
+    """An agent asks the ticket's managers for help (求助主管); one open request per ticket at a time."""
+
+    @extend_schema(request=s.HelpRequestInput, responses={201: s.EscalationOutput})
+    @idempotent
+    def post(self, request: Request, pk: int) -> Response:
+        ticket = self.get_ticket(pk)
+        data = s.HelpRequestInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = ticket_request_help(ticket=ticket, actor=request.user, reason=data.validated_data["reason"])
+        return Response(s.EscalationOutput(escalation).data, status=status.HTTP_201_CREATED)
+
+
 class TeamListApi(TicketApiMixin, ListAPIView):
     serializer_class = s.TeamOutput
     pagination_class = None
@@ -199,13 +213,23 @@ class EscalationListApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Escalation.objects.none()
         open_only = self.request.query_params.get("open", "true").lower() not in ("false", "0", "no")
-        return escalation_list(user=self.request.user, open_only=open_only)
+        kind = self.request.query_params.get("type", "")
+        return escalation_list(user=self.request.user, open_only=open_only, kind=kind)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "now": timezone.now()}
 
     @extend_schema(
-        parameters=[OpenApiParameter("open", bool, description="Default true; false includes acknowledged ones.")]
+        parameters=[
+            OpenApiParameter("open", bool, description="Default true; false includes acknowledged ones."),
+            OpenApiParameter(
+                "type",
+                str,
+                enum=["sla", "help"],
+                description="sla: only SLA breaches; help: only agents' help requests (target requested). "
+                "Default: both.",
+            ),
+        ]
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)

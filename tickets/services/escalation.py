@@ -25,6 +25,7 @@ from ..calendars import calendar_for_ticket
 from ..enums import (
     RUNNING_STATUSES,
     UNRESOLVED_STATUSES,
+    EscalationTarget,
     EventType,
     SlaTarget,
 )
@@ -35,6 +36,7 @@ from ..models import (
 )
 from .clocks import recompute_due_times
 from .common import escalation_recipients, record_event
+from .help import help_request_recipients
 from .warnings import sweep_warning_batch
 
 logger = logging.getLogger(__name__)
@@ -229,6 +231,7 @@ def _sweep_chain_batch(*, now: datetime, batch_size: int) -> tuple[list[Escalati
         Escalation.objects.filter(
             next_level_at__lte=now, ticket__status__in=RUNNING_STATUSES, ticket__sla_paused_at__isnull=True
         )
+        .exclude(target=EscalationTarget.REQUESTED)  # a help request has no chain (nor a next_level_at)
         .order_by("next_level_at", "id")
         .values_list("pk", "ticket_id")[:batch_size]
     )
@@ -290,7 +293,7 @@ def escalation_send_email(*, escalation_id: int, skip_locked: bool = False) -> b
     with transaction.atomic():
         escalation = (
             Escalation.objects.select_for_update(of=("self",), skip_locked=skip_locked)
-            .select_related("ticket", "ticket__team")
+            .select_related("ticket", "ticket__team", "requested_by")
             .filter(pk=escalation_id)
             .first()
         )
@@ -300,6 +303,8 @@ def escalation_send_email(*, escalation_id: int, skip_locked: bool = False) -> b
 
 
 def _send_escalation_email_locked(escalation: Escalation) -> bool:
+    if escalation.target == EscalationTarget.REQUESTED:
+        return _send_help_request_email_locked(escalation)
     people = escalation_recipients(escalation.ticket)
     if escalation.level > 1:
         step = (
@@ -318,6 +323,26 @@ def _send_escalation_email_locked(escalation: Escalation) -> bool:
                 "ref": ticket.reference,
                 "subject": ticket.subject,
                 "due": timezone.localtime(escalation.due_at).strftime("%Y-%m-%d %H:%M"),
+                "pk": ticket.pk,
+            }
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
+    Escalation.objects.filter(pk=escalation.pk, notified_at__isnull=True).update(notified_at=timezone.now())
+    return bool(recipients)
+
+
+def _send_help_request_email_locked(escalation: Escalation) -> bool:
+    """A help request's e-mail: to the managers who may see the ticket (not the asker), with the reason."""
+    ticket = escalation.ticket
+    recipients = [user.email for user in help_request_recipients(ticket, escalation.requested_by) if user.email]
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            requester = str(escalation.requested_by) if escalation.requested_by else _("An agent")
+            subject = _("[%(ref)s] help requested by %(who)s") % {"ref": ticket.reference, "who": requester}
+            body = _("%(ref)s %(subject)s\n%(who)s asks for help: %(reason)s\nOpen it: /tickets/%(pk)s/") % {
+                "ref": ticket.reference,
+                "subject": ticket.subject,
+                "who": requester,
+                "reason": escalation.reason,
                 "pk": ticket.pk,
             }
         send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
