@@ -14,6 +14,7 @@ from accounts import roles
 from tickets.access import NOTHING, visible_tickets_q
 from tickets.enums import UNRESOLVED_STATUSES
 from tickets.models import Team, Ticket
+from tickets.selectors import ticket_pk_from_reference
 
 from .models import Handover, HandoverAck, HandoverItem, Shift
 from .shifts import current_shifts, next_shift, recently_ended, shift_window, team_time_zone
@@ -150,8 +151,8 @@ class BookFilters:
 
 def handover_list(*, user: Any, filters: BookFilters | None = None) -> QuerySet[Handover]:
     """The handovers ``user`` may read (the books of ``handover_teams``), unread first (not acknowledged by
-    them, not theirs, from the last seven days), then newest first. ``ticket`` finds handovers with an item
-    whose reference contains it, among the tickets ``user`` may see."""
+    them, not theirs, from the last seven days), then newest first. ``ticket`` (a reference, ``T-000042`` or
+    ``42``) finds the handovers with that ticket among their items, if ``user`` may see it."""
     filters = filters or BookFilters()
     queryset = Handover.objects.filter(team__in=handover_teams(user))
     if filters.team is not None:
@@ -163,10 +164,11 @@ def handover_list(*, user: Any, filters: BookFilters | None = None) -> QuerySet[
     if filters.author_id:
         queryset = queryset.filter(author_id=filters.author_id)
     if filters.ticket:
+        ticket_pk = ticket_pk_from_reference(filters.ticket)
+        if ticket_pk is None:
+            return Handover.objects.none()
         items = HandoverItem.objects.filter(
-            visible_tickets_q(user, prefix="ticket__"),
-            handover=OuterRef("pk"),
-            ticket__reference__icontains=filters.ticket.strip(),
+            visible_tickets_q(user, prefix="ticket__"), handover=OuterRef("pk"), ticket_id=ticket_pk
         )
         queryset = queryset.filter(Exists(items))
     queryset = _with_reading(queryset, user)
