@@ -121,7 +121,8 @@ def _visible_column(user: Any) -> Any:
 
 
 def _items_for(user: Any) -> Prefetch:
-    """Each item with ``visible``: whether ``user`` may see its ticket (else only its reference is shown)."""
+    """Each item with ``ticket_visible``: whether ``user`` may see its ticket (else only its reference is shown,
+    without its subject or the item's note)."""
     return Prefetch(
         "items",
         queryset=HandoverItem.objects.select_related("ticket", "to_agent").annotate(ticket_visible=_visible_column(user)),

@@ -89,6 +89,7 @@ def test_a_ticket_the_reader_may_not_see_is_its_reference_only(team, agent, othe
         body = client.get(url).content.decode()
         assert ticket.reference in body
         assert "机密-退款纠纷" not in body
+        assert "看备注" not in body  # nor the item's note
     # and a search by its reference finds nothing for this reader
     assert list(handover_list(user=restricted_reader, filters=BookFilters(ticket=ticket.reference))) == []
     client.force_login(other_agent)

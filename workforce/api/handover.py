@@ -90,7 +90,10 @@ class HandoverItemOutput(serializers.Serializer):
     subject = serializers.SerializerMethodField(help_text="Empty when the caller may not see the ticket.")
     action = serializers.ChoiceField(choices=HandoverAction.choices)
     to_agent = _UserOutput(allow_null=True)
-    note = serializers.CharField()
+    note = serializers.SerializerMethodField(help_text="Empty when the caller may not see the ticket.")
+
+    def get_note(self, item: HandoverItem) -> str:
+        return item.note if getattr(item, "ticket_visible", False) else ""
 
     def get_reference(self, item: HandoverItem) -> str:
         return item.ticket.reference
