@@ -43,7 +43,7 @@ class BookFilterForm(forms.Form):
         label=_("Ticket reference"),
         required=False,
         max_length=40,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. T-2026")}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. HD-000042")}),
     )
 
     def __init__(self, *args: Any, team: Team | None, **kwargs: Any) -> None:
