@@ -125,7 +125,9 @@ def _items_for(user: Any) -> Prefetch:
     without its subject or the item's note)."""
     return Prefetch(
         "items",
-        queryset=HandoverItem.objects.select_related("ticket", "to_agent").annotate(ticket_visible=_visible_column(user)),
+        queryset=HandoverItem.objects.select_related("ticket", "to_agent").annotate(
+            ticket_visible=_visible_column(user)
+        ),
     )
 
 
@@ -174,7 +176,7 @@ def handover_list(*, user: Any, filters: BookFilters | None = None) -> QuerySet[
         queryset = queryset.filter(Exists(items))
     queryset = _with_reading(queryset, user)
     if filters.unread_only:
-        queryset = queryset.filter(unread=True)
+        queryset = queryset.filter(Q(unread=True))
     return (
         queryset.select_related("team", "shift", "author")
         .prefetch_related(_items_for(user), Prefetch("acks", queryset=HandoverAck.objects.select_related("user")))
@@ -192,7 +194,9 @@ def handover_unread_count(*, user: Any) -> int:
     if not roles.is_agent(user):
         return 0
     return (
-        Handover.objects.filter(Q(team__members=user) | Q(team__managers=user), created_at__gte=timezone.now() - UNREAD_WINDOW)
+        Handover.objects.filter(
+            Q(team__members=user) | Q(team__managers=user), created_at__gte=timezone.now() - UNREAD_WINDOW
+        )
         .exclude(author=user)
         .exclude(Exists(HandoverAck.objects.filter(handover=OuterRef("pk"), user=user)))
         .values("pk")

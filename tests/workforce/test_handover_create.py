@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from accounts.roles import Role
 from core.errors import Forbidden, ValidationFailed
@@ -61,11 +62,13 @@ def test_a_handover_just_after_the_shift_ended_belongs_to_it(team, agent, other_
     assert handover.shift_date == date(2026, 12, 6)
 
 
-def test_to_agent_outside_the_next_shift_is_refused_and_nothing_is_written(team, agent, other_agent, shifts, end_of_early):  # type: ignore[no-untyped-def]
+def test_to_agent_outside_the_next_shift_is_refused_and_nothing_is_written(
+    team, agent, other_agent, shifts, end_of_early
+):  # type: ignore[no-untyped-def]
     third = staff_user("agent3", Role.AGENT)
     team.members.add(third)
     fine, wrong = make_ticket(team=team, assignee=agent), make_ticket(team=team, assignee=agent)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, translation.override("en"):
         handover_create(
             author=agent,
             team=team,

@@ -20,8 +20,13 @@ from .conftest import END_OF_EARLY
 pytestmark = pytest.mark.django_db
 
 
-def test_the_write_page_lists_every_open_ticket_and_the_next_shift(client, team, agent, other_agent, shifts, end_of_early):  # type: ignore[no-untyped-def]
-    first, second = make_ticket(team=team, assignee=agent, subject="催发货"), make_ticket(assignee=agent, subject="开发票")
+def test_the_write_page_lists_every_open_ticket_and_the_next_shift(
+    client, team, agent, other_agent, shifts, end_of_early
+):  # type: ignore[no-untyped-def]
+    first, second = (
+        make_ticket(team=team, assignee=agent, subject="催发货"),
+        make_ticket(assignee=agent, subject="开发票"),
+    )
     client.force_login(agent)
     body = client.get("/work/handover/new/").content.decode()
     assert first.reference in body and second.reference in body
@@ -65,10 +70,15 @@ def test_a_refused_handover_shows_why_and_writes_nothing(client, team, agent, sh
     client.force_login(agent)
     response = client.post(
         "/work/handover/new/",
-        {"team": team.pk, f"action_{ticket.pk}": "to_agent", f"to_agent_{ticket.pk}": third.pk, f"note_{ticket.pk}": "留"},
+        {
+            "team": team.pk,
+            f"action_{ticket.pk}": "to_agent",
+            f"to_agent_{ticket.pk}": third.pk,
+            f"note_{ticket.pk}": "留",
+        },
     )
     assert response.status_code == 400
-    assert "is not in the next shift (晚班 16:00–24:00)" in response.content.decode()
+    assert "agent3 不在下一班（晚班 16:00–24:00）" in response.content.decode()
     assert "留" in response.content.decode()  # the note typed is kept
     assert not Handover.objects.exists()
 
@@ -99,7 +109,9 @@ def test_the_book_filters_by_ticket_reference(client, team, agent, other_agent, 
     assert "有工单" in body and "没有工单" not in body
 
 
-def test_the_overview_shows_who_handed_over_and_who_acknowledged(client, team, agent, other_agent, manager, shifts, end_of_early):  # type: ignore[no-untyped-def]
+def test_the_overview_shows_who_handed_over_and_who_acknowledged(
+    client, team, agent, other_agent, manager, shifts, end_of_early
+):  # type: ignore[no-untyped-def]
     handover = handover_create(author=agent, team=team, notes="交接")
     HandoverAck.objects.create(handover=handover, user=other_agent)
     client.force_login(manager)
@@ -140,7 +152,9 @@ def test_shift_pages_for_the_teams_managers(client, team, agent, manager):  # ty
     )
     assert created.status_code == 302
     shift = Shift.objects.get()
-    refused = client.post(f"/work/teams/{team.pk}/shifts/", {"name": "夜班", "start_time": "22:00", "end_time": "06:00"})
+    refused = client.post(
+        f"/work/teams/{team.pk}/shifts/", {"name": "夜班", "start_time": "22:00", "end_time": "06:00"}
+    )
     assert refused.status_code == 400 and "晚班 16:00–24:00" in refused.content.decode()
     edited = client.post(f"/work/shifts/{shift.pk}/edit/", {"name": "中班", "start_time": "12:00", "end_time": "20:00"})
     assert edited.status_code == 302

@@ -290,7 +290,9 @@ class HandoverListCreateApi(_HandoverApi, ListAPIView):
             if item.get("to_agent"):
                 to_agent = users.get(item["to_agent"])
                 if to_agent is None:
-                    raise ValidationFailed(_("No such agent."), fields={f"items[{index}].to_agent": [_("No such agent.")]})
+                    raise ValidationFailed(
+                        _("No such agent."), fields={f"items[{index}].to_agent": [_("No such agent.")]}
+                    )
             ticket = tickets.get(item["ticket"])
             items.append(
                 ItemInput(

@@ -3,6 +3,7 @@ acknowledges."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -50,7 +51,7 @@ def handover_create(
     author: Any,
     team: Team,
     notes: str = "",
-    items: list[ItemInput | dict[str, Any]] | None = None,
+    items: Sequence[ItemInput | dict[str, Any]] | None = None,
     now: datetime | None = None,
 ) -> Handover:
     """Write the author's handover for the team and carry out each item's action, all or nothing.
@@ -94,7 +95,8 @@ def handover_create(
             ticket = tickets.get(ticket_id)  # type: ignore[arg-type]
             if ticket is None or ticket.assignee_id != author.pk:
                 raise ValidationFailed(
-                    _("Ticket %(ticket)s is not assigned to you.") % {"ticket": ticket.reference if ticket else ticket_id},
+                    _("Ticket %(ticket)s is not assigned to you.")
+                    % {"ticket": ticket.reference if ticket else ticket_id},
                     fields={f"{where}.ticket": [_("Not one of your tickets.")]},
                 )
             if ticket.status not in UNRESOLVED_STATUSES:
@@ -111,7 +113,9 @@ def handover_create(
             if item.action not in HandoverAction.values:
                 raise ValidationFailed(
                     _("Choose what happens to %(ticket)s.") % {"ticket": ticket.reference},
-                    fields={f"{where}.action": [_("One of: %(values)s.") % {"values": ", ".join(HandoverAction.values)}]},
+                    fields={
+                        f"{where}.action": [_("One of: %(values)s.") % {"values": ", ".join(HandoverAction.values)}]
+                    },
                 )
             if len(item.note or "") > ITEM_NOTE_MAX:
                 raise ValidationFailed(

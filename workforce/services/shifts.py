@@ -44,7 +44,8 @@ def _check(
             _("A shift's name is 1 to %(max)s characters.") % {"max": NAME_MAX},
             fields={"name": [_("1 to %(max)s characters.") % {"max": NAME_MAX}]},
         )
-    others = list(Shift.objects.filter(team=team).exclude(pk=exclude_pk))
+    same_team = Shift.objects.filter(team=team)
+    others = list(same_team.exclude(pk=exclude_pk) if exclude_pk is not None else same_team)
     if any(other.name == name for other in others):
         raise ValidationFailed(
             _("The team already has a shift called “%(name)s”.") % {"name": name},

@@ -155,7 +155,7 @@ def handover_book_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "filtered": any([filters.date_from, filters.date_to, filters.author_id, filters.ticket]),
-        "may_write": bool(team and team.members.filter(pk=request.user.pk).exists()),
+        "may_write": team is not None and handover_author_teams(request.user).filter(pk=team.pk).exists(),
     }
     return render(request, "workforce/handover_book.html", context)
 
@@ -168,7 +168,8 @@ def handover_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "handover": handover,
         "shift_label": _label(handover.shift),
-        "may_acknowledge": not handover.acknowledged and handover_may_acknowledge(request.user, handover),
+        "may_acknowledge": not getattr(handover, "acknowledged", False)
+        and handover_may_acknowledge(request.user, handover),
     }
     return render(request, "workforce/handover_detail.html", context)
 
