@@ -272,7 +272,12 @@ class Command(BaseCommand):
         for name, start, end, member in (("早班", time(8), time(16), "agent1"), ("晚班", time(16), time(0), "agent2")):
             if not Shift.objects.filter(team=team, name=name).exists():
                 shift_create(
-                    team=team, name=name, start_time=start, end_time=end, members=[users[member]], actor=users["manager1"]
+                    team=team,
+                    name=name,
+                    start_time=start,
+                    end_time=end,
+                    members=[users[member]],
+                    actor=users["manager1"],
                 )
         if not Handover.objects.filter(team=team, author=users["agent1"]).exists():
             handover_create(
