@@ -59,13 +59,14 @@ class ShiftMoment:
 def handover_moment(*, team: Team, author: Any, now: datetime | None = None) -> ShiftMoment:
     """The author's current shift in the team, or the one of theirs that ended in the last two hours (failing
     both: the team's running shift, then the team's one that just ended); its start date in the team's time
-    zone; and the next shift with its members. A team without shifts has no shift, and its next agents are all
-    its active agents."""
+    zone; and the next shift with its members but the author. A team without shifts has no shift, and its next
+    agents are all its other active agents."""
     now = now or timezone.now()
     tz = team_time_zone(team)
     shifts = list(Shift.objects.filter(team=team).prefetch_related("members").order_by("start_time"))
     if not shifts:
-        agents = [user for user in team.members.filter(is_active=True).order_by("username") if roles.is_agent(user)]
+        members = team.members.filter(is_active=True).exclude(pk=author.pk).order_by("username")
+        agents = [user for user in members if roles.is_agent(user)]
         return ShiftMoment(None, now.astimezone(tz).date(), None, None, agents)
     mine = [shift for shift in shifts if any(member.pk == author.pk for member in shift.members.all())]
     found: tuple[Shift, date] | None = None
@@ -90,7 +91,7 @@ def handover_moment(*, team: Team, author: Any, now: datetime | None = None) -> 
     next_agents: list[Any] = []
     if following is not None:
         next_agents = sorted(
-            (user for user in following[0].members.all() if user.is_active),
+            (user for user in following[0].members.all() if user.is_active and user.pk != author.pk),
             key=lambda user: user.username,
         )
     return ShiftMoment(
