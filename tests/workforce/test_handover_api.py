@@ -41,7 +41,7 @@ def test_managers_create_update_and_delete_shifts(manager_api, team, agent):  # 
     assert same.status_code == 400 and "end_time" in same.json()["error"]["fields"]
     patched = manager_api.patch(f"/api/v1/shifts/{pk}/", {"name": "晚 班"}, format="json")
     assert patched.status_code == 200 and patched.json()["name"] == "晚 班"
-    assert manager_api.get(f"/api/v1/shifts/?team={team.pk}").json()["results"][0]["id"] == pk
+    assert manager_api.get(f"/api/v1/shifts/?team={team.pk}").json()[0]["id"] == pk
     assert manager_api.delete(f"/api/v1/shifts/{pk}/").status_code == 204
     assert not Shift.objects.exists()
 

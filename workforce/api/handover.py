@@ -29,6 +29,7 @@ from core.errors import Forbidden, NotFound, ValidationFailed
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from integrations.scopes import Scope
+from tickets.api.serializers import UserOutput
 from tickets.models import Team, Ticket
 
 from ..enums import HandoverAction
@@ -50,19 +51,13 @@ class IsStaffOrIntegration(BasePermission):
 # --- serializers -------------------------------------------------------------------------------------------
 
 
-class _UserOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    name = serializers.CharField(source="__str__")
-
-
 class ShiftOutput(serializers.Serializer):
     id = serializers.IntegerField()
     team = serializers.IntegerField(source="team_id")
     name = serializers.CharField()
     start_time = serializers.TimeField(format="%H:%M")
     end_time = serializers.TimeField(format="%H:%M", help_text="At or before start_time: runs past midnight.")
-    members = _UserOutput(many=True)
+    members = UserOutput(many=True)
 
 
 class ShiftInput(serializers.Serializer):
@@ -89,7 +84,7 @@ class HandoverItemOutput(serializers.Serializer):
     reference = serializers.SerializerMethodField()
     subject = serializers.SerializerMethodField(help_text="Empty when the caller may not see the ticket.")
     action = serializers.ChoiceField(choices=HandoverAction.choices)
-    to_agent = _UserOutput(allow_null=True)
+    to_agent = UserOutput(allow_null=True)
     note = serializers.SerializerMethodField(help_text="Empty when the caller may not see the ticket.")
 
     def get_note(self, item: HandoverItem) -> str:
@@ -103,7 +98,7 @@ class HandoverItemOutput(serializers.Serializer):
 
 
 class AckOutput(serializers.Serializer):
-    user = _UserOutput()
+    user = UserOutput()
     acknowledged_at = serializers.DateTimeField()
 
 
@@ -112,7 +107,7 @@ class HandoverOutput(serializers.Serializer):
     team = serializers.IntegerField(source="team_id")
     shift = serializers.IntegerField(source="shift_id", allow_null=True)
     shift_date = serializers.DateField()
-    author = _UserOutput()
+    author = UserOutput()
     notes = serializers.CharField()
     created_at = serializers.DateTimeField()
     unread = serializers.BooleanField(help_text="Not yet acknowledged by the caller, not theirs, from the last 7 days.")
@@ -144,7 +139,7 @@ class HandoverFilterInput(serializers.Serializer):
 
 class AckResultOutput(serializers.Serializer):
     handover = serializers.IntegerField(source="handover_id")
-    user = _UserOutput()
+    user = UserOutput()
     acknowledged_at = serializers.DateTimeField()
 
 
@@ -165,10 +160,11 @@ class _ShiftApi(APIView):
 
 
 class ShiftListCreateApi(_ShiftApi, ListAPIView):
-    """The shifts of the teams the caller may read, by team and start time; ``team`` to filter."""
+    """The shifts of the teams the caller may read, by team and start time; ``team`` to filter. Not paginated
+    (a team has a few shifts), like the list of teams."""
 
     serializer_class = ShiftOutput
-    pagination_class = StandardOffsetPagination
+    pagination_class = None
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:

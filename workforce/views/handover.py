@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
+from core.integers import parse_id
 from core.forms import form_add_error
 from tickets.models import Team, Ticket
 from tickets.sla import next_clock_state
@@ -94,10 +95,9 @@ def handover_new_view(request: HttpRequest) -> HttpResponse:
             note = request.POST.get(f"note_{ticket.pk}", "")
             posted[ticket.pk] = {"action": action, "to_agent": to_agent_id, "note": note}
             to_agent = None
-            if action == HandoverAction.TO_AGENT and to_agent_id:
-                to_agent = agents_by_pk.get(int(to_agent_id)) if to_agent_id.isdigit() else None
-                if to_agent is None and to_agent_id.isdigit():
-                    to_agent = get_user_model().objects.filter(pk=int(to_agent_id)).first()
+            to_agent_pk = parse_id(to_agent_id)
+            if action == HandoverAction.TO_AGENT and to_agent_pk is not None:
+                to_agent = agents_by_pk.get(to_agent_pk) or get_user_model().objects.filter(pk=to_agent_pk).first()
             items.append(ItemInput(ticket=ticket, action=action, to_agent=to_agent, note=note))
         try:
             handover = handover_create(author=request.user, team=team, notes=notes, items=items)
