@@ -426,6 +426,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "SlaTargetEnum": "tickets.enums.SlaTarget",
+        "EscalationTargetEnum": "tickets.enums.EscalationTarget",
     },
 }
 
