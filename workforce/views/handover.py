@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
-from core.integers import parse_id
 from core.forms import form_add_error
+from core.integers import parse_id
 from tickets.models import Team, Ticket
 from tickets.sla import next_clock_state
 
