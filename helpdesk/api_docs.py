@@ -102,6 +102,39 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ),
     ("POST", "/api/v1/integrations/{id}/keys/"): ("Create an API key", None),
     ("GET", "/api/v1/integrations/me/"): ("Get the calling key's integration", None),
+    # --- shifts and the handover book (issue 15, handover) ---
+    ("GET", "/api/v1/handovers/"): (
+        "List handovers",
+        "The handovers of the teams the caller reads (交接班记录本): unread first (not acknowledged by the caller, "
+        "not theirs, from the last 7 days), then newest first. Filters: team, date_from and date_to (shift date), "
+        "author, ticket (a reference), unread. A ticket the caller may not see shows its reference only.",
+    ),
+    ("POST", "/api/v1/handovers/"): (
+        "Write a handover",
+        "People only. Notes and the author's open tickets, each handed to a next-shift agent (`to_agent`), put "
+        "back in the team queue (`to_queue`) or kept (`keep`); all or nothing. The shift is the author's current "
+        "one (or the one that ended in the last 2 hours). `Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/handovers/{id}/"): ("Get a handover", "One handover with its tickets and acknowledgements."),
+    ("POST", "/api/v1/handovers/{id}/acknowledgements/"): ("Acknowledge a handover", None),
+    ("GET", "/api/v1/shifts/"): (
+        "List shifts",
+        "The shifts of the teams the caller reads, by team and start time; `team` to filter. Times are wall-clock "
+        "times in the team calendar's time zone; an end at or before the start runs past midnight.",
+    ),
+    ("POST", "/api/v1/shifts/"): (
+        "Create a shift",
+        "Team managers, admins and keys with `workforce:write`. The name is new in the team, start and end "
+        "differ, no minute is shared with another shift of the team (a 400 names it), and the members belong to "
+        "the team. `Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/shifts/{id}/"): ("Get a shift", "One shift with its agents."),
+    ("PATCH", "/api/v1/shifts/{id}/"): ("Update a shift", "Change its name, times or agents, with the create checks."),
+    ("DELETE", "/api/v1/shifts/{id}/"): (
+        "Delete a shift",
+        "Handovers written in it keep their date and lose the shift.",
+    ),
+    # --- end shifts and handovers ---
     ("GET", "/api/v1/notifications/"): ("List your notifications", None),
     ("POST", "/api/v1/notifications/read/"): ("Mark notifications read", None),
     ("GET", "/api/v1/notifications/unread-count/"): ("Count your unread notifications", None),
@@ -196,4 +229,6 @@ TAGS: dict[str, str] = {
     "api-keys": "Rotating and revoking API keys.",
     "auth": "Staff API tokens.",
     "webhooks": "Webhook endpoints and the delivery log; the payloads are under `webhooks`.",
+    "shifts": "Teams' shifts (班次), in the team calendar's time zone.",
+    "handovers": "The shift-handover book (交接班记录本): handovers and their acknowledgements.",
 }

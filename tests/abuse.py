@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,8 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
+from workforce.models import Shift
+from workforce.services.handover import handover_create
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
@@ -145,6 +147,8 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
     )
     delivery = webhook_endpoint_ping(endpoint=endpoint)
     Notification.objects.create(recipient=admin_user, verb="test", message="test")
+    shift = Shift.objects.create(team=team, name="早班", start_time=time(8), end_time=time(16))
+    handover = handover_create(author=agent, team=team, notes="交接")
     ids = {
         "tickets": ticket.pk,
         "complaints": complaint_ticket.pk,
@@ -159,6 +163,8 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "api-keys": spare_key.pk,
         "endpoints": endpoint.pk,
         "deliveries": delivery.pk,
+        "shifts": shift.pk,
+        "handovers": handover.pk,
     }
 
     def fill(template: str) -> str:

@@ -33,8 +33,14 @@ def test_seed_demo_creates_users_teams_and_some_overdue_tickets(capsys, settings
     assert AfterSalesRequest.objects.exclude(ticket__in=history).count() == 3
     assert Approval.objects.filter(decided_at__isnull=True).count() == 1
     assert Complaint.objects.filter(severity="critical").exists()
+    from workforce.models import Handover, Shift
+
+    assert sorted(Shift.objects.values_list("name", flat=True)) == ["早班", "晚班"]
+    assert Shift.objects.get(name="晚班").members.get().username == "agent2"
+    assert Handover.objects.get().notes.startswith("询单未下单的买家")
     call_command("seed_demo")  # idempotent
     assert Ticket.objects.count() == count
+    assert Shift.objects.count() == 2 and Handover.objects.count() == 1
 
 
 def test_seed_demo_prints_a_working_api_key_for_the_demo_integration(capsys, settings, tmp_path):

@@ -71,3 +71,27 @@ def next_shift(shifts: Iterable[Any], now: datetime, tz: zoneinfo.ZoneInfo) -> t
             if start > local and (best is None or start - local < best[0]):
                 best = (start - local, shift, day)
     return (best[1], best[2]) if best else None
+
+
+def shift_window(shift: Any, started_on: date, tz: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    """The shift's start and end as aware datetimes for the run that started on ``started_on``."""
+    begin, finish = shift_minutes(shift.start_time, shift.end_time)
+    midnight = datetime.combine(started_on, time(0), tzinfo=tz)
+    return midnight + timedelta(minutes=begin), midnight + timedelta(minutes=finish)
+
+
+def recently_ended(shift: Any, now: datetime, tz: zoneinfo.ZoneInfo, within: timedelta) -> date | None:
+    """The start date of the shift's run that ended in the ``within`` before ``now``, else None."""
+    local = now.astimezone(tz)
+    for day_offset in (0, -1, -2):
+        day = local.date() + timedelta(days=day_offset)
+        _start, end = shift_window(shift, day, tz)
+        if end <= local < end + within:
+            return day
+    return None
+
+
+def shift_label(name: str, start: time, end: time) -> str:
+    """``晚班 16:00–24:00``: a shift ending at midnight reads 24:00, as people say it."""
+    finish = "24:00" if end == time(0) else f"{end:%H:%M}"
+    return f"{name} {start:%H:%M}–{finish}"

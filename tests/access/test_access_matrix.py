@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import time
 from decimal import Decimal
 
 import pytest
@@ -45,6 +46,8 @@ from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.messages import ticket_reply
 from tickets.services.transitions import ticket_transition
 from webhooks.services.endpoints import webhook_endpoint_create
+from workforce.models import Shift
+from workforce.services.handover import handover_create
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +73,16 @@ ROUTE_OBJECTS = [
     (r"^api/v1/api-keys/", "api_key"),
     (r"^api/v1/webhooks/endpoints/", "endpoint"),
     (r"^api/v1/webhooks/deliveries/", "delivery"),
+    (r"^(work|api/v1)/handovers?/", "handover"),
+    (r"^(work|api/v1)/shifts/", "shift"),
+    (r"^work/teams/", "team"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
 STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery"}
+# A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
+# the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
+KEYS_MAY_OPEN = {"shift", "handover"}
 
 
 def _png() -> SimpleUploadedFile:
@@ -150,6 +159,12 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         scores={"professional": 1, "attitude": 1, "speed": 1},
         comment=SECRET,
     )
+    shift = Shift.objects.create(team=after, name="早班", start_time=time(8), end_time=time(16))
+    shift.members.add(insider)
+    held = make_ticket(team=after, customer=buyer, subject=f"交接{SECRET}", assignee=insider)
+    handover = handover_create(
+        author=insider, team=after, notes="交接", items=[{"ticket": held, "action": "keep", "note": f"备注{SECRET}"}]
+    )
     notifications_create(recipients=[insider], verb="assigned", message=f"工单{SECRET}", url="/")
     endpoint = webhook_endpoint_create(integration=taobao, url="http://127.0.0.1:9/hook", events=["ticket.created"])
     make_ticket(team=after, customer=buyer, subject=f"推送{SECRET}")  # one webhook delivery for the endpoint
@@ -171,6 +186,9 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "api_key": spare_key.api_key.pk,
         "endpoint": endpoint.pk,
         "delivery": endpoint.deliveries.first().pk,
+        "handover": handover.pk,
+        "shift": shift.pk,
+        "team": after.pk,
     }
     return {
         "objects": objects,
@@ -242,6 +260,9 @@ def test_no_outsider_can_tell_an_object_exists_by_its_id(world, api_client_for, 
                 continue
             for method in ("get", "post", "patch", "delete"):
                 got = getattr(client, method)(real)
+                if not staff and family in KEYS_MAY_OPEN:
+                    assert SECRET not in got.content.decode(errors="replace"), (name, method.upper(), real)
+                    continue
                 expected = getattr(client, method)(missing)
                 assert got.status_code == expected.status_code, (name, method.upper(), real, got.status_code)
                 assert got.status_code in (403, 404, 405), (name, method.upper(), real, got.status_code)
@@ -300,6 +321,8 @@ def _list_paths() -> tuple[list[str], list[str]]:
         "/survey/follow-ups/",
         "/notifications/",
         "/reports/tickets.csv?period=this_year",
+        "/work/handover/",
+        "/work/handover/overview/",
     ]
     return api, pages
 
@@ -324,6 +347,7 @@ def test_no_list_shows_an_outsider_what_it_may_not_see(world, api_client_for, ke
 def test_the_insiders_lists_show_the_objects(world, client, api_client_for, key_client):
     client.force_login(world["insider"])
     assert SECRET in client.get("/?view=team").content.decode() or SECRET in client.get("/?view=mine").content.decode()
+    assert SECRET in client.get("/work/handover/").content.decode()
     taobao = key_client(world["taobao_secret"])
     assert SECRET in taobao.get("/api/v1/tickets/").content.decode()
     assert SECRET in taobao.get("/api/v1/customers/").content.decode()

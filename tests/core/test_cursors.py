@@ -49,12 +49,14 @@ def _list_views(resolver: URLResolver | None = None) -> list[type]:
 
 def test_every_paginated_list_uses_the_standard_cursor_pagination():
     """Cursor pagination everywhere but the complaint queue, whose order (most severe first, then the due time)
-    no cursor can follow: it pages by a checked offset (core.api.StandardOffsetPagination)."""
+    no cursor can follow, and the handover book (unread first): they page by a checked offset
+    (core.api.StandardOffsetPagination)."""
     paginated = [view for view in _list_views() if view.pagination_class is not None]
     assert len(paginated) >= 9
     by_offset = [view for view in paginated if not issubclass(view.pagination_class, StandardCursorPagination)]
     assert [(view.__name__, view.pagination_class) for view in by_offset] == [
-        ("ComplaintListCreateApi", StandardOffsetPagination)
+        ("ComplaintListCreateApi", StandardOffsetPagination),
+        ("HandoverListCreateApi", StandardOffsetPagination),  # unread first, then newest: no cursor follows it
     ]
 
 

@@ -19,7 +19,7 @@ from tickets.services.messages import ticket_add_customer_message, ticket_add_no
 
 CUSTOMER = {"name": "王小明", "platform": "taobao", "platform_account_id": "tb_wxm"}
 # Strings whose length their format bounds: times, dates, decimals.
-BOUNDED_FORMATS = {"date-time", "date", "decimal"}
+BOUNDED_FORMATS = {"date-time", "date", "time", "decimal"}
 
 
 def test_every_free_text_field_of_every_request_body_declares_its_max_length():

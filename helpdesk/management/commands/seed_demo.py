@@ -27,6 +27,9 @@ from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
+from workforce.models import Handover, Shift
+from workforce.services.handover import handover_create
+from workforce.services.shifts import shift_create
 
 from ._demo_history import create_history
 from ._demo_logins import DEMO_INTEGRATION, api_key_file, demo_password, login_lines
@@ -203,6 +206,7 @@ class Command(BaseCommand):
             teams = self._teams(users)
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
+            self._shifts_and_handover(users, teams)
         Token.objects.get_or_create(user=users["platform"])
         self._integration()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
@@ -260,6 +264,28 @@ class Command(BaseCommand):
             team.managers.add(users["manager1"])
             teams[key] = team
         return teams
+
+    def _shifts_and_handover(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """The in-sales team works an early shift (agent1) and an evening shift (agent2); agent1 has written
+        one handover. Made once: a shift or handover already there is left alone."""
+        team = teams["in"]
+        for name, start, end, member in (("早班", time(8), time(16), "agent1"), ("晚班", time(16), time(0), "agent2")):
+            if not Shift.objects.filter(team=team, name=name).exists():
+                shift_create(
+                    team=team,
+                    name=name,
+                    start_time=start,
+                    end_time=end,
+                    members=[users[member]],
+                    actor=users["manager1"],
+                )
+        if not Handover.objects.filter(team=team, author=users["agent1"]).exists():
+            handover_create(
+                author=users["agent1"],
+                team=team,
+                notes="询单未下单的买家：王女士问了纯棉T恤L码，说晚上再来下单，请晚班留意。\n"
+                "待跟进：两位催发货的买家已答复今天发出，明天上午核对物流。",
+            )
 
     def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
