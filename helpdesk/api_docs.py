@@ -169,6 +169,7 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "A new skill: `name` (1–50 characters, unique whatever the letter case) and an optional `description`. "
         "Managers and admins. `Idempotency-Key` makes a retry safe.",
     ),
+    ("GET", "/api/v1/skills/{id}/"): ("Get a skill", "One skill: its name and description."),
     ("PATCH", "/api/v1/skills/{id}/"): ("Update a skill", "Rename a skill or change its description."),
     ("DELETE", "/api/v1/skills/{id}/"): (
         "Delete a skill",

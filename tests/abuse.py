@@ -23,6 +23,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
+from workforce.models import Skill
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
@@ -159,6 +160,9 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "api-keys": spare_key.pk,
         "endpoints": endpoint.pk,
         "deliveries": delivery.pk,
+        "skills": Skill.objects.create(name="abuse").pk,
+        "agents": agent.pk,
+        "teams": team.pk,
     }
 
     def fill(template: str) -> str:

@@ -45,6 +45,7 @@ from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.messages import ticket_reply
 from tickets.services.transitions import ticket_transition
 from webhooks.services.endpoints import webhook_endpoint_create
+from workforce.models import Skill
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +71,14 @@ ROUTE_OBJECTS = [
     (r"^api/v1/api-keys/", "api_key"),
     (r"^api/v1/webhooks/endpoints/", "endpoint"),
     (r"^api/v1/webhooks/deliveries/", "delivery"),
+    # workforce (board slice): a team's work settings, an agent's work profile, a skill
+    (r"^(api/v1/|work/)teams/", "work_team"),
+    (r"^(api/v1/|work/)agents/", "work_agent"),
+    (r"^(api/v1/|work/)skills/", "skill"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
-STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery"}
+STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill"}
 
 
 def _png() -> SimpleUploadedFile:
@@ -171,6 +176,9 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "api_key": spare_key.api_key.pk,
         "endpoint": endpoint.pk,
         "delivery": endpoint.deliveries.first().pk,
+        "work_team": after.pk,
+        "work_agent": insider.pk,
+        "skill": Skill.objects.create(name="退款").pk,  # the catalogue is open to staff: no secret
     }
     return {
         "objects": objects,

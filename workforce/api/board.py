@@ -87,6 +87,10 @@ class SkillListCreateApi(WorkforceApi):
 
 
 class SkillDetailApi(WorkforceApi):
+    @extend_schema(responses=s.SkillOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(s.SkillOutput(_skill(get_object_or_404(Skill, pk=pk))).data)
+
     @extend_schema(request=s.SkillUpdateInput, responses=s.SkillOutput)
     def patch(self, request: Request, pk: int) -> Response:
         skill = get_object_or_404(Skill, pk=pk)
@@ -117,8 +121,8 @@ def _work_profile(row: AgentRow) -> dict[str, Any]:
         "capacity": row.profile.capacity,
         "skills": [_skill(skill) for skill in row.skills],
         "teams": [{"id": team.pk, "name": team.name} for team in row.teams],
-        "status": row.profile.status,
-        "status_since": row.profile.status_since if row.profile.pk else None,
+        "presence": row.profile.status,
+        "presence_since": row.profile.status_since if row.profile.pk else None,
         "load": row.load,
     }
 
@@ -227,8 +231,8 @@ class BoardApi(WorkforceApi):
                             "id": agent.user.pk,
                             "username": agent.user.get_username(),
                             "name": str(agent.user),
-                            "status": agent.status,
-                            "status_since": agent.status_since,
+                            "presence": agent.status,
+                            "presence_since": agent.status_since,
                             "load": agent.load,
                             "capacity": agent.capacity,
                         }

@@ -39,8 +39,8 @@ class WorkProfileOutput(serializers.Serializer):
     capacity = serializers.IntegerField(help_text="The most open tickets auto-assignment gives the agent at once.")
     skills = SkillOutput(many=True)
     teams = TeamRefOutput(many=True)
-    status = serializers.ChoiceField(choices=PresenceStatus.choices, help_text="Presence; read-only here.")
-    status_since = serializers.DateTimeField(allow_null=True, help_text="Null: the agent never signed in.")
+    presence = serializers.ChoiceField(choices=PresenceStatus.choices, help_text="Read-only here.")
+    presence_since = serializers.DateTimeField(allow_null=True, help_text="Null: the agent never signed in.")
     load = serializers.IntegerField(help_text="Open (unresolved) tickets assigned to the agent, in every team.")
 
 
@@ -78,8 +78,8 @@ class BoardAgentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
     name = serializers.CharField()
-    status = serializers.ChoiceField(choices=PresenceStatus.choices)
-    status_since = serializers.DateTimeField(allow_null=True)
+    presence = serializers.ChoiceField(choices=PresenceStatus.choices)
+    presence_since = serializers.DateTimeField(allow_null=True)
     load = serializers.IntegerField()
     capacity = serializers.IntegerField(help_text="Effective: the team's override, else the agent's own.")
 
