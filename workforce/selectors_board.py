@@ -218,7 +218,12 @@ PRESENCE_LABELS = {
     PresenceStatus.AWAY: pgettext_lazy("team board", "Away"),
     PresenceStatus.OFFLINE: pgettext_lazy("team board", "Offline"),
 }
-_STATUS_ORDER = {PresenceStatus.ONLINE: 0, PresenceStatus.BUSY: 1, PresenceStatus.AWAY: 2, PresenceStatus.OFFLINE: 3}
+_STATUS_ORDER: dict[str, int] = {
+    PresenceStatus.ONLINE: 0,
+    PresenceStatus.BUSY: 1,
+    PresenceStatus.AWAY: 2,
+    PresenceStatus.OFFLINE: 3,
+}
 
 
 def team_board(*, user: Any, team_ids: list[int] | None = None, now: datetime | None = None) -> Board:
@@ -235,7 +240,9 @@ def team_board(*, user: Any, team_ids: list[int] | None = None, now: datetime | 
     User = get_user_model()
     teams = list(
         teams_qs.prefetch_related(
-            Prefetch("members", queryset=User.objects.filter(is_active=True).order_by("username"), to_attr="board_members")
+            Prefetch(
+                "members", queryset=User.objects.filter(is_active=True).order_by("username"), to_attr="board_members"
+            )
         )
     )
     people = {member.pk: member for team in teams for member in team.board_members}  # type: ignore[attr-defined]
@@ -288,9 +295,7 @@ def _board_tickets(*, user: Any, by_id: dict[int, BoardTeam], now: datetime) -> 
         team.waiting_count = row["n"]
         team.oldest_waiting_since = row["oldest"]
         team.oldest_wait_seconds = max(0, int((now - row["oldest"]).total_seconds())) if row["oldest"] else None
-    running = visible.filter(
-        status__in=RUNNING_STATUSES, sla_paused_at__isnull=True, sla_next_due_at__isnull=False
-    )
+    running = visible.filter(status__in=RUNNING_STATUSES, sla_paused_at__isnull=True, sla_next_due_at__isnull=False)
     at_risk_q = running.filter(sla_next_due_at__gt=now, sla_next_due_at__lte=now + AT_RISK_WINDOW)
     overdue_q = running.filter(sla_next_due_at__lte=now)
     for name, queryset in (("at_risk", at_risk_q), ("overdue", overdue_q)):

@@ -4,8 +4,7 @@ of queries, as a page, a live fragment and JSON."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -24,7 +23,7 @@ from workforce.selectors_board import team_board
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 12, 7, 2, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
 def _present(user, status, since=None):  # type: ignore[no-untyped-def]
@@ -165,7 +164,9 @@ def test_the_board_costs_the_same_queries_however_many_agents_and_tickets(travel
     assert content.count('data-testid="board-agent"') == 26
 
 
-def test_the_board_page_within_a_fixed_query_budget(traveller, team, manager, agent, client, django_assert_max_num_queries):
+def test_the_board_page_within_a_fixed_query_budget(
+    traveller, team, manager, agent, client, django_assert_max_num_queries
+):
     client.force_login(manager)
     for n in range(20):
         person = staff_user(f"agent_{n}", Role.AGENT)

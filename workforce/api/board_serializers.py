@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from ..enums import AssignmentMode, PresenceStatus
 from ..models import CAPACITY_MAX
 
-CAPACITY_MESSAGE = f"capacity must be between 1 and {CAPACITY_MAX}"
-CAPACITY_ERRORS = {"min_value": CAPACITY_MESSAGE, "max_value": CAPACITY_MESSAGE, "max_string_length": CAPACITY_MESSAGE}
+
+def _capacity_message() -> str:
+    # The service's words (workforce.services.settings), in the caller's language.
+    return gettext("capacity must be between 1 and %(max)d") % {"max": CAPACITY_MAX}
+
+
+CAPACITY_MESSAGE = lazy(_capacity_message, str)()
+CAPACITY_ERRORS: dict[str, Any] = {
+    "min_value": CAPACITY_MESSAGE,
+    "max_value": CAPACITY_MESSAGE,
+    "max_string_length": CAPACITY_MESSAGE,
+}
 
 
 class SkillOutput(serializers.Serializer):

@@ -58,7 +58,7 @@ def _skill_clean(*, name: Any, description: Any, skill: Skill | None) -> tuple[s
         errors["name"] = [_("Give the skill a name.")]
     elif len(name) > SKILL_NAME_MAX:
         errors["name"] = [_("Keep it to %(limit)d characters.") % {"limit": SKILL_NAME_MAX}]
-    elif Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk if skill else None).exists():
+    elif Skill.objects.filter(name__iexact=name).exclude(pk=skill.pk if skill else 0).exists():
         errors["name"] = [_("A skill with this name exists already.")]
     if len(description) > SKILL_DESCRIPTION_MAX:
         errors["description"] = [_("Keep it to %(limit)d characters.") % {"limit": SKILL_DESCRIPTION_MAX}]
