@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .enums import AssignmentMode
 from .models import CAPACITY_MAX, Skill
 
 
+MODE_CHOICES = [
+    (AssignmentMode.OFF.value, pgettext_lazy("team board", "Off")),
+    (AssignmentMode.ROUND_ROBIN.value, pgettext_lazy("team board", "Round-robin")),
+    (AssignmentMode.LEAST_LOADED.value, pgettext_lazy("team board", "Least-loaded")),
+]
+
+
 class TeamWorkSettingsForm(forms.Form):
-    assignment_mode = forms.ChoiceField(label=_("Auto-assignment"), choices=AssignmentMode.choices)
+    assignment_mode = forms.ChoiceField(label=_("Auto-assignment"), choices=MODE_CHOICES)
     assignment_paused = forms.BooleanField(label=_("Paused"), required=False)
     capacity_override = forms.IntegerField(
         label=_("Capacity for this team"),

@@ -184,9 +184,10 @@ def test_the_live_fragment_shows_a_status_change_without_a_reload(traveller, tea
     assert 'hx-get="/work/board/live/"' in page and 'hx-trigger="every 5s"' in page
     _present(agent, PresenceStatus.ONLINE)
     fragment = client.get("/work/board/live/").content.decode()
-    assert "presence-online" in fragment and "<html" not in fragment
+    assert "presence-online" in fragment and "在线" in fragment and "<html" not in fragment
     _present(agent, PresenceStatus.AWAY)
-    assert "presence-away" in client.get("/work/board/live/").content.decode()
+    fragment = client.get("/work/board/live/").content.decode()
+    assert "presence-away" in fragment and "小休" in fragment
 
 
 def test_the_board_as_json(traveller, team, manager, agent, api_client_for):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.browser import staff_user
@@ -13,6 +14,14 @@ from tests.factories import TeamFactory
 from workforce.models import AgentProfile, RoutingRule, Skill, TeamWorkSettings
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):  # type: ignore[no-untyped-def]
+    """The messages checked here are the English ones (the catalogue has their Chinese)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 AUTOASSIGN = "workforce.services.assignment.autoassign_after_commit"
 
