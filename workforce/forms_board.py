@@ -10,7 +10,6 @@ from django.utils.translation import pgettext_lazy
 from .enums import AssignmentMode
 from .models import CAPACITY_MAX, Skill
 
-
 MODE_CHOICES = [
     (AssignmentMode.OFF.value, pgettext_lazy("team board", "Off")),
     (AssignmentMode.ROUND_ROBIN.value, pgettext_lazy("team board", "Round-robin")),

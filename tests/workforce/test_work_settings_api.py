@@ -23,6 +23,7 @@ def _english(settings):  # type: ignore[no-untyped-def]
     with translation.override("en"):
         yield
 
+
 AUTOASSIGN = "workforce.services.assignment.autoassign_after_commit"
 
 
