@@ -104,6 +104,9 @@ def test_an_unknown_skill_is_refused_and_nothing_changes(team, manager, agent):
         work_settings.agent_work_profile_update(actor=manager, user=agent, capacity=12, skills=[skill.pk, 999999])
     assert "999999" in caught.value.message
     assert not AgentProfile.objects.filter(user=agent, capacity=12).exists()
+    for bad in (2**70, "1", None):  # past any id, or not a number: refused, never a database error
+        with pytest.raises(ValidationFailed):
+            work_settings.agent_work_profile_update(actor=manager, user=agent, skills=[bad])
 
 
 def test_a_manager_sets_capacity_and_skills_of_their_team_s_agent(team, manager, agent):

@@ -8,6 +8,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from rest_framework import serializers
 
+from core.converters import MAX_ID
+
 from ..enums import AssignmentMode, PresenceStatus
 from ..models import CAPACITY_MAX
 
@@ -63,7 +65,7 @@ class WorkProfileUpdateInput(serializers.Serializer):
         required=False, min_value=1, max_value=CAPACITY_MAX, error_messages=CAPACITY_ERRORS
     )
     skills = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         max_length=500,
         help_text="Skill ids; the list replaces the agent's skills.",

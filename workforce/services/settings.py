@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from core.actors import Actor, is_user
+from core.converters import MAX_ID
 from core.errors import Conflict, Forbidden, ValidationFailed
 from tickets.models import Team
 
@@ -131,7 +132,7 @@ def _skills_clean(skills: Iterable[Any]) -> list[Skill]:
     wanted: list[int] = []
     for item in skills:
         pk = item.pk if isinstance(item, Skill) else item
-        if isinstance(pk, bool) or not isinstance(pk, int):
+        if isinstance(pk, bool) or not isinstance(pk, int) or not 1 <= pk <= MAX_ID:
             raise ValidationFailed(_("Unknown skill."), fields={"skills": [_("Unknown skill: %(s)s") % {"s": pk}]})
         wanted.append(pk)
     found = {skill.pk: skill for skill in Skill.objects.filter(pk__in=wanted)}
