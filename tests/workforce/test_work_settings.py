@@ -297,12 +297,3 @@ def test_skills_page_adds_renames_and_deletes(client, manager):
     RoutingRule.objects.all().delete()
     client.post(f"/work/skills/{skill.pk}/delete/")
     assert not Skill.objects.exists()
-
-
-def test_managers_see_the_board_and_settings_links_agents_do_not(client, manager, agent):
-    client.force_login(manager)
-    page = client.get("/").content.decode()
-    assert 'href="/work/board/"' in page and 'href="/work/teams/"' in page
-    client.force_login(agent)
-    page = client.get("/").content.decode()
-    assert 'href="/work/board/"' not in page
