@@ -426,6 +426,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "EscalationTargetEnum": "tickets.enums.EscalationTarget",  # issue 15 added REQUESTED: no longer SlaTarget
     },
 }
 
