@@ -212,6 +212,49 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ),
     ("POST", "/api/v1/webhooks/endpoints/{id}/ping/"): ("Ping a webhook endpoint", None),
     ("POST", "/api/v1/webhooks/endpoints/{id}/rotate-secret/"): ("Rotate a webhook endpoint's secret", None),
+    # --- workforce: skills, work profiles, team work settings, the team board (issue 15, board slice) ---
+    ("GET", "/api/v1/skills/"): ("List skills", "Every skill agents may have and routing rules may require, by name."),
+    ("POST", "/api/v1/skills/"): (
+        "Create a skill",
+        "A new skill: `name` (1–50 characters, unique whatever the letter case) and an optional `description`. "
+        "Managers and admins. `Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/skills/{id}/"): ("Get a skill", "One skill: its name and description."),
+    ("PATCH", "/api/v1/skills/{id}/"): ("Update a skill", "Rename a skill or change its description."),
+    ("DELETE", "/api/v1/skills/{id}/"): (
+        "Delete a skill",
+        "Agents lose the skill and tickets no longer require it. A 409 (`skill_in_use`) while a routing rule "
+        "requires it: change those rules first.",
+    ),
+    ("GET", "/api/v1/agents/{id}/work-profile/"): (
+        "Get an agent's work profile",
+        "Capacity (the most open tickets auto-assignment gives the agent), skills and teams, with the presence "
+        "status and open load (read-only). Managers read the members of their teams, admins anyone, an agent "
+        "their own.",
+    ),
+    ("PATCH", "/api/v1/agents/{id}/work-profile/"): (
+        "Update an agent's capacity and skills",
+        "`capacity` 1–200 and/or `skills` (ids; the list replaces the agent's). Admins, and managers of a team "
+        "the agent is a member of. A raised capacity or an added skill lets waiting tickets be auto-assigned.",
+    ),
+    ("GET", "/api/v1/teams/{id}/work-settings/"): (
+        "Get a team's work settings",
+        "How the team's new tickets find an agent: the auto-assignment mode, whether it is paused, the team's "
+        "capacity override and whether unanswered tickets go back to the queue when an agent goes offline.",
+    ),
+    ("PATCH", "/api/v1/teams/{id}/work-settings/"): (
+        "Update a team's work settings",
+        "Give any of `assignment_mode` (off, round_robin, least_loaded), `assignment_paused`, `capacity_override` "
+        "(1–200, or null for each agent's own capacity) and `hand_back_on_offline`. The team's managers and "
+        "admins. Resuming, switching on or raising the capacity runs auto-assignment for the team.",
+    ),
+    ("GET", "/api/v1/board/"): (
+        "Get the team board",
+        "For each team the caller manages (admins: every team): its agents with presence, open load and "
+        "effective capacity; the waiting queue (unassigned new or open tickets, and how long the oldest has "
+        "waited); tickets whose SLA deadline falls within the next 10 minutes, and those already overdue (at "
+        "most 50 of each listed, the counts exact). Only tickets the caller may see.",
+    ),
 }
 
 TAGS: dict[str, str] = {
@@ -224,6 +267,8 @@ TAGS: dict[str, str] = {
     "notifications": "The caller's in-app notifications.",
     "agents": "People who can be assigned tickets.",
     "teams": "Teams that own tickets.",
+    "skills": "Skills agents have and routing rules may require.",
+    "board": "The live team board: presence, load against capacity, the waiting queue, tickets close to breach.",
     "reports": "Report tables for managers and integrations with reports:read.",
     "integrations": "Shop-platform integrations (admins) and the calling key's own integration.",
     "api-keys": "Rotating and revoking API keys.",

@@ -23,7 +23,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
-from workforce.models import Shift
+from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
@@ -165,6 +165,9 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "deliveries": delivery.pk,
         "shifts": shift.pk,
         "handovers": handover.pk,
+        "skills": Skill.objects.create(name="abuse").pk,
+        "agents": agent.pk,
+        "teams": team.pk,
     }
 
     def fill(template: str) -> str:

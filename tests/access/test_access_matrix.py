@@ -46,7 +46,7 @@ from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.messages import ticket_reply
 from tickets.services.transitions import ticket_transition
 from webhooks.services.endpoints import webhook_endpoint_create
-from workforce.models import Shift
+from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
 
 pytestmark = pytest.mark.django_db
@@ -75,11 +75,14 @@ ROUTE_OBJECTS = [
     (r"^api/v1/webhooks/deliveries/", "delivery"),
     (r"^(work|api/v1)/handovers?/", "handover"),
     (r"^(work|api/v1)/shifts/", "shift"),
-    (r"^work/teams/", "team"),
+    # workforce (board slice): a team's work settings, an agent's work profile, a skill
+    (r"^(api/v1/|work/)teams/", "work_team"),
+    (r"^(api/v1/|work/)agents/", "work_agent"),
+    (r"^(api/v1/|work/)skills/", "skill"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
-STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery"}
+STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill"}
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
 KEYS_MAY_OPEN = {"shift", "handover"}
@@ -188,7 +191,9 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "delivery": endpoint.deliveries.first().pk,
         "handover": handover.pk,
         "shift": shift.pk,
-        "team": after.pk,
+        "work_team": after.pk,
+        "work_agent": insider.pk,
+        "skill": Skill.objects.create(name="退款").pk,  # the catalogue is open to staff: no secret
     }
     return {
         "objects": objects,
