@@ -426,6 +426,9 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "ChannelEnum": "tickets.enums.Channel",
+        "TierEnum": "customers.enums.CustomerTier",
+        "PriorityEnum": "tickets.enums.Priority",
     },
 }
 
