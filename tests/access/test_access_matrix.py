@@ -45,6 +45,7 @@ from tickets.models import Message, Ticket, TicketEvent
 from tickets.services.messages import ticket_reply
 from tickets.services.transitions import ticket_transition
 from webhooks.services.endpoints import webhook_endpoint_create
+from workforce.services.routing import routing_rule_create
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,7 @@ ROUTE_OBJECTS = [
     (r"^api/v1/api-keys/", "api_key"),
     (r"^api/v1/webhooks/endpoints/", "endpoint"),
     (r"^api/v1/webhooks/deliveries/", "delivery"),
+    (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
@@ -154,7 +156,11 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
     endpoint = webhook_endpoint_create(integration=taobao, url="http://127.0.0.1:9/hook", events=["ticket.created"])
     make_ticket(team=after, customer=buyer, subject=f"推送{SECRET}")  # one webhook delivery for the endpoint
 
+    # A rule of the after-sales team (made last, and never matching, so it routes none of the tickets above).
+    routing_rule = routing_rule_create(actor=None, name="售后规则", team=after, keywords=["从不出现"], add_tags=["x"])
+
     objects = {
+        "routing_rule": routing_rule.pk,
         "ticket": ticket.pk,
         "complaint_ticket": complaint_ticket.pk,
         "complaint_follow_up": FollowUp.objects.get().pk,

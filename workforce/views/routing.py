@@ -178,6 +178,6 @@ urlpatterns: list[URLPattern] = [
     path("routing/new/", routing_create_view, name="routing-create"),
     path("routing/try/", routing_try_view, name="routing-try"),
     path("routing/<id:pk>/", routing_edit_view, name="routing-edit"),
-    path("routing/<id:pk>/delete/", routing_delete_view, name="routing-delete"),
     path("routing/<id:pk>/move/", routing_move_view, name="routing-move"),
+    path("routing/<id:pk>/delete/", routing_delete_view, name="routing-delete"),
 ]
