@@ -33,9 +33,7 @@ def join_words(words: list[str]) -> str:
 
 
 def _checkboxes(label: Any, choices: Any) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(
-        label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    return forms.MultipleChoiceField(label=label, choices=choices, required=False, widget=forms.CheckboxSelectMultiple)
 
 
 class RoutingRuleForm(forms.Form):
@@ -60,7 +58,9 @@ class RoutingRuleForm(forms.Form):
     order_amount_min = forms.DecimalField(
         label=_("Order amount from (¥)"), required=False, max_digits=12, decimal_places=2
     )
-    order_amount_max = forms.DecimalField(label=_("Order amount to (¥)"), required=False, max_digits=12, decimal_places=2)
+    order_amount_max = forms.DecimalField(
+        label=_("Order amount to (¥)"), required=False, max_digits=12, decimal_places=2
+    )
     keywords = forms.CharField(
         label=_("Keywords"),
         required=False,

@@ -58,9 +58,17 @@ def test_a_manager_creates_lists_reads_changes_and_deletes_a_rule(manager_api, t
     ("payload", "field", "message"),
     [
         ({"name": "x"}, "non_field_errors", "A rule must do something"),
-        ({"name": "x", "add_tags": ["a"], "order_amount_min": "500", "order_amount_max": "100"}, "order_amount_max", "“from” is more than “to”"),
+        (
+            {"name": "x", "add_tags": ["a"], "order_amount_min": "500", "order_amount_max": "100"},
+            "order_amount_max",
+            "“from” is more than “to”",
+        ),
         ({"name": "x", "add_tags": ["a"], "order_amount_min": "-1"}, "order_amount_min", "from 0 up"),
-        ({"name": "x", "add_tags": ["a"], "keywords": ["k"] * 1 + [f"w{i}" for i in range(21)]}, "keywords", "at most 20"),
+        (
+            {"name": "x", "add_tags": ["a"], "keywords": ["k"] * 1 + [f"w{i}" for i in range(21)]},
+            "keywords",
+            "at most 20",
+        ),
         ({"name": "x", "add_tags": ["a"], "keywords": ["很长" * 16]}, "keywords", "at most 30 characters"),
         ({"name": "x", "add_tags": ["标签" * 21]}, "add_tags", "at most 40 characters"),
         ({"name": "x", "add_tags": ["a"], "kinds": ["party"]}, "kinds[0]", None),

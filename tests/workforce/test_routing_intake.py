@@ -22,7 +22,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rules():  # type: ignore[no-untyped-def]
     safety_team = TeamFactory(name="安全组")
-    rule("安全问题", keywords=["起火", "冒烟", "爆炸"], set_priority="urgent", restrict=True, add_tags=["安全"], set_team=safety_team)
+    rule(
+        "安全问题",
+        keywords=["起火", "冒烟", "爆炸"],
+        set_priority="urgent",
+        restrict=True,
+        add_tags=["安全"],
+        set_team=safety_team,
+    )
     rule("发票", keywords=["发票"], required_skill=Skill.objects.create(name="发票"))
     rule("电话", channels=["phone"], add_tags=["电话"])
     rule("大额", order_amount_min=Decimal("1000"), add_tags=["大额"])

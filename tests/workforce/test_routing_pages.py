@@ -27,7 +27,13 @@ def manager_client(client, manager, team):  # type: ignore[no-untyped-def]
 
 
 def _form(**overrides):  # type: ignore[no-untyped-def]
-    data = {"name": "退款", "business_hours": "any", "is_active": "on", "keywords": "退款\nrefund，退货", "add_tags": "退款"}
+    data = {
+        "name": "退款",
+        "business_hours": "any",
+        "is_active": "on",
+        "keywords": "退款\nrefund，退货",
+        "add_tags": "退款",
+    }
     data.update(overrides)
     return data
 
@@ -87,7 +93,9 @@ def test_the_form_shows_the_services_message_for_a_rule_with_no_action(manager_c
 
 
 def test_the_form_shows_an_empty_amount_range(manager_client):  # type: ignore[no-untyped-def]
-    response = manager_client.post("/work/routing/new/", _form(order_amount_min="500", order_amount_max="100", save="1"))
+    response = manager_client.post(
+        "/work/routing/new/", _form(order_amount_min="500", order_amount_max="100", save="1")
+    )
     assert response.status_code == 400
     assert "Must be at least the “from” amount." in response.content.decode()
 
@@ -143,8 +151,15 @@ def test_try_a_sample_shows_which_rules_fire_and_the_outcome(manager_client):  #
     before = RoutingRule.objects.values_list("fired_count", flat=True)
     response = manager_client.get(
         "/work/routing/try/",
-        {"kind": "inquiry", "category": "other", "channel": "chat", "platform": "taobao", "customer_tier": "vip",
-         "priority": "normal", "subject": "充电宝起火了"},
+        {
+            "kind": "inquiry",
+            "category": "other",
+            "channel": "chat",
+            "platform": "taobao",
+            "customer_tier": "vip",
+            "priority": "normal",
+            "subject": "充电宝起火了",
+        },
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -157,10 +172,21 @@ def test_the_edit_page_previews_the_unsaved_rule_in_place(manager_client):  # ty
     saved = rule("A", keywords=["发票"], add_tags=["发票"])
     response = manager_client.post(
         f"/work/routing/{saved.pk}/",
-        _form(name="A2", keywords="退款", add_tags="退款", preview="1",
-              **{"sample-kind": "inquiry", "sample-category": "other", "sample-channel": "chat",
-                 "sample-platform": "taobao", "sample-customer_tier": "regular", "sample-priority": "normal",
-                 "sample-subject": "我要退款"}),
+        _form(
+            name="A2",
+            keywords="退款",
+            add_tags="退款",
+            preview="1",
+            **{
+                "sample-kind": "inquiry",
+                "sample-category": "other",
+                "sample-channel": "chat",
+                "sample-platform": "taobao",
+                "sample-customer_tier": "regular",
+                "sample-priority": "normal",
+                "sample-subject": "我要退款",
+            },
+        ),
     )
     body = response.content.decode()
     assert response.status_code == 200

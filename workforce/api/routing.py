@@ -65,7 +65,9 @@ class RoutingRuleListCreateApi(_RoutingApi):
     @extend_schema(responses=s.RoutingRuleOutput(many=True))
     def get(self, request: Request) -> Response:
         """Every rule the caller may see, global rules first, then each team's, each list in the order it runs."""
-        rules = sorted(self.rules(), key=lambda rule: (rule.team_id is not None, rule.team_id or 0, rule.position, rule.pk))
+        rules = sorted(
+            self.rules(), key=lambda rule: (rule.team_id is not None, rule.team_id or 0, rule.position, rule.pk)
+        )
         return Response(s.RoutingRuleOutput(rules, many=True).data)
 
     @extend_schema(request=s.RoutingRuleInput, responses={201: s.RoutingRuleOutput})

@@ -24,7 +24,10 @@ def _choices(choices: Any, help_text: str) -> serializers.ListField:
 
 def _words(help_text: str) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(allow_blank=True, max_length=200), required=False, max_length=100, help_text=help_text
+        child=serializers.CharField(allow_blank=True, max_length=200),
+        required=False,
+        max_length=100,
+        help_text=help_text,
     )
 
 

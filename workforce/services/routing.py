@@ -205,21 +205,22 @@ def routing_rule_clean(values: dict[str, Any]) -> dict[str, Any]:
             _("“%(value)s” is not a valid value for %(field)s.")
             % {"value": v["business_hours"], "field": "business_hours"},
             fields={
-                "business_hours": [
-                    _("Choose from: %(values)s.") % {"values": ", ".join(BusinessHoursCondition.values)}
-                ]
+                "business_hours": [_("Choose from: %(values)s.") % {"values": ", ".join(BusinessHoursCondition.values)}]
             },
         )
     v["set_priority"] = v.get("set_priority") or ""
     if v["set_priority"] and v["set_priority"] not in Priority.values:
         raise ValidationFailed(
-            _("“%(value)s” is not a valid value for %(field)s.") % {"value": v["set_priority"], "field": "set_priority"},
+            _("“%(value)s” is not a valid value for %(field)s.")
+            % {"value": v["set_priority"], "field": "set_priority"},
             fields={"set_priority": [_("Choose from: %(values)s.") % {"values": ", ".join(Priority.values)}]},
         )
     team, set_team = v.get("team"), v.get("set_team")
     if team is not None and set_team is not None and set_team.pk != team.pk:
         raise ValidationFailed(
-            _("A rule of team %(team)s cannot send tickets to another team: it only runs for tickets already headed there.")
+            _(
+                "A rule of team %(team)s cannot send tickets to another team: it only runs for tickets already headed there."
+            )
             % {"team": team},
             fields={"set_team": [_("Leave it empty, or make the rule global.")]},
         )
@@ -237,8 +238,10 @@ def routing_rule_clean(values: dict[str, Any]) -> dict[str, Any]:
     v["restrict"] = bool(v.get("restrict", False))
     if not (set_team or v["set_priority"] or skill or v["add_tags"] or owner or v["restrict"]):
         raise ValidationFailed(
-            _("A rule must do something: set a team, a priority, a required skill, tags, a named owner, "
-              "or restrict the ticket to its team."),
+            _(
+                "A rule must do something: set a team, a priority, a required skill, tags, a named owner, "
+                "or restrict the ticket to its team."
+            ),
             fields={"non_field_errors": [_("Choose at least one action.")]},
         )
     return {name: v.get(name) for name in RULE_FIELDS}
@@ -316,11 +319,12 @@ def routing_rule_move(*, rule: RoutingRule, direction: str, actor: Actor) -> Rou
     The list is renumbered 0, 1, 2 … on the way, so positions stay distinct."""
     if direction not in ("up", "down"):
         raise ValidationFailed(
-            _("Move a rule “up” or “down”."), fields={"direction": [_("Choose from: %(values)s.") % {"values": "up, down"}]}
+            _("Move a rule “up” or “down”."),
+            fields={"direction": [_("Choose from: %(values)s.") % {"values": "up, down"}]},
         )
     _check_may_edit(actor, rule.team)
     with transaction.atomic():
-        siblings = list(RoutingRule.objects.select_for_update().filter(team_id=rule.team_id).order_by("position", "id"))
+        siblings = list(RoutingRule.objects.select_for_update().filter(team=rule.team).order_by("position", "id"))
         ids = [sibling.pk for sibling in siblings]
         index = ids.index(rule.pk)
         other = index - 1 if direction == "up" else index + 1

@@ -20,11 +20,11 @@ from core.forms import form_add_error
 from ..forms_routing import RoutingRuleForm, RoutingSampleForm, rule_initial
 from ..models import RoutingRule
 from ..selectors_routing import (
-    rule_action_dicts,
-    rule_condition_labels,
     routing_editable_teams,
     routing_rule_groups,
     routing_rules_visible_to,
+    rule_action_dicts,
+    rule_condition_labels,
 )
 from ..services.routing import (
     PreviewResult,
@@ -78,9 +78,7 @@ def routing_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/routing_list.html", {"groups": groups})
 
 
-def _edit_page(
-    request: HttpRequest, *, rule: RoutingRule | None, template_status: int = 200
-) -> HttpResponse:
+def _edit_page(request: HttpRequest, *, rule: RoutingRule | None, template_status: int = 200) -> HttpResponse:
     teams = routing_editable_teams(request.user)
     posted = request.method == "POST"
     form = RoutingRuleForm(

@@ -27,6 +27,9 @@ from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
+from workforce.models import RoutingRule, Skill
+from workforce.services.profiles import agent_profile_ensure
+from workforce.services.routing import routing_rule_create
 
 from ._demo_history import create_history
 from ._demo_logins import DEMO_INTEGRATION, api_key_file, demo_password, login_lines
@@ -203,6 +206,8 @@ class Command(BaseCommand):
             teams = self._teams(users)
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
+            # After the demo tickets (they stay as they were made); new tickets run through these.
+            self._routing(users, teams)
         Token.objects.get_or_create(user=users["platform"])
         self._integration()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
@@ -260,6 +265,39 @@ class Command(BaseCommand):
             team.managers.add(users["manager1"])
             teams[key] = team
         return teams
+
+    def _routing(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """Skills (退款, 发票) for the demo agents, and a few routing rules (智能分流); each made once."""
+        skills = {name: Skill.objects.get_or_create(name=name)[0] for name in ("退款", "发票")}
+        for username, names in (("agent1", ["发票"]), ("agent2", ["退款", "发票"])):
+            agent_profile_ensure(user=users[username]).skills.add(*[skills[name] for name in names])
+        rules: list[dict[str, Any]] = [
+            {
+                "name": "安全问题：起火/冒烟/爆炸",
+                "keywords": ["起火", "冒烟", "爆炸", "自燃"],
+                "set_priority": "urgent",
+                "restrict": True,
+                "add_tags": ["安全"],
+            },
+            {
+                "name": "发票问题需发票技能",
+                "keywords": ["发票", "开票"],
+                "required_skill": skills["发票"],
+                "add_tags": ["发票"],
+            },
+            {"name": "退款问题需退款技能", "keywords": ["退款"], "required_skill": skills["退款"]},
+            {"name": "VIP 客户优先", "customer_tiers": ["vip"], "set_priority": "high", "add_tags": ["VIP"]},
+            {
+                "name": "大额订单售后",
+                "team": teams["after"],
+                "order_amount_min": Decimal("1000"),
+                "set_priority": "high",
+                "add_tags": ["大额"],
+            },
+        ]
+        for values in rules:
+            if not RoutingRule.objects.filter(name=values["name"], team=values.get("team")).exists():
+                routing_rule_create(actor=None, **values)
 
     def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
