@@ -23,6 +23,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
+from workforce.services.routing import routing_rule_create
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
@@ -159,6 +160,7 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "api-keys": spare_key.pk,
         "endpoints": endpoint.pk,
         "deliveries": delivery.pk,
+        "routing-rules": routing_rule_create(actor=None, name="abuse", keywords=["从不出现"], add_tags=["x"]).pk,
     }
 
     def fill(template: str) -> str:
