@@ -475,7 +475,8 @@ def _apply(rule: RoutingRule, sample: RoutingSample, outcome: RoutingOutcome) ->
     if rule.required_skill is not None and outcome.required_skill is None:
         outcome.required_skill = rule.required_skill
         actions.append({"skill": rule.required_skill.name})
-    if rule.owner is not None and outcome.owner is None:
+    # An owner who has since left (deactivated) is passed over, as if the rule named nobody.
+    if rule.owner is not None and rule.owner.is_active and outcome.owner is None:
         outcome.owner = rule.owner
         actions.append({"owner": str(rule.owner)})
     if rule.add_tags:
