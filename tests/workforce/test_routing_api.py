@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from integrations.models import IdempotencyRecord
 from tests.factories import TeamFactory, UserFactory
 from workforce.models import RoutingRule, Skill
 
@@ -172,6 +173,7 @@ def test_preview_answers_which_rules_fire_and_writes_nothing(manager_api, team):
     assert body["priority"] == "urgent" and body["restricted"] is True
     assert body["tags"] == ["安全", "VIP"] and body["team"] == team.pk
     assert list(RoutingRule.objects.order_by("id").values_list("fired_count", "last_fired_at", "updated_at")) == before
+    assert not IdempotencyRecord.objects.exists()  # not even the key's record: a retry just answers again
 
 
 def test_preview_with_an_unsaved_edit_in_place(manager_api):  # type: ignore[no-untyped-def]
