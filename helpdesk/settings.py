@@ -426,6 +426,7 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "EscalationTargetEnum": "tickets.enums.EscalationTarget",  # issue 15 (help requests): not SlaTarget
         "ChannelEnum": "tickets.enums.Channel",
         "TierEnum": "customers.enums.CustomerTier",
         "PriorityEnum": "tickets.enums.Priority",
