@@ -196,6 +196,36 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "One delivery with its payload, status and every attempt (status code, time taken, response excerpt).",
     ),
     ("POST", "/api/v1/webhooks/deliveries/{id}/redeliver/"): ("Redeliver a webhook", None),
+    # --- routing rules (issue 15, routing slice) ---
+    ("GET", "/api/v1/routing-rules/"): (
+        "List routing rules",
+        "The rules the caller may see (managers: the global rules and their own teams'), global rules first, "
+        "then each team's, each list in the order it runs.",
+    ),
+    ("POST", "/api/v1/routing-rules/"): (
+        "Create a routing rule",
+        "A rule at the end of its list (global, or a team's). Conditions left out match any ticket; at least one "
+        "action is required. A team's rule cannot send tickets to another team. `Idempotency-Key` makes a retry "
+        "safe.",
+    ),
+    ("GET", "/api/v1/routing-rules/{id}/"): (
+        "Get a routing rule",
+        "One rule with its conditions, actions, position in its list and how often it fired.",
+    ),
+    ("PATCH", "/api/v1/routing-rules/{id}/"): (
+        "Change a routing rule",
+        "The fields given change; the rule is checked again as a whole. Moving it to another list puts it last.",
+    ),
+    ("DELETE", "/api/v1/routing-rules/{id}/"): (
+        "Delete a routing rule",
+        "New tickets are no longer routed by it; tickets it routed keep what it did.",
+    ),
+    ("POST", "/api/v1/routing-rules/preview/"): (
+        "Preview which routing rules would fire",
+        "Runs a sample ticket through the active rules — or through the list as it would be with `rule` (an "
+        "unsaved edit of `rule_id`, or a new rule) in place — and answers which rules fire and what the ticket "
+        "would get. Writes nothing; needs only `workforce:read`.",
+    ),
     ("GET", "/api/v1/webhooks/endpoints/"): (
         "List webhook endpoints",
         "The calling integration's endpoints (admins: every integration's), never their secrets.",
@@ -276,4 +306,5 @@ TAGS: dict[str, str] = {
     "webhooks": "Webhook endpoints and the delivery log; the payloads are under `webhooks`.",
     "shifts": "Teams' shifts (班次), in the team calendar's time zone.",
     "handovers": "The shift-handover book (交接班记录本): handovers and their acknowledgements.",
+    "routing-rules": "Routing rules (智能分流): how new tickets get their team, priority, skill, tags and owner.",
 }

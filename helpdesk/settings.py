@@ -435,6 +435,9 @@ SPECTACULAR_SETTINGS = {
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
         "EscalationTargetEnum": "tickets.enums.EscalationTarget",  # issue 15 (help requests): not SlaTarget
+        "ChannelEnum": "tickets.enums.Channel",
+        "TierEnum": "customers.enums.CustomerTier",
+        "PriorityEnum": "tickets.enums.Priority",
     },
 }
 

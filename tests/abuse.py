@@ -25,6 +25,7 @@ from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
 from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
+from workforce.services.routing import routing_rule_create
 
 from .factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 
@@ -168,6 +169,7 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "skills": Skill.objects.create(name="abuse").pk,
         "agents": agent.pk,
         "teams": team.pk,
+        "routing-rules": routing_rule_create(actor=None, name="abuse", keywords=["从不出现"], add_tags=["x"]).pk,
     }
 
     def fill(template: str) -> str:

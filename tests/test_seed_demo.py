@@ -144,3 +144,19 @@ def test_the_readme_and_make_run_describe_the_demo_users_as_seed_demo_made_them(
     table = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|$", readme, flags=re.MULTILINE))
     for name, description in printed.items():
         assert table.get(name) == description, name
+
+
+def test_seed_demo_adds_skills_and_routing_rules_once(settings, tmp_path):
+    from tests.factories import CustomerFactory, make_ticket
+    from workforce.models import RoutingRule, Skill, TicketRouting
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", "--no-logins")
+    rules = RoutingRule.objects.count()
+    assert rules >= 4 and set(Skill.objects.values_list("name", flat=True)) >= {"退款", "发票"}
+    call_command("seed_demo", "--no-logins")  # idempotent
+    assert RoutingRule.objects.count() == rules
+    fire = make_ticket(subject="充电宝冒烟了", description="还要开发票", customer=CustomerFactory(tier="vip"))
+    assert fire.priority == "urgent" and fire.restricted
+    assert {"安全", "发票", "VIP"} <= set(fire.tags.values_list("name", flat=True))
+    assert TicketRouting.objects.get(ticket=fire).required_skill.name == "发票"

@@ -8,10 +8,14 @@ class WorkforceConfig(AppConfig):
 
     def ready(self) -> None:
         from tickets.enums import TicketKind
+        from tickets.hooks import register_router
         from tickets.panels import TicketPanel, register_panel
 
+        from .services.routing import route_intake
         from .views.handover import handover_ticket_panel
 
         # The ticket page's "交接班" card: the ticket's latest handover note (every kind of ticket).
         for kind in TicketKind.values:
             register_panel(kind, TicketPanel(key="workforce_handover", staff=handover_ticket_panel))
+        # Routing rules (智能分流) run on every intake path: ticket_create asks the router first.
+        register_router(route_intake)

@@ -48,6 +48,7 @@ from tickets.services.transitions import ticket_transition
 from webhooks.services.endpoints import webhook_endpoint_create
 from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
+from workforce.services.routing import routing_rule_create
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,7 @@ ROUTE_OBJECTS = [
     (r"^(api/v1/|work/)teams/", "work_team"),
     (r"^(api/v1/|work/)agents/", "work_agent"),
     (r"^(api/v1/|work/)skills/", "skill"),
+    (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
@@ -172,7 +174,11 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
     endpoint = webhook_endpoint_create(integration=taobao, url="http://127.0.0.1:9/hook", events=["ticket.created"])
     make_ticket(team=after, customer=buyer, subject=f"推送{SECRET}")  # one webhook delivery for the endpoint
 
+    # A rule of the after-sales team (made last, and never matching, so it routes none of the tickets above).
+    routing_rule = routing_rule_create(actor=None, name="售后规则", team=after, keywords=["从不出现"], add_tags=["x"])
+
     objects = {
+        "routing_rule": routing_rule.pk,
         "ticket": ticket.pk,
         "complaint_ticket": complaint_ticket.pk,
         "complaint_follow_up": FollowUp.objects.get().pk,

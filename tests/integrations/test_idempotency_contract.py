@@ -16,7 +16,8 @@ __all__ = ["one_of_each"]
 
 # Idempotent by nature, and must not store what they were sent or answered (core.idempotency): the key is
 # checked, a retry runs again.
-NEVER_REPLAYED = {"/api/v1/auth/token/", "/api/v1/customers/{id}/reveal-contact/"}
+# The routing preview only reads: a retry simply answers again, and a preview must write nothing (not even a record).
+NEVER_REPLAYED = {"/api/v1/auth/token/", "/api/v1/customers/{id}/reveal-contact/", "/api/v1/routing-rules/preview/"}
 
 
 def test_every_post_takes_an_idempotency_key_and_every_replaying_one_declares_the_replay_header():

@@ -27,8 +27,10 @@ from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
-from workforce.models import Handover, Shift
+from workforce.models import Handover, RoutingRule, Shift, Skill
 from workforce.services.handover import handover_create
+from workforce.services.profiles import agent_profile_ensure
+from workforce.services.routing import routing_rule_create
 from workforce.services.shifts import shift_create
 
 from ._demo_history import create_history
@@ -207,6 +209,8 @@ class Command(BaseCommand):
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
             self._shifts_and_handover(users, teams)
+            # After the demo tickets (they stay as they were made); new tickets run through these.
+            self._routing(users, teams)
         Token.objects.get_or_create(user=users["platform"])
         self._integration()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
@@ -286,6 +290,39 @@ class Command(BaseCommand):
                 notes="询单未下单的买家：王女士问了纯棉T恤L码，说晚上再来下单，请晚班留意。\n"
                 "待跟进：两位催发货的买家已答复今天发出，明天上午核对物流。",
             )
+
+    def _routing(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """Skills (退款, 发票) for the demo agents, and a few routing rules (智能分流); each made once."""
+        skills = {name: Skill.objects.get_or_create(name=name)[0] for name in ("退款", "发票")}
+        for username, names in (("agent1", ["发票"]), ("agent2", ["退款", "发票"])):
+            agent_profile_ensure(user=users[username]).skills.add(*[skills[name] for name in names])
+        rules: list[dict[str, Any]] = [
+            {
+                "name": "安全问题：起火/冒烟/爆炸",
+                "keywords": ["起火", "冒烟", "爆炸", "自燃"],
+                "set_priority": "urgent",
+                "restrict": True,
+                "add_tags": ["安全"],
+            },
+            {
+                "name": "发票问题需发票技能",
+                "keywords": ["发票", "开票"],
+                "required_skill": skills["发票"],
+                "add_tags": ["发票"],
+            },
+            {"name": "退款问题需退款技能", "keywords": ["退款"], "required_skill": skills["退款"]},
+            {"name": "VIP 客户优先", "customer_tiers": ["vip"], "set_priority": "high", "add_tags": ["VIP"]},
+            {
+                "name": "大额订单售后",
+                "team": teams["after"],
+                "order_amount_min": Decimal("1000"),
+                "set_priority": "high",
+                "add_tags": ["大额"],
+            },
+        ]
+        for values in rules:
+            if not RoutingRule.objects.filter(name=values["name"], team=values.get("team")).exists():
+                routing_rule_create(actor=None, **values)
 
     def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
