@@ -43,10 +43,7 @@ def presence_list(*, user: Any) -> QuerySet[Any]:
     else:
         scoped = users.filter(pk=user.pk)
     return (
-        get_user_model()
-        .objects.filter(pk__in=scoped.values("pk"))
-        .select_related("agent_profile")
-        .order_by("username")
+        get_user_model().objects.filter(pk__in=scoped.values("pk")).select_related("agent_profile").order_by("username")
     )
 
 

@@ -242,9 +242,9 @@ def _lock_candidates(user_ids: set[int], members: set[int], settings: TeamWorkSe
         return {}
     loads = agent_loads(p.user_id for p in profiles)
     skills: dict[int, set[int]] = {p.pk: set() for p in profiles}
-    for profile_id, skill_id in AgentProfile.skills.through.objects.filter(agentprofile_id__in=list(skills)).values_list(
-        "agentprofile_id", "skill_id"
-    ):
+    for profile_id, skill_id in AgentProfile.skills.through.objects.filter(
+        agentprofile_id__in=list(skills)
+    ).values_list("agentprofile_id", "skill_id"):
         skills[profile_id].add(skill_id)
     return {
         p.user_id: _Candidate(
@@ -266,11 +266,7 @@ def _choose(
     owner = candidates.get(route.owner_id) if route and route.owner_id else None
     if owner is not None and owner.free:
         return owner, "owner"
-    pool = [
-        c
-        for c in candidates.values()
-        if c.in_team and c.free and (skill_id is None or skill_id in c.skills)
-    ]
+    pool = [c for c in candidates.values() if c.in_team and c.free and (skill_id is None or skill_id in c.skills)]
     if not pool:
         return None
     if settings.assignment_mode == AssignmentMode.ROUND_ROBIN:

@@ -72,7 +72,9 @@ def presence_set(*, user: Any, status: str, reason: str, now: datetime | None = 
     return profile
 
 
-def presence_heartbeat(*, user: Any, session_key: str, idle_seconds: float, now: datetime | None = None) -> AgentProfile:
+def presence_heartbeat(
+    *, user: Any, session_key: str, idle_seconds: float, now: datetime | None = None
+) -> AgentProfile:
     """A page of this session is open; its person last typed, moved the mouse or touched the screen
     ``idle_seconds`` ago.
 
@@ -137,7 +139,10 @@ def presence_sweep(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             profile = AgentProfile.objects.select_for_update().select_related("user").get(pk=pk)
             # A heartbeat may have arrived since the list was read.
-            if profile.status == PresenceStatus.OFFLINE or PresenceSession.objects.filter(user_id=profile.user_id).exists():
+            if (
+                profile.status == PresenceStatus.OFFLINE
+                or PresenceSession.objects.filter(user_id=profile.user_id).exists()
+            ):
                 continue
             _status_set_locked(profile, PresenceStatus.OFFLINE, PresenceReason.HEARTBEAT_LOST, now)
             went_offline += 1
