@@ -138,3 +138,17 @@ def test_the_readme_and_make_run_describe_the_demo_users_as_seed_demo_made_them(
     table = dict(re.findall(r"^\| `(\w+)` \| (.+?) \|$", readme, flags=re.MULTILINE))
     for name, description in printed.items():
         assert table.get(name) == description, name
+
+
+def test_seed_demo_turns_on_least_loaded_assignment_and_gives_agents_capacities(settings, tmp_path):
+    from workforce.models import AgentProfile, TeamWorkSettings
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())
+    modes = dict(TeamWorkSettings.objects.values_list("team__name", "assignment_mode"))
+    assert modes == {"售前 Pre-sales": "least_loaded", "售中 In-sales": "least_loaded"}
+    capacities = dict(AgentProfile.objects.values_list("user__username", "capacity"))
+    assert capacities == {"agent1": 6, "agent2": 8, "manager1": 4}
+    assert set(AgentProfile.objects.values_list("status", flat=True)) == {"offline"}  # they choose in the top bar
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())  # idempotent
+    assert TeamWorkSettings.objects.count() == 2 and AgentProfile.objects.count() == 3

@@ -23,6 +23,8 @@ from integrations import services as integration_services
 from integrations.models import Integration
 from integrations.scopes import ALL_SCOPES
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
+from workforce.enums import AssignmentMode
+from workforce.models import AgentProfile, TeamWorkSettings
 from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
@@ -201,6 +203,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(demo_password())
             teams = self._teams(users)
+            self._assignment(users, teams)
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
         Token.objects.get_or_create(user=users["platform"])
@@ -260,6 +263,17 @@ class Command(BaseCommand):
             team.managers.add(users["manager1"])
             teams[key] = team
         return teams
+
+    def _assignment(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """Auto-assignment (workforce): the pre-sales and in-sales teams give new tickets to the least-loaded online
+        agent; agents have capacities (接待上限). Made once: a later run keeps what was changed since. Everyone
+        starts offline — an agent goes online in the top bar."""
+        for key in ("pre", "in"):
+            TeamWorkSettings.objects.get_or_create(
+                team=teams[key], defaults={"assignment_mode": AssignmentMode.LEAST_LOADED}
+            )
+        for username, capacity in (("agent1", 6), ("agent2", 8), ("manager1", 4)):
+            AgentProfile.objects.get_or_create(user=users[username], defaults={"capacity": capacity})
 
     def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
