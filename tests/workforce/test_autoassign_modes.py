@@ -179,3 +179,13 @@ def test_waiting_tickets_go_nearest_deadline_first_then_oldest():
     sooner = waiting_ticket(team, due_in_minutes=5)
     autoassign_team(team_id=team.pk)
     assert _assignees([sooner, later, no_deadline]) == ["a", "a", None]
+
+
+def test_the_ticket_page_says_why_it_was_auto_assigned(client, manager):  # type: ignore[no-untyped-def]
+    team = make_team(mode="least_loaded")
+    make_agent("a", capacity=8, status=ONLINE, team=team)
+    ticket = waiting_ticket(team)
+    autoassign_team(team_id=team.pk)
+    client.force_login(manager)
+    page = client.get(f"/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "auto-assigned: least-loaded 1/8" in page
