@@ -64,3 +64,25 @@ def test_going_online_in_the_top_bar_brings_the_oldest_waiting_ticket_live(asgi_
     assert (oldest.assignee, newer.assignee) == (agent, None)  # capacity 1: the newer one waits
     page.screenshot(path=str(ARTIFACTS / "presence-online-assigned.png"))
     assert page.problems.unexpected() == []
+
+
+def test_the_status_menu_works_on_a_phone_without_overflowing(asgi_server, browser_page):  # type: ignore[no-untyped-def]  # noqa: F811
+    from tests.browser import PHONE
+
+    staff_user("agent1", Role.AGENT)
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    log_in(page, asgi_server, "agent1")
+    page.click("[data-testid=nav-toggle]")
+    page.click("[data-testid=presence-current]")
+    page.click("[data-testid=presence-busy]")
+    page.wait_for_selector("[data-testid=presence-control][data-status=busy]", timeout=DELIVERY_TIMEOUT_MS)
+    page.click("[data-testid=presence-current]")
+    away = page.wait_for_selector("[data-testid=presence-away]")
+    box = away.bounding_box()
+    # Not clipped by the folded menu: the option itself is what a tap on it hits.
+    hit = "(b) => document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2)?.closest('[data-testid]')?.dataset.testid"
+    assert page.evaluate(hit, box) == "presence-away"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "presence-menu-phone.png"))
+    assert page.problems.unexpected() == []
