@@ -182,6 +182,7 @@ TAGS: dict[str, str] = {
     "escalations": "SLA escalations for managers.",
     "notifications": "The caller's in-app notifications.",
     "agents": "People who can be assigned tickets.",
+    "presence": "Agents' presence (online, busy, away, offline): one's own, and the agents one may see.",
     "teams": "Teams that own tickets.",
     "reports": "Report tables for managers and integrations with reports:read.",
     "integrations": "Shop-platform integrations (admins) and the calling key's own integration.",

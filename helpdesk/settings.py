@@ -443,6 +443,8 @@ SPECTACULAR_SETTINGS = {
         "ComplaintCategoryEnum": "complaints.models.COMPLAINT_CATEGORIES",
         "WebhookDeliveryStatusEnum": "webhooks.enums.DeliveryStatus",
         "WebhookEventTypeEnum": "webhooks.enums.WebhookEventType",
+        "PresenceStatusEnum": "workforce.enums.PresenceStatus",
+        "EscalationTargetEnum": "tickets.enums.EscalationTarget",
     },
 }
 
