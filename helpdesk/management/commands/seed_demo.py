@@ -23,12 +23,12 @@ from integrations import services as integration_services
 from integrations.models import Integration
 from integrations.scopes import ALL_SCOPES
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
-from workforce.enums import AssignmentMode
-from workforce.models import AgentProfile, TeamWorkSettings
 from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
+from workforce.enums import AssignmentMode
+from workforce.models import AgentProfile, TeamWorkSettings
 
 from ._demo_history import create_history
 from ._demo_logins import DEMO_INTEGRATION, api_key_file, demo_password, login_lines
