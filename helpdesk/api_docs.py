@@ -42,6 +42,15 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("POST", "/api/v1/aftersales/requests/{id}/transitions/"): ("Move an after-sales request on", None),
     ("GET", "/api/v1/agents/"): ("List agents", None),
     ("POST", "/api/v1/api-keys/{id}/revoke/"): ("Revoke an API key", None),
+    # Presence (workforce, the assign slice).
+    ("GET", "/api/v1/presence/"): ("List agents' presence", None),
+    ("GET", "/api/v1/presence/me/"): ("Get your presence", None),
+    ("PUT", "/api/v1/presence/me/"): (
+        "Set your presence",
+        "Online, busy, away or offline (`status`). Only online agents get tickets from auto-assignment; going "
+        "offline hands your unanswered tickets back to the team queue where the team wants it. Without an open "
+        "page of the helpdesk (its heartbeat) you become offline within a few minutes.",
+    ),
     ("POST", "/api/v1/api-keys/{id}/rotate/"): ("Rotate an API key", None),
     ("POST", "/api/v1/auth/token/"): ("Get a staff API token", None),
     ("GET", "/api/v1/complaints/"): (
@@ -296,6 +305,7 @@ TAGS: dict[str, str] = {
     "escalations": "SLA escalations and agents' help requests, for managers.",
     "notifications": "The caller's in-app notifications.",
     "agents": "People who can be assigned tickets.",
+    "presence": "Agents' presence (online, busy, away, offline): one's own, and the agents one may see.",
     "teams": "Teams that own tickets.",
     "skills": "Skills agents have and routing rules may require.",
     "board": "The live team board: presence, load against capacity, the waiting queue, tickets close to breach.",

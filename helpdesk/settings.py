@@ -223,6 +223,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 SLA_SWEEP_SECONDS = float(os.environ.get("SLA_SWEEP_SECONDS", "10"))
+# Presence (workforce): an online or busy agent idle this long in every page becomes away; a page whose heartbeat
+# (every 30 s) stops for this long is gone, and an agent with no page left becomes offline.
+PRESENCE_IDLE_AWAY_MINUTES = float(os.environ.get("PRESENCE_IDLE_AWAY_MINUTES", "10"))
+PRESENCE_HEARTBEAT_TIMEOUT_SECONDS = float(os.environ.get("PRESENCE_HEARTBEAT_TIMEOUT_SECONDS", "120"))
+PRESENCE_SWEEP_SECONDS = float(os.environ.get("PRESENCE_SWEEP_SECONDS", "30"))
+AUTOASSIGN_SWEEP_SECONDS = float(os.environ.get("AUTOASSIGN_SWEEP_SECONDS", "15"))
 CELERY_BEAT_SCHEDULE = {
     "sla-sweep": {
         "task": "tickets.tasks.sla_sweep_task",
@@ -251,6 +257,17 @@ CELERY_BEAT_SCHEDULE = {
             ("notification", "notifications.tasks.notification_email_recovery_task"),
             ("survey", "surveys.tasks.survey_invitation_email_recovery_task"),
         )
+    },
+    # Presence and auto-assignment (workforce): sessions gone quiet go offline; the auto-assignment safety net.
+    "presence-sweep": {
+        "task": "workforce.tasks.presence_sweep_task",
+        "schedule": PRESENCE_SWEEP_SECONDS,
+        "options": {"expires": PRESENCE_SWEEP_SECONDS * 2},
+    },
+    "autoassign-sweep": {
+        "task": "workforce.tasks.autoassign_sweep_task",
+        "schedule": AUTOASSIGN_SWEEP_SECONDS,
+        "options": {"expires": AUTOASSIGN_SWEEP_SECONDS * 2},
     },
 }
 # Webhook sends wait on other people's servers: they run on their own queue and worker (Procfile "webhooks").
@@ -438,6 +455,7 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "tickets.enums.Channel",
         "TierEnum": "customers.enums.CustomerTier",
         "PriorityEnum": "tickets.enums.Priority",
+        "PresenceStatusEnum": "workforce.enums.PresenceStatus",
     },
 }
 

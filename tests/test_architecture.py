@@ -19,6 +19,7 @@ APPS = [
     "aftersales",
     "surveys",
     "reports",
+    "workforce",
     "helpdesk",
 ]
 
@@ -30,6 +31,7 @@ STATUS_WRITERS = {
     ("aftersales/services/offers.py", "offers_set_status"): "Offer.status",
     ("webhooks/services/delivery.py", "_set_delivery_status"): "WebhookDelivery.status",
     ("surveys/services.py", "survey_follow_up_complete"): "SurveyFollowUp.status",
+    ("workforce/services/presence.py", "_status_set_locked"): "AgentProfile.status",
 }
 
 

@@ -160,3 +160,17 @@ def test_seed_demo_adds_skills_and_routing_rules_once(settings, tmp_path):
     assert fire.priority == "urgent" and fire.restricted
     assert {"安全", "发票", "VIP"} <= set(fire.tags.values_list("name", flat=True))
     assert TicketRouting.objects.get(ticket=fire).required_skill.name == "发票"
+
+
+def test_seed_demo_turns_on_least_loaded_assignment_and_gives_agents_capacities(settings, tmp_path):
+    from workforce.models import AgentProfile, TeamWorkSettings
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())
+    modes = dict(TeamWorkSettings.objects.values_list("team__name", "assignment_mode"))
+    assert modes == {"售前 Pre-sales": "least_loaded", "售中 In-sales": "least_loaded"}
+    capacities = dict(AgentProfile.objects.values_list("user__username", "capacity"))
+    assert capacities == {"agent1": 6, "agent2": 8, "manager1": 4}
+    assert set(AgentProfile.objects.values_list("status", flat=True)) == {"offline"}  # they choose in the top bar
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())  # idempotent
+    assert TeamWorkSettings.objects.count() == 2 and AgentProfile.objects.count() == 3

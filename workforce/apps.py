@@ -19,3 +19,10 @@ class WorkforceConfig(AppConfig):
             register_panel(kind, TicketPanel(key="workforce_handover", staff=handover_ticket_panel))
         # Routing rules (智能分流) run on every intake path: ticket_create asks the router first.
         register_router(route_intake)
+        # Presence and auto-assignment (the assign slice): the ticket listener, the sign-out handler, the tasks.
+        from . import (
+            assign_hooks,
+            tasks,  # noqa: F401 - registers the Celery tasks beat names
+        )
+
+        assign_hooks.register()

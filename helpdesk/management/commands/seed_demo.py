@@ -27,7 +27,8 @@ from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
 from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
 from tickets.services.transitions import ticket_transition
-from workforce.models import Handover, RoutingRule, Shift, Skill
+from workforce.enums import AssignmentMode
+from workforce.models import AgentProfile, Handover, RoutingRule, Shift, Skill, TeamWorkSettings
 from workforce.services.handover import handover_create
 from workforce.services.profiles import agent_profile_ensure
 from workforce.services.routing import routing_rule_create
@@ -206,6 +207,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(demo_password())
             teams = self._teams(users)
+            self._assignment(users, teams)
             self._sla(users, teams)
             created = 0 if Ticket.objects.exists() else self._tickets(users, teams)
             self._shifts_and_handover(users, teams)
@@ -323,6 +325,17 @@ class Command(BaseCommand):
         for values in rules:
             if not RoutingRule.objects.filter(name=values["name"], team=values.get("team")).exists():
                 routing_rule_create(actor=None, **values)
+
+    def _assignment(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """Auto-assignment (workforce): the pre-sales and in-sales teams give new tickets to the least-loaded online
+        agent; agents have capacities (接待上限). Made once: a later run keeps what was changed since. Everyone
+        starts offline — an agent goes online in the top bar."""
+        for key in ("pre", "in"):
+            TeamWorkSettings.objects.get_or_create(
+                team=teams[key], defaults={"assignment_mode": AssignmentMode.LEAST_LOADED}
+            )
+        for username, capacity in (("agent1", 6), ("agent2", 8), ("manager1", 4)):
+            AgentProfile.objects.get_or_create(user=users[username], defaults={"capacity": capacity})
 
     def _sla(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """An office calendar with the 2026 public holidays for after-sales (returns are office work), a
