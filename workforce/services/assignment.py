@@ -139,17 +139,29 @@ def autoassign_team(*, team_id: int, now: datetime | None = None) -> list[Assign
     if team is None:
         return []
     team_settings_ensure(team=team)
+    given: list[Assignment] = []
+    # One transaction per batch of waiting tickets, so the locks are held for one batch at a time; a shift
+    # start (every agent online at once) fills every slot in one call.
+    while True:
+        batch, more = _autoassign_batch(team, now)
+        given += batch
+        if not more:
+            return given
+
+
+def _autoassign_batch(team: Team, now: datetime) -> tuple[list[Assignment], bool]:
+    """One batch of ``autoassign_team``: what was given, and whether another batch may find more to give."""
     with transaction.atomic():
         settings = TeamWorkSettings.objects.select_for_update().get(team=team)
         if settings.assignment_mode == AssignmentMode.OFF or settings.assignment_paused:
-            return []
+            return [], False
         waiting = list(
             Ticket.objects.filter(team=team, assignee__isnull=True, status__in=WAITING_STATUSES)
             .order_by(F("sla_next_due_at").asc(nulls_last=True), "received_at", "id")
             .values_list("pk", flat=True)[:WAITING_BATCH]
         )
         if not waiting:
-            return []
+            return [], False
         routing = {
             row.ticket_id: row
             for row in TicketRouting.objects.filter(ticket_id__in=waiting).only("ticket_id", "required_skill", "owner")
@@ -158,7 +170,7 @@ def autoassign_team(*, team_id: int, now: datetime | None = None) -> list[Assign
         owners = {row.owner_id for row in routing.values() if row.owner_id} - members
         candidates = _lock_candidates(members | owners, members, settings)
         if not candidates:
-            return []
+            return [], False
         given = []
         for ticket_id in waiting:
             if not any(candidate.free for candidate in candidates.values()):
@@ -188,7 +200,8 @@ def autoassign_team(*, team_id: int, now: datetime | None = None) -> list[Assign
             given.append(Assignment(ticket_id, candidate.user.pk, reason, candidate.load, candidate.capacity))
         if settings.assignment_mode == AssignmentMode.ROUND_ROBIN and given:
             settings.save(update_fields=["last_assigned_user", "updated_at"])
-    return given
+        more = len(waiting) == WAITING_BATCH and any(candidate.free for candidate in candidates.values())
+    return given, bool(given) and more
 
 
 def autoassign_sweep(*, now: datetime | None = None) -> int:
