@@ -165,6 +165,11 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")), conn_health_checks=True
         )
     }
+    if os.environ.get("DB_POOLER", "").strip().lower() == "pgbouncer":
+        # Behind PgBouncer in transaction mode consecutive statements may reach different server connections:
+        # no prepared statements (psycopg prepares a query run five times) and no server-side cursors.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
