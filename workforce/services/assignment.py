@@ -135,6 +135,10 @@ def autoassign_team(*, team_id: int, now: datetime | None = None) -> list[Assign
     hook). Atomic; the lock order is described in the module docstring.
     """
     now = now or timezone.now()
+    # Most teams assign by hand (no settings row means mode off): one query, no lock, for every ticket created.
+    mode = TeamWorkSettings.objects.filter(team_id=team_id).values_list("assignment_mode", "assignment_paused").first()
+    if mode is None or mode[0] == AssignmentMode.OFF or mode[1]:
+        return []
     team = Team.objects.select_related("calendar").filter(pk=team_id).first()
     if team is None:
         return []
