@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts import roles
+from integrations.access import integration_platform
 
 from .enums import PresenceStatus
 from .models import AgentProfile
@@ -33,11 +34,14 @@ def presence_control_context(user: Any) -> dict[str, Any]:
 
 
 def presence_list(*, user: Any) -> QuerySet[Any]:
-    """The agents whose status the reader may see, with their profiles: admins and integrations every agent, managers the members
-    of the teams they manage (and themselves), agents themselves only."""
+    """The agents whose status the reader may see, with their profiles: admins and a platform-free integration every
+    agent, a shop platform's integration none, managers the members of the teams they manage (and themselves),
+    agents themselves only."""
     users = get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in _staff_roles()])
-    if roles.is_admin(user) or roles.is_integration(user):
+    if roles.is_admin(user) or (roles.is_integration(user) and integration_platform(user) == ""):
         scoped = users
+    elif roles.is_integration(user):
+        scoped = users.none()  # a shop platform's key learns nothing about the staff
     elif roles.is_manager(user):
         scoped = users.filter(teams__managers=user) | users.filter(pk=user.pk)
     else:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 
+from accounts.roles import Role
 from tests.factories import TeamFactory, UserFactory
 from workforce.enums import PresenceStatus
 from workforce.models import AgentProfile, PresenceChange, PresenceSession
@@ -89,3 +91,13 @@ def test_an_api_key_needs_the_workforce_read_scope(make_key, key_client):  # typ
     assert key_client(secret).get("/api/v1/presence/").status_code == 403
     _integration, _key, secret = make_key(scopes=["workforce:read"])
     assert key_client(secret).get("/api/v1/presence/").status_code == 200
+
+
+def test_a_shop_platforms_key_sees_no_staff_presence_and_a_platform_free_key_sees_every_agent(  # type: ignore[no-untyped-def]
+    make_key, key_client
+):
+    UserFactory(username="staffer").groups.add(Group.objects.get_or_create(name=Role.AGENT)[0])
+    _integration, _key, shop = make_key(scopes=["workforce:read"], platform="taobao")
+    assert key_client(shop).get("/api/v1/presence/").json() == []
+    _integration, _key, tooling = make_key(scopes=["workforce:read"], platform="")
+    assert "staffer" in [row["username"] for row in key_client(tooling).get("/api/v1/presence/").json()]
