@@ -28,13 +28,21 @@ def test_worker_on_redis_runs_the_sweep_and_escalates(team, settings):
 
 @pytest.fixture(autouse=True)
 def _close_worker_connections():
-    """The worker thread keeps its own database connection; end it so the test database can be dropped."""
-    yield
+    """The worker thread keeps its own database connection; end it so the test database can be dropped. Only the
+    connections opened during this test are the worker's: one a live server (or any other fixture) opened before
+    must survive, or the tests that use it next find their connection closed."""
     from django.db import connection
 
+    started = None
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            started = cursor.fetchone()[0]
+    yield
+    if started is not None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_start >= %s",
+                [started],
             )
