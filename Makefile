@@ -47,7 +47,7 @@ lint: install
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy core helpdesk accounts audit customers notifications tickets complaints aftersales integrations webhooks surveys workforce reports
+	$(BIN)/mypy core helpdesk accounts audit customers notifications tickets complaints aftersales integrations webhooks surveys workforce replies knowledge reports
 
 # The OpenAPI document through Redocly's and Spectral's linters, pinned, from npm (CI runs it; no errors allowed).
 REDOCLY := @redocly/cli@2.77.0

@@ -24,6 +24,7 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.errors import ApplicationError
+from core.files import evidence_response
 from core.forms import form_add_error
 from core.integers import parse_id
 from tickets.enums import Channel, TicketKind
@@ -33,7 +34,6 @@ from tickets.selectors import ticket_get_for_agent
 
 from . import selectors
 from .enums import ACTION_LABELS, TYPE_STEPS, EvidenceKind, RequestStatus, RequestType
-from .files import evidence_response
 from .forms import (
     DecisionForm,
     EvidenceForm,

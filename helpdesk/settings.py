@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "webhooks",
     "surveys",
     "workforce",
+    "replies",
+    "knowledge",
     "reports",
     "helpdesk",  # the project's own commands (seed_demo)
 ]

@@ -54,6 +54,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("webhooks.api.urls")),
     path("", include("surveys.api.urls")),
     path("", include("workforce.api.urls")),
+    path("", include("replies.api.urls")),
+    path("", include("knowledge.api.urls")),
     path("", include("reports.api.urls")),
 ]
 
@@ -73,6 +75,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("audit/", include("audit.urls")),
     path("work/", include("workforce.urls")),
+    path("replies/", include("replies.urls")),
+    path("kb/", include("knowledge.urls")),
+    path("help/", include("knowledge.urls_public")),
     path("", include("tickets.urls")),
 ]
 

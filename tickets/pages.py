@@ -27,7 +27,7 @@ from .forms import (
     TeamForm,
 )
 from .models import Ticket
-from .panels import staff_panels
+from .panels import composer_tools, side_panels, staff_panels
 from .sla import ticket_clocks
 from .tracking import tracking_url
 
@@ -59,6 +59,8 @@ def ticket_page_context(
         "ticket": ticket,
         **timeline_context(ticket),
         "kind_panels": staff_panels(request, ticket, panel_state),
+        "composer_tools": composer_tools(request, ticket),
+        "side_panels": side_panels(request, ticket),
         "tracking_url": tracking_url(ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket, user=request.user),
         "customer_phone": mask_phone(customer.phone),

@@ -5,6 +5,12 @@ Panel state is explicit. When an app's panel form is refused, its view re-render
 ``tickets.pages.render_ticket_page(..., panel_state={panel.key: state})``; the panel receives its own entry
 as ``state`` (``None`` on a plain page view) — the refused form with its errors, a message — and nothing is
 smuggled on the request.
+
+Two more places on the staff page take contributions from every kind of ticket:
+
+- *Composer tools* render inside the reply box (canned-reply picker, wording checks, attachments from a kind
+  app): ``ComposerTool.staff(request, ticket) -> HTML``.
+- *Side panels* render at the top of the page's side column (suggested articles and replies).
 """
 
 from __future__ import annotations
@@ -33,6 +39,40 @@ def register_panel(kind: str, panel: TicketPanel) -> None:
     bucket = _panels.setdefault(kind, [])
     if panel not in bucket:
         bucket.append(panel)
+
+
+@dataclass(frozen=True)
+class ComposerTool:
+    key: str
+    staff: Callable[[HttpRequest, Ticket], str]  # (request, ticket) -> HTML inside the reply box, or ""
+
+
+@dataclass(frozen=True)
+class SidePanel:
+    key: str
+    staff: Callable[[HttpRequest, Ticket], str]  # (request, ticket) -> HTML card for the side column, or ""
+
+
+_composer_tools: list[ComposerTool] = []
+_side_panels: list[SidePanel] = []
+
+
+def register_composer_tool(tool: ComposerTool) -> None:
+    if tool not in _composer_tools:
+        _composer_tools.append(tool)
+
+
+def register_side_panel(panel: SidePanel) -> None:
+    if panel not in _side_panels:
+        _side_panels.append(panel)
+
+
+def composer_tools(request: HttpRequest, ticket: Ticket) -> list[str]:
+    return [html for tool in _composer_tools if (html := tool.staff(request, ticket))]
+
+
+def side_panels(request: HttpRequest, ticket: Ticket) -> list[str]:
+    return [html for panel in _side_panels if (html := panel.staff(request, ticket))]
 
 
 def staff_panels(request: HttpRequest, ticket: Ticket, state: Mapping[str, Any] | None = None) -> list[str]:

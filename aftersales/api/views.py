@@ -30,7 +30,7 @@ from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
 
 from .. import selectors
-from ..files import evidence_response
+from core.files import evidence_response
 from ..models import AfterSalesRequest
 from . import serializers as s
 

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core import files
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, validate_choice
 from tickets.services.assignment import ticket_claim_if_unassigned
 from tickets.services.common import label_id
 
-from .. import files
 from ..enums import (
     EvidenceKind,
 )

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core import files
 from core.actors import actor_or_none
 from core.errors import Conflict, ValidationFailed, validate_choice
 from core.limits import NOTE_MAX, refuse_long_text
@@ -21,7 +22,7 @@ from tickets.models import Ticket
 from tickets.services.common import label_id
 from tickets.services.intake import ticket_create
 
-from .. import files, policy
+from .. import policy
 from ..enums import (
     EvidenceKind,
     RequestStatus,

@@ -12,12 +12,12 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from aftersales.files import check_upload
 from aftersales.models import Approval, UserAuthorityOverride
 from aftersales.selectors import request_policy_check
 from aftersales.services.approvals import aftersales_approval_decide, aftersales_approval_request
 from aftersales.services.transitions import aftersales_transition
 from core.errors import Conflict, Forbidden, ValidationFailed
+from core.files import check_upload
 
 from .conftest import walk
 

@@ -1,4 +1,5 @@
-"""Evidence files: recognise the real content (not the name), enforce the size limit, make thumbnails."""
+"""Uploaded files (after-sales evidence, ticket attachments): recognise the real content (not the name), enforce
+the size limit, make thumbnails. Used by every upload path, so there is one check, not one per app."""
 
 from __future__ import annotations
 

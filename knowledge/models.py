@@ -1,0 +1,3 @@
+"""knowledge: models."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""replies: models."""
+
+from __future__ import annotations
