@@ -21,6 +21,7 @@ from aftersales.services.intake import LineInput, aftersales_request_create
 from aftersales.services.offers import aftersales_offer_answer, aftersales_offer_make
 from aftersales.services.transitions import aftersales_transition
 from core.api import StandardCursorPagination
+from core.files import evidence_response
 from integrations.access import refuse_other_platform
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
@@ -30,7 +31,6 @@ from tickets.api.base import CanUseTicketApi, IsManager
 from tickets.enums import Channel
 
 from .. import selectors
-from core.files import evidence_response
 from ..models import AfterSalesRequest
 from . import serializers as s
 
