@@ -16,7 +16,9 @@ def png(name: str = "photo.png", size: tuple[int, int] = (64, 48)) -> SimpleUplo
 
 
 def pdf(name: str = "invoice.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
+    return SimpleUploadedFile(
+        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
@@ -47,4 +49,6 @@ def html_named_jpg() -> SimpleUploadedFile:
 
 
 def huge(megabytes: int = 50) -> SimpleUploadedFile:
-    return SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (megabytes * 1024 * 1024), content_type="image/png")
+    return SimpleUploadedFile(
+        "big.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (megabytes * 1024 * 1024), content_type="image/png"
+    )
