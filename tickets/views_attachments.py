@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts.decorators import agent_required
 from core.files import evidence_response
@@ -28,6 +29,7 @@ def _file_response(request: HttpRequest, attachment: MessageAttachment) -> HttpR
 
 
 @agent_required
+@require_safe
 def ticket_attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     """A file on the ticket page (``?thumbnail=1``: its thumbnail). 404 when the user may not see the ticket
     (a restricted ticket of another team) or the file is not on it."""
@@ -38,6 +40,7 @@ def ticket_attachment_view(request: HttpRequest, pk: int, attachment_id: int) ->
     return _file_response(request, attachment)
 
 
+@require_safe
 def attachment_download_view(request: HttpRequest, token: str) -> HttpResponse:
     """A webhook's signed download link: no login, the signature is the permission. A tampered link is a 404,
     an expired one a 410 (ask for the ticket again over the API for fresh links)."""

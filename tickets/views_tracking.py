@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from core.errors import ApplicationError, RateLimited
 from core.files import evidence_response
@@ -87,6 +88,7 @@ def _count_uploads(ticket: Ticket, count: int) -> None:
         )
 
 
+@require_safe
 def tracking_file_view(request: HttpRequest, token: str, attachment_id: int) -> HttpResponse:
     """A file of the buyer's conversation, through their signed link: public messages' files only (an internal
     note's file is a 404, like a file of another ticket)."""
