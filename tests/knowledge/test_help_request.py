@@ -14,6 +14,17 @@ from tests.factories import CustomerFactory, OrderFactory
 from tickets.models import MessageAttachment, Ticket
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Assertions read the English messages (the default language is Simplified Chinese)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 URL = "/help/request/"
 NOT_MATCHED = "We could not match this order"
 
