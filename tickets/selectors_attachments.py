@@ -6,15 +6,19 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .access import may_read_notes
+from .access import may_read_notes, visible_tickets_q
 from .enums import MessageVisibility
 from .models import Message, MessageAttachment, Ticket
 
 
-def attachment_for_staff(*, ticket: Ticket, attachment_id: int, user: Any) -> MessageAttachment | None:
-    """An attachment of ``ticket`` (which the caller already checked the user may see), or None. Internal
-    notes' files only for readers of notes (staff; integrations with notes:read)."""
-    queryset = MessageAttachment.objects.filter(pk=attachment_id, message__ticket=ticket)
+def attachment_for_staff(*, ticket_id: int, attachment_id: int, user: Any) -> MessageAttachment | None:
+    """An attachment of ticket ``ticket_id`` if ``user`` may see that ticket (the rule of
+    ``ticket_get_for_agent``: ``tickets.access.visible_tickets_q``), else None, in one query: a page with
+    twenty thumbnails asks twenty times. Internal notes' files only for readers of notes (staff; integrations
+    with notes:read)."""
+    queryset = MessageAttachment.objects.filter(
+        visible_tickets_q(user, prefix="message__ticket__"), pk=attachment_id, message__ticket_id=ticket_id
+    )
     if not may_read_notes(user):
         queryset = queryset.filter(message__visibility=MessageVisibility.PUBLIC)
     return queryset.first()

@@ -17,7 +17,6 @@ from core.files import evidence_response
 
 from .attachment_links import LinkExpired, attachment_id_from_link
 from .models import MessageAttachment
-from .pages import ticket_for_page
 from .selectors_attachments import attachment_for_staff, attachment_public
 
 
@@ -33,8 +32,7 @@ def _file_response(request: HttpRequest, attachment: MessageAttachment) -> HttpR
 def ticket_attachment_view(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
     """A file on the ticket page (``?thumbnail=1``: its thumbnail). 404 when the user may not see the ticket
     (a restricted ticket of another team) or the file is not on it."""
-    ticket = ticket_for_page(request, pk)
-    attachment = attachment_for_staff(ticket=ticket, attachment_id=attachment_id, user=request.user)
+    attachment = attachment_for_staff(ticket_id=pk, attachment_id=attachment_id, user=request.user)
     if attachment is None:
         raise Http404(_("No such file."))
     return _file_response(request, attachment)

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.attachment_files import docx, png, zip_named_png
+from tests.attachment_files import docx, huge, png, svg_with_script, zip_named_png
 from tests.factories import make_ticket
 from tickets.models import MessageAttachment
 from tickets.services.attachments import attachments_check
@@ -72,7 +72,9 @@ def test_a_file_of_another_ticket_or_under_a_tampered_link_is_a_404(buyer, agent
     assert buyer.get(f"/track/MQ:tampered/files/{pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("upload", [zip_named_png, docx], ids=["png-really-zip", "office-file"])
+@pytest.mark.parametrize(
+    "upload", [zip_named_png, svg_with_script, docx], ids=["png-really-zip", "svg-script", "office-file"]
+)
 def test_the_buyer_may_send_photos_and_pdfs_only(buyer, upload):
     ticket = make_ticket()
     response = buyer.post(f"/track/{tracking_token(ticket)}/", {"body": "看图", "attachments": [upload()]})
@@ -102,3 +104,10 @@ def test_uploads_beyond_the_hourly_allowance_are_a_429(buyer, settings):
 def test_an_empty_message_without_photos_is_a_400(buyer):
     ticket = make_ticket()
     assert buyer.post(f"/track/{tracking_token(ticket)}/", {"body": " "}).status_code == 400
+
+
+def test_a_50_mb_photo_is_a_400_naming_the_limit(buyer):
+    ticket = make_ticket()
+    response = buyer.post(f"/track/{tracking_token(ticket)}/", {"body": "大图", "attachments": [huge(50)]})
+    assert response.status_code == 400 and "larger than 10 MB" in response.content.decode()
+    assert ticket.messages.count() == 0

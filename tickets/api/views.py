@@ -214,8 +214,7 @@ class TicketAttachmentApi(TicketApiMixin, APIView):
         responses={(200, "application/octet-stream"): bytes},
     )
     def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
-        ticket = self.get_ticket(pk)
-        attachment = attachment_for_staff(ticket=ticket, attachment_id=attachment_id, user=request.user)
+        attachment = attachment_for_staff(ticket_id=pk, attachment_id=attachment_id, user=request.user)
         if attachment is None:
             raise Http404
         return evidence_response(
