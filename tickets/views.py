@@ -41,7 +41,6 @@ from .forms import (
     ClassificationForm,
     HelpRequestForm,
     InboxFilterForm,
-    MessageForm,
     PriorityForm,
     StatusForm,
     TeamForm,
@@ -185,9 +184,15 @@ def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_action(
         request,
         pk,
-        MessageForm,
+        AttachedMessageForm,
         "customer_message_form",
-        lambda t, d: ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
+        lambda t, d: ticket_add_customer_message(
+            ticket=t,
+            body=d["body"],
+            actor=request.user,
+            # The buyer's photos sent in chat: photos and PDFs, as on the buyer's own page.
+            attachments=attachments_check(request.FILES.getlist("attachments"), allow_documents=False),
+        ),
         _("Customer message recorded."),
     )
 

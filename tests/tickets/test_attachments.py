@@ -178,3 +178,11 @@ def test_the_ticket_page_loads_attachments_without_a_query_per_message(staff, ag
         ticket_add_note(ticket=ticket, author=agent, body="y", attachments=attachments_check([png()]))
     with django_assert_max_num_queries(len(first.captured_queries)):
         staff.get(f"/tickets/{ticket.pk}/")
+
+
+def test_an_agent_logs_the_buyers_chat_photo_but_not_an_office_file(staff):
+    ticket = make_ticket()
+    url = f"/tickets/{ticket.pk}/customer-message/"
+    assert staff.post(url, {"body": "", "attachments": [docx()]}).status_code == 400
+    assert staff.post(url, {"body": "买家微信发来的照片", "attachments": [png()]}).status_code == 302
+    assert MessageAttachment.objects.get().message.author_type == "customer"

@@ -93,3 +93,15 @@ def test_a_notes_file_is_not_served_to_a_key_without_notes_read(agent):
     url = f"/api/v1/tickets/{ticket.pk}/attachments/{note.attachments.get().pk}/"
     assert _key_client(["tickets:read"]).get(url).status_code == 404
     assert _key_client(["tickets:read", "notes:read"]).get(url).status_code == 200
+
+
+def test_the_ticket_detail_does_not_grow_queries_with_files(agent_api, agent, django_assert_max_num_queries):
+    ticket = make_ticket()
+    ticket_add_note(ticket=ticket, author=agent, body="1", attachments=attachments_check([png()]))
+    agent_api.get(f"/api/v1/tickets/{ticket.pk}/")
+    with django_assert_max_num_queries(60) as first:
+        agent_api.get(f"/api/v1/tickets/{ticket.pk}/")
+    for _i in range(4):
+        ticket_add_note(ticket=ticket, author=agent, body="n", attachments=attachments_check([png(), png()]))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert len(agent_api.get(f"/api/v1/tickets/{ticket.pk}/").json()["messages"]) == 5
