@@ -146,5 +146,7 @@ def test_more_requests_than_the_hourly_allowance_are_a_429(buyer, order, setting
 
 
 def test_the_form_needs_its_csrf_token():
-    strict = Client(enforce_csrf_checks=True)
-    assert strict.post(URL, _form()).status_code == 403
+    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    refused = strict.post(URL, _form())
+    assert refused.status_code == 403 and "Your message was not sent" in refused.content.decode()  # buyer's page
+    assert Ticket.objects.count() == 0
