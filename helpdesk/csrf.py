@@ -11,7 +11,6 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.views.csrf import csrf_failure as django_csrf_failure
 
-
 BUYER_FORMS = {"tracking", "helpcentre:request"}
 
 
