@@ -68,6 +68,13 @@ def payload_too_large() -> PayloadTooLarge:
     )
 
 
+class RateLimited(ApplicationError):
+    """Too many requests from one caller in a window (a public form's flood protection)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    code = "rate_limited"
+
+
 class Conflict(ApplicationError):
     """The request is well formed but the object's current state does not allow it."""
 

@@ -192,8 +192,11 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "ticket's `last_event_id` when the reply was written) makes it a 409 `stale_ticket`, sending nothing, if "
         "since then the buyer wrote, someone else replied or someone else changed the status: `error.changes` "
         "lists them (type, actor, time, excerpt) and `error.last_event_id` is the id to resend with to reply "
-        "anyway. Internal notes and the caller's own steps never count; without the field nothing is checked.",
+        "anyway. Internal notes and the caller's own steps never count; without the field nothing is checked. "
+        "Send multipart/form-data instead of JSON to attach files (`attachments`, repeated; then `body` may be "
+        "empty): photos, PDF, Word and Excel files, checked by content, at most 10 MB and 10 files by default.",
     ),
+    ("GET", "/api/v1/tickets/{id}/attachments/{attachment_id}/"): ("Download a message's file", None),
     ("GET", "/api/v1/tickets/{id}/survey/"): ("Get a ticket's satisfaction survey", None),
     ("POST", "/api/v1/tickets/{id}/take/"): (
         "Take a ticket",

@@ -372,6 +372,16 @@ MEDIA_URL = "/media/"
 # `manage.py backup` writes here unless told otherwise (helpdesk/backups.py).
 HELPDESK_BACKUP_DIR = Path(os.environ.get("HELPDESK_BACKUP_DIR", VAR_DIR / "backups"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# Ticket attachments (issue 16, docs/attachments.md): agents' replies and notes, buyers' photos on the tracking
+# page and the help centre. Each file at most this size; at most this many files on one message.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENT_MAX_PER_MESSAGE = int(os.environ.get("ATTACHMENT_MAX_PER_MESSAGE", "10"))
+# How long a download link in a webhook (ticket.updated, change.message.attachments[].url) works.
+ATTACHMENT_LINK_MAX_AGE_SECONDS = int(os.environ.get("ATTACHMENT_LINK_MAX_AGE_SECONDS", str(7 * 24 * 3600)))
+# Buyers' uploads on the tracking page: at most this many files per ticket per hour (then 429).
+TRACKING_UPLOADS_PER_HOUR = int(os.environ.get("TRACKING_UPLOADS_PER_HOUR", "30"))
+# The help centre's request form: at most this many submissions per client address per hour (then 429).
+HELP_REQUESTS_PER_HOUR = int(os.environ.get("HELP_REQUESTS_PER_HOUR", "5"))
 # A request body (JSON, or a form's fields; files aside, they have EVIDENCE_MAX_BYTES each) over this is a 413
 # before it is parsed (core.parsers). A bulk sync of 500 orders with ten lines each is about 2 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

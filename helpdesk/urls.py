@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from core.errors import server_error
-from tickets.views import tracking_view
+from tickets.views_attachments import attachment_download_view
+from tickets.views_tracking import tracking_file_view, tracking_view
 
 from .health import healthz
 from .schema_view import SchemaApi
@@ -67,6 +68,9 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("track/<str:token>/", tracking_view, name="tracking"),
+    path("track/<str:token>/files/<id:attachment_id>/", tracking_file_view, name="tracking-file"),
+    # A webhook's signed, expiring download link (tickets.attachment_links): no login.
+    path("files/<str:token>/", attachment_download_view, name="attachment-download"),
     path("notifications/", include("notifications.urls")),
     path("customers/", include("customers.urls")),
     path("complaints/", include("complaints.urls")),

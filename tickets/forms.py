@@ -57,6 +57,15 @@ class MessageForm(forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=BODY_MAX)
 
 
+class AttachedMessageForm(forms.Form):
+    """A reply, note or buyer message that may come with files (``request.FILES["attachments"]``, checked by
+    the service's caller): the text may then be empty."""
+
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=BODY_MAX, required=False
+    )
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TicketStatus.choices)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -60,6 +61,8 @@ def ticket_page_context(
         **timeline_context(ticket),
         "kind_panels": staff_panels(request, ticket, panel_state),
         "composer_tools": composer_tools(request, ticket),
+        "attachment_max_files": settings.ATTACHMENT_MAX_PER_MESSAGE,
+        "attachment_max_megabytes": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024),
         "side_panels": side_panels(request, ticket),
         "tracking_url": tracking_url(ticket),
         "earlier_tickets": selectors.customer_earlier_tickets(ticket=ticket, user=request.user),

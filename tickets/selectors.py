@@ -95,7 +95,7 @@ def ticket_get_for_agent(*, pk: int, user: Any) -> Ticket | None:
         .select_related("order", "created_by")
         .prefetch_related(
             "order__lines",
-            Prefetch("messages", queryset=Message.objects.select_related("author")),
+            Prefetch("messages", queryset=Message.objects.select_related("author").prefetch_related("attachments")),
             Prefetch("events", queryset=TicketEvent.objects.select_related("actor")),
             Prefetch("escalations", queryset=Escalation.objects.select_related("acknowledged_by", "requested_by")),
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_live
+from . import views, views_attachments, views_live
 
 app_name = "tickets"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("tickets/<id:pk>/", views.ticket_detail_view, name="detail"),
     path("tickets/<id:pk>/reply/", views.ticket_reply_view, name="reply"),
     path("tickets/<id:pk>/note/", views.ticket_note_view, name="note"),
+    path(
+        "tickets/<id:pk>/attachments/<id:attachment_id>/",
+        views_attachments.ticket_attachment_view,
+        name="attachment",
+    ),
     path("tickets/<id:pk>/customer-message/", views.ticket_customer_message_view, name="customer-message"),
     path("tickets/<id:pk>/status/", views.ticket_status_view, name="status"),
     path("tickets/<id:pk>/priority/", views.ticket_priority_view, name="priority"),

@@ -25,6 +25,7 @@ from core.errors import ApplicationError
 from core.forms import form_add_error
 from core.integers import parse_id
 from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
+from tickets.services.attachments import attachments_check
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import ticket_create_with_customer
@@ -36,10 +37,10 @@ from . import selectors
 from .enums import TicketKind
 from .forms import (
     AssigneeForm,
+    AttachedMessageForm,
     ClassificationForm,
     HelpRequestForm,
     InboxFilterForm,
-    MessageForm,
     PriorityForm,
     StatusForm,
     TeamForm,
@@ -47,7 +48,6 @@ from .forms import (
 )
 from .models import Escalation, Ticket
 from .pages import ticket_for_page, ticket_page_context
-from .panels import customer_panels
 from .selectors_collision import inbox_viewers
 from .sla import next_clock_state
 
@@ -143,12 +143,19 @@ def _seen_event_id(request: HttpRequest) -> int | None:
 @agent_required
 @require_POST
 def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
+    # The files are checked (decoded, thumbnailed) before the service locks the ticket.
     return _ticket_action(
         request,
         pk,
-        MessageForm,
+        AttachedMessageForm,
         "reply_form",
-        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"], seen_event_id=_seen_event_id(request)),
+        lambda t, d: ticket_reply(
+            ticket=t,
+            author=request.user,
+            body=d["body"],
+            seen_event_id=_seen_event_id(request),
+            attachments=attachments_check(request.FILES.getlist("attachments")),
+        ),
         _("Reply sent."),
     )
 
@@ -159,9 +166,14 @@ def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_action(
         request,
         pk,
-        MessageForm,
+        AttachedMessageForm,
         "note_form",
-        lambda t, d: ticket_add_note(ticket=t, author=request.user, body=d["body"]),
+        lambda t, d: ticket_add_note(
+            ticket=t,
+            author=request.user,
+            body=d["body"],
+            attachments=attachments_check(request.FILES.getlist("attachments")),
+        ),
         _("Note added."),
     )
 
@@ -172,9 +184,15 @@ def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_action(
         request,
         pk,
-        MessageForm,
+        AttachedMessageForm,
         "customer_message_form",
-        lambda t, d: ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
+        lambda t, d: ticket_add_customer_message(
+            ticket=t,
+            body=d["body"],
+            actor=request.user,
+            # The buyer's photos sent in chat: photos and PDFs, as on the buyer's own page.
+            attachments=attachments_check(request.FILES.getlist("attachments"), allow_documents=False),
+        ),
         _("Customer message recorded."),
     )
 
@@ -435,59 +453,3 @@ def escalation_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose an agent."))
     return redirect(reverse("tickets:escalations"))
-
-
-# --- the buyer's private tracking page ----------------------------------------------------------------------
-
-
-def tracking_view(request: HttpRequest, token: str) -> HttpResponse:
-    """A buyer follows their request and can write to us, without an account (private signed link).
-
-    Shows only what the buyer may see: status, public messages (never internal notes or agents' names beyond
-    "customer service"), and the kind's milestones.
-    """
-    from .tracking import ticket_from_tracking_token
-
-    ticket = ticket_from_tracking_token(token)
-    if ticket is None:
-        # The buyer's own page, not the staff 404 (whose header and "back to the inbox" are not theirs).
-        return render(request, "tickets/track_invalid.html", status=404)
-    form = MessageForm(request.POST or None)
-    status_code = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                ticket_add_customer_message(ticket=ticket, body=form.cleaned_data["body"])
-            except ApplicationError as exc:
-                form_add_error(form, exc)
-                status_code = 400
-            else:
-                messages.success(request, _("Thank you, your message has been sent."))
-                return redirect("tracking", token=token)
-        else:
-            status_code = 400
-    context = {
-        "ticket": ticket,
-        "public_messages": ticket.messages.filter(visibility="public").order_by("created_at", "id"),
-        "form": form,
-        "steps": _tracking_steps(ticket),
-        "kind_panels": customer_panels(ticket),
-    }
-    return render(request, "tickets/track.html", context, status=status_code)
-
-
-def _tracking_steps(ticket: Ticket) -> list[dict[str, Any]]:
-    order = ["received", "in_progress", "resolved", "closed"]
-    reached = {
-        "received": True,
-        "in_progress": ticket.first_responded_at is not None or ticket.status != "new",
-        "resolved": ticket.status in ("resolved", "closed"),
-        "closed": ticket.status == "closed",
-    }
-    labels = {
-        "received": _("Received"),
-        "in_progress": _("Being handled"),
-        "resolved": _("Resolved"),
-        "closed": _("Closed"),
-    }
-    return [{"key": key, "label": labels[key], "done": reached[key]} for key in order]

@@ -12,8 +12,10 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 
+from tickets.attachment_links import attachment_signed_link
 from tickets.enums import EscalationTarget, EventType, TicketStatus
 from tickets.models import Message, Ticket, TicketEvent
+from tickets.selectors_attachments import message_attachments
 from tickets.tracking import tracking_url
 
 from .enums import WebhookEventType
@@ -120,8 +122,31 @@ def _change(event: TicketEvent) -> dict[str, Any]:
             .first()
         )
         if message is not None:
-            change["message"] = {**message, "created_at": webhook_time(message["created_at"])}
+            change["message"] = {
+                **message,
+                "created_at": webhook_time(message["created_at"]),
+                "attachments": _attachments(message["id"]),
+            }
     return change
+
+
+def _attachments(message_id: int) -> list[dict[str, Any]]:
+    """A public message's files as signed download links that expire (``tickets.attachment_links``): the
+    platform fetches them without credentials, and a link that leaks stops working after a week."""
+    out = []
+    for attachment in message_attachments(message_id=message_id):
+        link = attachment_signed_link(attachment)
+        out.append(
+            {
+                "id": attachment.pk,
+                "name": attachment.display_name,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+                "url": link.url,
+                "expires_at": webhook_time(link.expires_at),
+            }
+        )
+    return out
 
 
 def ticket_event_data(webhook_type: str, ticket: Ticket, event: TicketEvent) -> dict[str, Any]:

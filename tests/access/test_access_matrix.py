@@ -42,9 +42,11 @@ from surveys.models import SurveyFollowUp, SurveyInvitation
 from surveys.services import survey_ensure_default, survey_submit
 from tests.browser import staff_user
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, TeamFactory, make_ticket
-from tickets.models import Message, Ticket, TicketEvent
+from tickets.models import Message, MessageAttachment, Ticket, TicketEvent
+from tickets.services.attachments import attachments_check
 from tickets.services.messages import ticket_reply
 from tickets.services.transitions import ticket_transition
+from tickets.tracking import tracking_token
 from webhooks.services.endpoints import webhook_endpoint_create
 from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
@@ -65,6 +67,10 @@ ROUTE_OBJECTS = [
     (r"^(api/v1/)?aftersales/approvals/", "approval"),
     (r"^(api/v1/)?aftersales/evidence/", "evidence"),
     (r"^survey/follow-ups/", "survey_follow_up"),
+    # attachments (issue 16): a ticket whose one file has the ticket's id, so one number fills both ids
+    (r"^(api/v1/)?tickets/<id:pk>/attachments/", "ticket_attachment"),
+    # the buyer's file under their signed link: outsiders have no token (the route answers 404 without one)
+    (r"^track/", "tracking_attachment"),
     (r"^(api/v1/)?tickets/", "ticket"),
     (r"^escalations/", "ticket"),
     (r"^(api/v1/)?customers/", "customer"),
@@ -174,6 +180,10 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
     endpoint = webhook_endpoint_create(integration=taobao, url="http://127.0.0.1:9/hook", events=["ticket.created"])
     make_ticket(team=after, customer=buyer, subject=f"推送{SECRET}")  # one webhook delivery for the endpoint
 
+    attached = make_ticket(team=after, customer=buyer, subject=f"附件{SECRET}")
+    reply = ticket_reply(ticket=attached, author=insider, body="见附件", attachments=attachments_check([_png()]))
+    MessageAttachment.objects.filter(message=reply).update(id=attached.pk)
+
     # A rule of the after-sales team (made last, and never matching, so it routes none of the tickets above).
     routing_rule = routing_rule_create(actor=None, name="售后规则", team=after, keywords=["从不出现"], add_tags=["x"])
 
@@ -200,6 +210,8 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "work_team": after.pk,
         "work_agent": insider.pk,
         "skill": Skill.objects.create(name="退款").pk,  # the catalogue is open to staff: no secret
+        "ticket_attachment": attached.pk,
+        "tracking_attachment": attached.pk,
     }
     return {
         "objects": objects,
@@ -207,6 +219,7 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "outsiders": outsiders,
         "douyin_secret": douyin_key.secret,
         "taobao_secret": taobao_key.secret,
+        "tracking_token": tracking_token(attached),
     }
 
 
@@ -293,8 +306,10 @@ def test_the_ids_are_right_insiders_open_every_object(world, client, api_client_
     recipient.force_login(world["insider"])
     for route in _id_routes():
         family = _object_of(route)
-        real = "/" + re.sub(r"<id:\w+>", str(world["objects"][family]), route)
-        missing = "/" + re.sub(r"<id:\w+>", str(MISSING), route)
+        # The buyer's own routes take their signed token (the insider here holds the buyer's link).
+        signed = route.replace("<str:token>", world["tracking_token"])
+        real = "/" + re.sub(r"<id:\w+>", str(world["objects"][family]), signed)
+        missing = "/" + re.sub(r"<id:\w+>", str(MISSING), signed)
         if route.startswith("api/v1/webhooks/"):
             insider = key_client(world["taobao_secret"])
         elif family == "notification":  # one's own only, admins included

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -31,7 +32,7 @@ from ..enums import (
     TicketKind,
     TicketStatus,
 )
-from ..models import Escalation, Message, Team, Ticket, TicketEvent
+from ..models import Escalation, Message, MessageAttachment, Team, Ticket, TicketEvent
 from ..selectors import assignable_users, ticket_sla_calendar
 from ..sla import CLOCK_STATES, ticket_clocks
 from ..tracking import tracking_url
@@ -148,7 +149,24 @@ class MessageInput(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX)
 
 
-class ReplyInput(MessageInput):
+ATTACHMENTS_HELP = (
+    "Files (multipart/form-data only; repeat the field for each file). Checked by content, not by name: photos "
+    "(JPEG, PNG, GIF, WebP), PDF, and for agents' replies and notes Word and Excel files (.docx, .xlsx); each at "
+    "most ATTACHMENT_MAX_BYTES (10 MB by default), at most ATTACHMENT_MAX_PER_MESSAGE (10) per message. With "
+    "files the body may be empty."
+)
+
+
+class AttachedMessageInput(serializers.Serializer):
+    """A message with optional files: JSON (text only) or multipart/form-data (text and files)."""
+
+    body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True, default="")
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list, help_text=ATTACHMENTS_HELP
+    )
+
+
+class ReplyInput(AttachedMessageInput):
     last_seen_event_id = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=LAST_SEEN_HELP
     )
@@ -220,12 +238,36 @@ class SlaClockOutput(serializers.Serializer):
     breached_at = serializers.DateTimeField(allow_null=True)
 
 
+class AttachmentOutput(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", help_text="The file's name as it was uploaded.")
+    is_image = serializers.BooleanField()
+    url = serializers.SerializerMethodField(help_text="Download with the same credentials as this API.")
+    thumbnail_url = serializers.SerializerMethodField(help_text="A small JPEG of a photo; null for other files.")
+
+    class Meta:
+        model = MessageAttachment
+        fields = ["id", "name", "content_type", "size", "is_image", "url", "thumbnail_url", "created_at"]
+
+    def _url(self, attachment: MessageAttachment) -> str:
+        path = reverse("ticket-attachment", args=[attachment.message.ticket_id, attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_url(self, attachment: MessageAttachment) -> str:
+        return self._url(attachment)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_thumbnail_url(self, attachment: MessageAttachment) -> str | None:
+        return f"{self._url(attachment)}?thumbnail=1" if attachment.thumbnail else None
+
+
 class MessageOutput(serializers.ModelSerializer):
     author = UserOutput(allow_null=True)
+    attachments = AttachmentOutput(many=True, read_only=True)
 
     class Meta:
         model = Message
-        fields = ["id", "visibility", "author_type", "author", "body", "created_at"]
+        fields = ["id", "visibility", "author_type", "author", "body", "created_at", "attachments"]
 
 
 @extend_schema_field(

@@ -10,6 +10,11 @@ urlpatterns = [
     path(
         "tickets/<id:pk>/customer-messages/", views.TicketCustomerMessageApi.as_view(), name="ticket-customer-message"
     ),
+    path(
+        "tickets/<id:pk>/attachments/<id:attachment_id>/",
+        views.TicketAttachmentApi.as_view(),
+        name="ticket-attachment",
+    ),
     path("tickets/<id:pk>/take/", views.TicketTakeApi.as_view(), name="ticket-take"),
     path("tickets/<id:pk>/help-requests/", views.TicketHelpRequestApi.as_view(), name="ticket-help-request"),
     path("teams/", views.TeamListApi.as_view(), name="team-list"),

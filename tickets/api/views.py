@@ -5,19 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api import StandardCursorPagination, StrictOrderingFilter
+from core.files import CheckedFile, evidence_response
+from core.parsers import JSONParser
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
 from tickets.services.assignment import ticket_assign, ticket_set_restricted, ticket_set_team, ticket_take
+from tickets.services.attachments import attachments_check
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
@@ -27,6 +32,7 @@ from tickets.services.transitions import ticket_transition
 from ..access import tickets_visible_to
 from ..models import Escalation, Team, Ticket
 from ..selectors import assignable_users, escalation_list
+from ..selectors_attachments import attachment_for_staff
 from . import serializers as s
 from .base import IsManager, TicketApiMixin
 from .filters import TicketFilter
@@ -122,47 +128,98 @@ class TicketDetailApi(TicketApiMixin, GenericAPIView):
         return self.detail_response(request, pk)
 
 
+MESSAGE_PARSERS = [JSONParser, MultiPartParser]
+ATTACHMENT_REQUEST_DOC = "JSON for text only; multipart/form-data to attach files (``attachments``, repeated)."
+
+
+def _message_request(serializer: type) -> dict[str, type]:
+    return {"application/json": serializer, "multipart/form-data": serializer}
+
+
 class _MessageApi(TicketApiMixin, APIView):
-    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
+    parser_classes = MESSAGE_PARSERS
+    allow_documents = True
+
+    def create(self, ticket: Ticket, user: Any, body: str, attachments: list[CheckedFile]) -> Any:
         raise NotImplementedError
 
-    @extend_schema(request=s.MessageInput, responses={201: s.TicketDetailOutput})
+    @extend_schema(
+        request=_message_request(s.AttachedMessageInput),
+        responses={201: s.TicketDetailOutput},
+        description=ATTACHMENT_REQUEST_DOC,
+    )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.get_ticket(pk)
-        data = s.MessageInput(data=request.data)
+        data = s.AttachedMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
-        self.create(ticket, request.user, data.validated_data["body"])
+        v = data.validated_data
+        checked = attachments_check(v["attachments"], allow_documents=self.allow_documents)
+        self.create(ticket, request.user, v["body"], checked)
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 
 class TicketReplyApi(TicketApiMixin, APIView):
-    """A public reply to the buyer. The first one stops the first-response clock. With
-    ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that matters since."""
+    """A public reply to the buyer, with optional files (multipart). The first one stops the first-response
+    clock. With ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that
+    matters since."""
 
-    @extend_schema(request=s.ReplyInput, responses={201: s.TicketDetailOutput})
+    parser_classes = MESSAGE_PARSERS
+
+    @extend_schema(
+        request=_message_request(s.ReplyInput),
+        responses={201: s.TicketDetailOutput},
+        description=ATTACHMENT_REQUEST_DOC,
+    )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.get_ticket(pk)
         data = s.ReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        ticket_reply(ticket=ticket, author=request.user, body=v["body"], seen_event_id=v.get("last_seen_event_id"))
+        checked = attachments_check(v["attachments"])
+        ticket_reply(
+            ticket=ticket,
+            author=request.user,
+            body=v["body"],
+            seen_event_id=v.get("last_seen_event_id"),
+            attachments=checked,
+        )
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 
 class TicketNoteApi(_MessageApi):
-    """An internal note, never shown to the buyer."""
+    """An internal note, never shown to the buyer, with optional files (multipart), as internal as the note."""
 
-    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return ticket_add_note(ticket=ticket, author=user, body=body)
+    def create(self, ticket: Ticket, user: Any, body: str, attachments: list[CheckedFile]) -> Any:
+        return ticket_add_note(ticket=ticket, author=user, body=body, attachments=attachments)
 
 
 class TicketCustomerMessageApi(_MessageApi):
-    """A message from the buyer, pushed by the shop platform. Resumes paused clocks, reopens resolved tickets."""
+    """A message from the buyer, pushed by the shop platform, with the buyer's photos or PDFs (multipart).
+    Resumes paused clocks, reopens resolved tickets; on an after-sales ticket the photos become evidence."""
 
-    def create(self, ticket: Ticket, user: Any, body: str) -> Any:
-        return ticket_add_customer_message(ticket=ticket, body=body, actor=user)
+    allow_documents = False
+
+    def create(self, ticket: Ticket, user: Any, body: str, attachments: list[CheckedFile]) -> Any:
+        return ticket_add_customer_message(ticket=ticket, body=body, actor=user, attachments=attachments)
+
+
+class TicketAttachmentApi(TicketApiMixin, APIView):
+    """A message's file (``?thumbnail=1``: the JPEG thumbnail of a photo). An internal note's file needs
+    ``notes:read`` (staff always); 404 for a ticket the caller may not see."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("thumbnail", str, enum=["1"], description="1: the thumbnail of a photo.")],
+        responses={(200, "application/octet-stream"): bytes},
+    )
+    def get(self, request: Request, pk: int, attachment_id: int) -> FileResponse:
+        attachment = attachment_for_staff(ticket_id=pk, attachment_id=attachment_id, user=request.user)
+        if attachment is None:
+            raise Http404
+        return evidence_response(
+            attachment, thumbnail=request.query_params.get("thumbnail") == "1", download_name=attachment.display_name
+        )
 
 
 class TicketTakeApi(TicketApiMixin, APIView):

@@ -3,6 +3,7 @@
 A package by topic; Django finds an app's models in ``tickets.models``, so each is exported here.
 """
 
+from .attachments import MessageAttachment
 from .calendars import BusinessCalendar, CalendarDay, CalendarDayKind, Weekday, WorkingHours
 from .policies import EscalationStep, SlaPolicy
 from .tags import TAG_NAME_MAX, Tag
@@ -19,6 +20,7 @@ __all__ = [
     "Escalation",
     "EscalationStep",
     "Message",
+    "MessageAttachment",
     "SlaPolicy",
     "Tag",
     "Team",

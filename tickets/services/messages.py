@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.actors import Actor, actor_or_none
 from core.errors import Conflict, ValidationFailed
+from core.files import CheckedFile, removed_on_failure
 from core.limits import BODY_MAX, refuse_long_text
 
 from ..enums import (
@@ -23,24 +25,34 @@ from ..models import (
     Message,
     Ticket,
 )
+from .attachments import attachments_store, refuse_empty
 from .clocks import clear_next_reply, mark_escalations_met, recompute_due_times, sla_time_used
 from .common import claim_if_unassigned, iso, lock_ticket, record_event
 from .stale import refuse_if_stale
 from .transitions import transition_locked
 
 
-def ticket_reply(*, ticket: Ticket, author: Actor, body: str, seen_event_id: int | None = None) -> Message:
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: Actor,
+    body: str,
+    seen_event_id: int | None = None,
+    attachments: Sequence[CheckedFile] = (),
+) -> Message:
     """A public reply from an agent. The first one stops the first-response clock; a new ticket opens.
+
+    ``attachments``: files checked beforehand (``tickets.services.attachments.attachments_check``); a reply may
+    be files only. Stored files are deleted again if the reply is refused.
 
     Refused on closed tickets (the buyer gets a new ticket instead). With ``seen_event_id`` (the newest event
     the sender's page showed), refused with ``StaleTicket`` if the buyer wrote, someone else replied or
     someone else changed the status since (``tickets.services.stale``).
     """
     body = body.strip()
-    if not body:
-        raise ValidationFailed(_("The reply is empty."), fields={"body": [_("This field is required.")]})
+    refuse_empty(body, attachments, _("The reply is empty."))
     refuse_long_text(body=(body, BODY_MAX))
-    with transaction.atomic():
+    with removed_on_failure() as saved, transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.is_closed:
             raise Conflict(_("Ticket %(ref)s is closed; it cannot be replied to.") % {"ref": ticket.reference})
@@ -55,6 +67,7 @@ def ticket_reply(*, ticket: Ticket, author: Actor, body: str, seen_event_id: int
             body=body,
             created_at=now,
         )
+        attachments_store(message=message, checked=attachments, actor=author, saved=saved)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
             ticket.save(update_fields=["first_responded_at", *recompute_due_times(ticket, now), "updated_at"])
@@ -106,13 +119,13 @@ def ticket_add_system_message(*, ticket: Ticket, body: str, event_data: dict[str
     return message
 
 
-def ticket_add_note(*, ticket: Ticket, author: Actor, body: str) -> Message:
-    """An internal note: seen by staff only, never sent to the buyer, does not touch the SLA clocks."""
+def ticket_add_note(*, ticket: Ticket, author: Actor, body: str, attachments: Sequence[CheckedFile] = ()) -> Message:
+    """An internal note: seen by staff only, never sent to the buyer, does not touch the SLA clocks. Its
+    ``attachments`` (checked beforehand) are internal too: never served to the buyer or sent in a webhook."""
     body = body.strip()
-    if not body:
-        raise ValidationFailed(_("The note is empty."), fields={"body": [_("This field is required.")]})
+    refuse_empty(body, attachments, _("The note is empty."))
     refuse_long_text(body=(body, BODY_MAX))
-    with transaction.atomic():
+    with removed_on_failure() as saved, transaction.atomic():
         ticket = lock_ticket(ticket)
         message = Message.objects.create(
             ticket=ticket,
@@ -121,21 +134,25 @@ def ticket_add_note(*, ticket: Ticket, author: Actor, body: str) -> Message:
             author=actor_or_none(author),
             body=body,
         )
+        attachments_store(message=message, checked=attachments, actor=author, saved=saved)
         record_event(ticket, EventType.NOTED, author, message_id=message.pk)
     return message
 
 
-def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Actor = None) -> Message:
-    """A message from the buyer (pushed by a platform, or recorded by an agent on the buyer's behalf).
+def ticket_add_customer_message(
+    *, ticket: Ticket, body: str, actor: Actor = None, attachments: Sequence[CheckedFile] = ()
+) -> Message:
+    """A message from the buyer (pushed by a platform, written on the tracking page, or recorded by an agent
+    on the buyer's behalf), with the buyer's photos as ``attachments`` (checked beforehand).
 
     A ticket waiting on the buyer opens again and its clocks resume; a resolved ticket reopens. A closed
-    ticket refuses it: the platform should open a new ticket.
+    ticket refuses it: the platform should open a new ticket. The files are stored before the
+    ``customer_replied`` event is recorded, so its listeners see them (after-sales keeps them as evidence).
     """
     body = body.strip()
-    if not body:
-        raise ValidationFailed(_("The message is empty."), fields={"body": [_("This field is required.")]})
+    refuse_empty(body, attachments, _("The message is empty."))
     refuse_long_text(body=(body, BODY_MAX))
-    with transaction.atomic():
+    with removed_on_failure() as saved, transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.is_closed:
             raise Conflict(
@@ -148,6 +165,7 @@ def ticket_add_customer_message(*, ticket: Ticket, body: str, actor: Actor = Non
             author=None,
             body=body,
         )
+        attachments_store(message=message, checked=attachments, actor=actor, saved=saved)
         now = message.created_at
         if ticket.status in (TicketStatus.PENDING_CUSTOMER, TicketStatus.RESOLVED):
             transition_locked(ticket, TicketStatus.OPEN, actor, now=now, reason="customer_replied")
