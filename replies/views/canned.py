@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import roles
@@ -60,7 +61,9 @@ def picker_insert_view(request: HttpRequest, ticket_pk: int) -> HttpResponse:
     """The reply (``reply`` in the form) filled for the ticket, for the picker to insert; counts one use."""
     ticket = ticket_for_page(request, ticket_pk)
     pk = parse_id((request.POST.get("reply") or "").strip())
-    reply = canned_reply_get(user=request.user, pk=pk) if pk else None
+    if pk is None:
+        return JsonResponse({"error": {"code": "validation_error", "message": _("Choose a canned reply.")}}, status=400)
+    reply = canned_reply_get(user=request.user, pk=pk)
     if reply is None or not reply.is_active:
         raise Http404
     rendered = canned_reply_render(reply=reply, ticket=ticket, user=request.user)
