@@ -80,7 +80,7 @@ class RenderInput(serializers.Serializer):
 class MissingVariableOutput(serializers.Serializer):
     key = serializers.CharField()
     alias = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # the field is named label, like Field.label
 
 
 class RenderOutput(serializers.Serializer):

@@ -1,5 +1,4 @@
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.test import Client
@@ -27,7 +26,7 @@ def ticket(team):
         customer=buyer,
         order_number="TB-1001",
         status="shipped",
-        shipped_at=datetime(2026, 3, 2, 4, 0, tzinfo=dt_timezone.utc),
+        shipped_at=datetime(2026, 3, 2, 4, 0, tzinfo=UTC),
     )
     OrderLineFactory(order=order, title="纯棉T恤")
     OrderLineFactory(order=order, title="帆布鞋", sku="SH")
