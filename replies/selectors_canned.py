@@ -22,13 +22,15 @@ QUERY_MAX = 50
 
 
 def visible_replies_q(user: Any) -> Q:
-    """The replies ``user`` may use: global ones, their teams' and their own. A person who is not staff (an
+    """The replies ``user`` may use: global ones, their teams' (admins: every team's) and their own. A person who is not staff (an
     API key's service account) sees the global ones only: keys are bound to platforms, never to teams, and a
     personal reply is its owner's alone."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if not roles.is_agent(user):
         return Q(scope=ReplyScope.GLOBAL)
+    if roles.is_admin(user):  # admins see every ticket, so every team's replies too
+        return Q(scope__in=[ReplyScope.GLOBAL, ReplyScope.TEAM]) | Q(scope=ReplyScope.PERSONAL, owner=user)
     return (
         Q(scope=ReplyScope.GLOBAL)
         | Q(scope=ReplyScope.TEAM, team_id__in=member_team_ids(user))
@@ -37,11 +39,8 @@ def visible_replies_q(user: Any) -> Q:
 
 
 def manageable_replies_q(user: Any) -> Q:
-    """What the management page lists: what the user may use, plus every team's replies for admins."""
-    q = visible_replies_q(user)
-    if roles.is_admin(user):
-        q |= Q(scope=ReplyScope.TEAM)
-    return q
+    """What the management page lists: what the user may use (admins: every team's replies too)."""
+    return visible_replies_q(user)
 
 
 def _matching(queryset: QuerySet[CannedReply], query: str) -> QuerySet[CannedReply]:
