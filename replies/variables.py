@@ -100,7 +100,7 @@ def _return_tracking_number(ticket: Ticket, user: Any) -> str:
 def _agent_name(ticket: Ticket, user: Any) -> str:
     if user is None or not getattr(user, "is_authenticated", False):
         return ""
-    return (user.get_full_name() or user.get_username()).strip()
+    return (getattr(user, "display_name", "") or user.get_full_name() or user.get_username()).strip()
 
 
 def _team(ticket: Ticket, user: Any) -> str:

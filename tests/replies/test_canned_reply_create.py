@@ -107,3 +107,16 @@ def test_a_team_folder_is_not_for_another_team_s_replies(manager, team):
     with pytest.raises(ValidationFailed):
         reply(manager, "f", scope="team", team=team, folder=folder)
     assert Folder.objects.filter(team__isnull=True, name="售前").exists()  # the shared folders every shop starts with
+
+
+def test_the_demo_seeds_a_few_canned_replies_once(settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())
+    count = CannedReply.objects.count()
+    call_command("seed_demo", "--no-logins", stdout=io.StringIO())
+    assert CannedReply.objects.count() == count >= 8
+    assert CannedReply.objects.filter(shortcut="发货", scope="global").exists()
