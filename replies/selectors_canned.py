@@ -153,6 +153,11 @@ def canned_reply_render(*, reply: CannedReply, ticket: Ticket, user: Any) -> Ren
 
 SUGGESTION_CANDIDATES = 200
 _MAX_TOKENS = 12
+# Words in nearly every buyer message and every reply: they match everything, so they say nothing.
+_STOPWORDS = frozenset(
+    "什么 时候 什么时候 一下 请问 你好 您好 我们 你们 可以 怎么 怎么样 为什么 没有 还是 就是 这个 那个 一个 已经 现在 "
+    "问一下 想问 谢谢 不是 知道 需要 能不能 是不是 有没有 如果 但是 因为 所以 然后 还有 帮忙 麻烦".split()
+)
 
 
 @dataclass
@@ -168,12 +173,12 @@ def _ticket_tokens(ticket: Ticket) -> list[str]:
         .order_by("-created_at")
         .values_list("body", flat=True)[:3]
     )
-    text = " ".join([ticket.subject, *buyer])[:2000]
+    text = " ".join([ticket.subject, ticket.description[:500], *buyer])[:2000]
     tokens: list[str] = []
     for token in rjieba.cut_for_search(text):
         token = token.strip().lower()
         # One Chinese character ("的", "我") or one Latin letter says nothing about the question.
-        if len(token) < 2 or token in tokens or not any(ch.isalnum() for ch in token):
+        if len(token) < 2 or token in tokens or token in _STOPWORDS or not any(ch.isalnum() for ch in token):
             continue
         tokens.append(token)
     return tokens[:_MAX_TOKENS]
