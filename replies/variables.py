@@ -155,9 +155,9 @@ def used_variables(body: str) -> list[Variable]:
 
 
 def marker(variable: Variable) -> str:
-    label = variable.alias if (get_language() or "").startswith("zh") else str(variable.label)
-    word = MARKER_WORDS[0] if (get_language() or "").startswith("zh") else MARKER_WORDS[1]
-    return f"【{word}：{label}】"
+    if (get_language() or "").startswith("zh"):
+        return f"【{MARKER_WORDS[0]}：{variable.alias}】"
+    return f"【{MARKER_WORDS[1]}: {variable.label}】"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@
       state.open = true;
       state.fromHash = fromHash;
       dropdown.hidden = false;
+      queryInput.hidden = fromHash; // after "#" the query is typed in the reply itself
       if (!fromHash) {
         state.start = textarea.selectionStart;
         state.end = textarea.selectionEnd;
