@@ -36,9 +36,7 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
     )
     canned_reply_create(actor=manager, scope="global", title="退款时效", shortcut="退款", body="退款三个工作日内到账")
     buyer = CustomerFactory(name="小王")
-    order = OrderFactory(
-        customer=buyer, order_number="TB-1001", shipped_at=datetime(2026, 3, 2, 4, tzinfo=UTC)
-    )
+    order = OrderFactory(customer=buyer, order_number="TB-1001", shipped_at=datetime(2026, 3, 2, 4, tzinfo=UTC))
     ticket = make_ticket(customer=buyer, order=order, team=team, subject="什么时候发货")
     url = f"{live_server.url}/tickets/{ticket.pk}/"
     folder = ARTIFACTS / "canned"
