@@ -54,9 +54,11 @@ class ReplyForm(forms.Form):
         scope.choices = scope_choices(user)
         team.queryset = managed_teams(user)
         folder.queryset = Folder.objects.filter(pk__in=[f.pk for f in folders_for(user)])
+        if not team.queryset.exists():  # an agent writes personal replies only
+            del self.fields["team"]
         if editing:  # a reply keeps its scope and team
             del self.fields["scope"]
-            del self.fields["team"]
+            self.fields.pop("team", None)
 
 
 class FilterForm(forms.Form):

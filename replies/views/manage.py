@@ -95,7 +95,7 @@ def reply_create_view(request: HttpRequest) -> HttpResponse:
             reply = canned_reply_create(
                 actor=request.user,
                 scope=form.cleaned_data["scope"],
-                team=form.cleaned_data["team"],
+                team=form.cleaned_data.get("team"),
                 is_active=form.cleaned_data["is_active"],
                 **_form_values(form),
             )

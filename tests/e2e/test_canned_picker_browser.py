@@ -84,3 +84,36 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         expect(dropdown).to_be_hidden()
         expect(body).to_have_value("亲，")
         assert page.problems.unexpected() == []
+
+
+@pytest.mark.parametrize(("locale", "phone"), [("zh-CN", True), ("en-US", False)])
+def test_the_management_page_fits_a_phone_and_a_laptop(live_server, locale, phone):
+    from playwright.sync_api import expect
+
+    manager = staff_user("chen", Role.MANAGER, display_name="陈经理")
+    team = TeamFactory(name="售中 In-sales")
+    team.managers.add(manager)
+    canned_reply_create(
+        actor=manager,
+        scope="global",
+        title="发货时间",
+        shortcut="发货",
+        body="{{买家称呼}}您好，因为每天发货量很大，所以都是付款后48小时之内发出的，我们一定会尽快。" * 2,
+    )
+    canned_reply_create(
+        actor=manager, scope="team", team=team, title="物流查询", shortcut="物流", body="订单{{订单号}}"
+    )
+    folder = ARTIFACTS / "canned"
+    folder.mkdir(parents=True, exist_ok=True)
+    with chromium() as browser:
+        page = new_page(browser, locale=locale, phone=phone)
+        log_in(page, live_server.url, "chen")
+        page.goto(f"{live_server.url}/replies/?sort=usage")
+        expect(page.locator("[data-testid=reply-row]")).to_have_count(2)
+        width = page.evaluate("window.innerWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(folder / f"list-{locale}.png"), full_page=True)
+        page.goto(f"{live_server.url}/replies/new/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=str(folder / f"new-{locale}.png"), full_page=True)
+        assert page.problems.unexpected() == []
