@@ -129,7 +129,7 @@ def test_the_page_lists_refused_rows_with_their_numbers(agent):
     browser = Client()
     browser.force_login(agent)
     upload = SimpleUploadedFile("r.csv", (HEADER + ",,,ok,ok,好\n,,,bad,bad,{{nope}}\n").encode(), "text/csv")
-    response = browser.post("/replies/import/", {"file": upload})
+    response = browser.post("/replies/import/", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     page = response.content.decode()
     assert "row 3" in page and "{{nope}}" in page
