@@ -225,6 +225,10 @@
         event.preventDefault();
         move(-1);
       } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+        if (!state.results.length) {
+          close(); // nothing to insert: Enter is a new line again
+          return;
+        }
         event.preventDefault();
         event.stopPropagation();
         choose(state.active);
