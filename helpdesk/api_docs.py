@@ -42,6 +42,10 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("POST", "/api/v1/aftersales/requests/{id}/transitions/"): ("Move an after-sales request on", None),
     ("GET", "/api/v1/agents/"): ("List agents", None),
     ("POST", "/api/v1/api-keys/{id}/revoke/"): ("Revoke an API key", None),
+    # Canned replies (replies, the canned slice).
+    ("GET", "/api/v1/canned-replies/"): ("List canned replies", None),
+    ("GET", "/api/v1/canned-replies/{id}/"): ("Get a canned reply", "One active canned reply the caller may use."),
+    ("GET", "/api/v1/canned-replies/{id}/render/"): ("Fill a canned reply for a ticket", None),
     # Presence (workforce, the assign slice).
     ("GET", "/api/v1/presence/"): ("List agents' presence", None),
     ("GET", "/api/v1/presence/me/"): ("Get your presence", None),
@@ -319,5 +323,6 @@ TAGS: dict[str, str] = {
     "webhooks": "Webhook endpoints and the delivery log; the payloads are under `webhooks`.",
     "shifts": "Teams' shifts (班次), in the team calendar's time zone.",
     "handovers": "The shift-handover book (交接班记录本): handovers and their acknowledgements.",
+    "canned-replies": "Canned replies (快捷回复/话术) with variables, and a reply filled for a ticket.",
     "routing-rules": "Routing rules (智能分流): how new tickets get their team, priority, skill, tags and owner.",
 }

@@ -9,4 +9,11 @@ class RepliesConfig(AppConfig):
     verbose_name = _("Reply toolkit")
 
     def ready(self) -> None:
-        pass
+        from tickets.hooks import register_reply_check
+        from tickets.panels import ComposerTool, register_composer_tool
+
+        from .checks import unfilled_variables_check
+        from .views.canned import picker_tool
+
+        register_reply_check(unfilled_variables_check)
+        register_composer_tool(ComposerTool("canned_replies", staff=picker_tool))

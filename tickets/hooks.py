@@ -18,6 +18,11 @@ A hook may write its own rows and call ticket services; anything slow or externa
   the ticket goes in ``RoutingDecision.after_save``, which runs inside the create transaction once the ticket
   and its ``routed`` event exist.
 
+- Reply checks, every kind: ``check(*, ticket, body, actor) -> list[ReplyProblem]``, asked by ``ticket_reply``
+  *before* anything is written (they must not write). A blocking problem refuses the reply with a 400 that lists
+  the problems (an unfilled canned-reply variable, a forbidden wording); the others are warnings for the reply
+  box to show.
+
 Page panels are not hooks: they render, never write, and live in ``tickets.panels``.
 """
 
@@ -92,6 +97,30 @@ def register_router(router: IntakeRouter) -> None:
 
 def run_router(draft: IntakeDraft) -> RoutingDecision | None:
     return _router[0](draft) if _router else None
+
+
+@dataclass(frozen=True)
+class ReplyProblem:
+    """What a reply check found in a reply about to be sent. ``rule_id``: the rule that found it, if any."""
+
+    code: str
+    message: str
+    blocking: bool
+    rule_id: int | None = None
+
+
+ReplyCheck = Callable[..., "list[ReplyProblem]"]  # fn(*, ticket, body, actor) -> list[ReplyProblem]
+
+_reply_checks: list[ReplyCheck] = []
+
+
+def register_reply_check(check: ReplyCheck) -> None:
+    if check not in _reply_checks:
+        _reply_checks.append(check)
+
+
+def run_reply_checks(*, ticket: Ticket, body: str, actor: Any) -> list[ReplyProblem]:
+    return [problem for check in _reply_checks for problem in check(ticket=ticket, body=body, actor=actor)]
 
 
 _kind_hooks: dict[str, list[KindHooks]] = {}

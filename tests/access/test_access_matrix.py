@@ -38,6 +38,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from notifications.services import notifications_create
+from replies.services.canned import canned_reply_create, folder_create
 from surveys.models import SurveyFollowUp, SurveyInvitation
 from surveys.services import survey_ensure_default, survey_submit
 from tests.browser import staff_user
@@ -87,6 +88,10 @@ ROUTE_OBJECTS = [
     (r"^(api/v1/|work/)agents/", "work_agent"),
     (r"^(api/v1/|work/)skills/", "skill"),
     (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
+    # replies (canned slice): a team's canned reply and folder; the picker inserts into a ticket's reply box
+    (r"^replies/picker/insert/", "ticket"),
+    (r"^replies/folders/", "reply_folder"),
+    (r"^(replies/|api/v1/canned-replies/)", "canned_reply"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
@@ -186,9 +191,16 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
 
     # A rule of the after-sales team (made last, and never matching, so it routes none of the tickets above).
     routing_rule = routing_rule_create(actor=None, name="售后规则", team=after, keywords=["从不出现"], add_tags=["x"])
+    # A canned reply and a folder of the after-sales team (an API key sees global replies only).
+    reply_folder = folder_create(actor=manager, name=f"文件夹{SECRET}", team=after)
+    canned = canned_reply_create(
+        actor=manager, scope="team", team=after, title=f"话术{SECRET}", shortcut="secret", body=f"正文{SECRET}"
+    )
 
     objects = {
         "routing_rule": routing_rule.pk,
+        "canned_reply": canned.pk,
+        "reply_folder": reply_folder.pk,
         "ticket": ticket.pk,
         "complaint_ticket": complaint_ticket.pk,
         "complaint_follow_up": FollowUp.objects.get().pk,
@@ -349,6 +361,9 @@ def _list_paths() -> tuple[list[str], list[str]]:
         "/reports/tickets.csv?period=this_year",
         "/work/handover/",
         "/work/handover/overview/",
+        "/replies/",
+        "/replies/picker/?q=secret",
+        "/replies/export/?format=csv",
     ]
     return api, pages
 

@@ -21,6 +21,7 @@ from ..enums import (
     SlaTarget,
     TicketStatus,
 )
+from ..hooks import run_reply_checks
 from ..models import (
     Message,
     Ticket,
@@ -30,6 +31,18 @@ from .clocks import clear_next_reply, mark_escalations_met, recompute_due_times,
 from .common import claim_if_unassigned, iso, lock_ticket, record_event
 from .stale import refuse_if_stale
 from .transitions import transition_locked
+
+
+class ReplyRefused(ValidationFailed):
+    code = "reply_refused"
+
+
+def refuse_blocked_reply(*, ticket: Ticket, body: str, actor: Actor) -> None:
+    """Ask the reply checks (``tickets.hooks.register_reply_check``): a blocking problem refuses the reply."""
+    blocking = [problem for problem in run_reply_checks(ticket=ticket, body=body, actor=actor) if problem.blocking]
+    if blocking:
+        messages = [problem.message for problem in blocking]
+        raise ReplyRefused(" ".join(messages), fields={"body": messages})
 
 
 def ticket_reply(
@@ -52,6 +65,7 @@ def ticket_reply(
     body = body.strip()
     refuse_empty(body, attachments, _("The reply is empty."))
     refuse_long_text(body=(body, BODY_MAX))
+    refuse_blocked_reply(ticket=ticket, body=body, actor=author)
     with removed_on_failure() as saved, transaction.atomic():
         ticket = lock_ticket(ticket)
         if ticket.is_closed:

@@ -22,6 +22,8 @@ from customers.services.orders import OrderLineData, order_sync
 from integrations import services as integration_services
 from integrations.models import Integration
 from integrations.scopes import ALL_SCOPES
+from replies.models import Folder
+from replies.services.canned import ShortcutTaken, canned_reply_create
 from tickets.models import BusinessCalendar, EscalationStep, SlaPolicy, Team, Ticket, WorkingHours
 from tickets.services.calendars import CHINA_HOLIDAYS_FILE, calendar_import_days
 from tickets.services.intake import ticket_create
@@ -213,6 +215,7 @@ class Command(BaseCommand):
             self._shifts_and_handover(users, teams)
             # After the demo tickets (they stay as they were made); new tickets run through these.
             self._routing(users, teams)
+            self._canned_replies(users, teams)
         Token.objects.get_or_create(user=users["platform"])
         self._integration()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
@@ -292,6 +295,86 @@ class Command(BaseCommand):
                 notes="询单未下单的买家：王女士问了纯棉T恤L码，说晚上再来下单，请晚班留意。\n"
                 "待跟进：两位催发货的买家已答复今天发出，明天上午核对物流。",
             )
+
+    def _canned_replies(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
+        """A few canned replies (快捷回复) in the words of the seed documents' 售中话术规范; each made once."""
+        folders = {folder.name: folder for folder in Folder.objects.filter(team__isnull=True)}
+        manager, agent = users["manager1"], users["agent1"]
+        specs: list[tuple[Any, str, Team | None, str, str, str, str]] = [
+            (manager, "global", None, "售前", "问候", "您好", "{{买家称呼}}您好，有什么可以帮您的？我是{{客服名}}。"),
+            (manager, "global", None, "售中", "请稍等", "稍等", "请稍等，我马上为您查询。"),
+            (
+                manager,
+                "global",
+                None,
+                "售中",
+                "发货时间",
+                "发货",
+                "{{买家称呼}}您好，因为每天发货量很大，所以都是付款后48小时之内发出的，我们一定会尽快。"
+                "咱们一起耐心等待下吧。",
+            ),
+            (manager, "global", None, "售中", "质量放心", "质量", "请您放心，发货前我们都会有专人仔细检查的。"),
+            (
+                manager,
+                "global",
+                None,
+                "售中",
+                "核对收货地址",
+                "地址",
+                "{{买家称呼}}您好，您的订单{{订单号}}（{{商品}}）已付款，请再核对一下收货地址是否正确哦，感谢您的支持！",
+            ),
+            (
+                manager,
+                "team",
+                teams["in"],
+                "售中",
+                "物流查询",
+                "物流",
+                "{{买家称呼}}您好，您的订单{{订单号}}已于{{发货日期}}发出。到货时间受快递影响，特别着急的话可以"
+                "联系当地快递查询催件。处理进度：{{进度链接}}",
+            ),
+            (
+                manager,
+                "team",
+                teams["after"],
+                "售后",
+                "售后照片",
+                "照片",
+                "{{买家称呼}}您好，为了尽快为您处理，请提供快递单号、产品实拍图和瑕疵处图片，谢谢配合。",
+            ),
+            (
+                manager,
+                "team",
+                teams["complaints"],
+                "投诉",
+                "致歉",
+                "抱歉",
+                "真是不好意思给您添麻烦了，{{买家称呼}}。您的问题已记录（工单 {{工单号}}），{{团队}}会尽快处理并回复您。",
+            ),
+            (
+                manager,
+                "global",
+                None,
+                "售后",
+                "邀请评价",
+                "评价",
+                "{{买家称呼}}，感谢您的耐心，问题已处理好。方便的话请为本次服务打个分：{{评价链接}}",
+            ),
+            (agent, "personal", None, "其他", "感谢支持", "谢谢", "谢谢您对我们的支持和信任，{{买家称呼}}！"),
+        ]
+        for actor, scope, team, folder, title, shortcut, body in specs:
+            try:
+                canned_reply_create(
+                    actor=actor,
+                    scope=scope,
+                    team=team,
+                    folder=folders.get(folder),
+                    title=title,
+                    shortcut=shortcut,
+                    body=body,
+                )
+            except ShortcutTaken:
+                continue  # made on an earlier run
 
     def _routing(self, users: dict[str, Any], teams: dict[str, Team]) -> None:
         """Skills (退款, 发票) for the demo agents, and a few routing rules (智能分流); each made once."""

@@ -1,0 +1,1 @@
+"""Pages of the replies app, one module per topic."""
