@@ -28,7 +28,7 @@ from tickets.services.assignment import ticket_assign, ticket_set_restricted, ti
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import ticket_create_with_customer
-from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note
 from tickets.services.stale import StaleTicket
 from tickets.services.transitions import ticket_transition
 
@@ -46,7 +46,7 @@ from .forms import (
     TicketCreateForm,
 )
 from .models import Escalation, Ticket
-from .pages import ticket_for_page, ticket_page_context
+from .pages import mark_composer_sent, ticket_for_page, ticket_page_context
 from .panels import customer_panels
 from .selectors_collision import inbox_viewers
 from .sla import next_clock_state
@@ -109,7 +109,11 @@ def _ticket_action(
     form_name: str,
     act: Callable[[Ticket, dict[str, Any]], Any],
     success: str,
+    *,
+    sent_pane: str = "",
 ) -> HttpResponse:
+    """Run one form's action on the ticket page. ``sent_pane``: the reply box pane whose draft the page drops
+    after a success (``pages.mark_composer_sent``)."""
     ticket = ticket_for_page(request, pk)
     form = form_class(request.POST)
     stale: dict[str, Any] | None = None
@@ -125,6 +129,8 @@ def _ticket_action(
             form_add_error(form, exc)
         else:
             messages.success(request, success)
+            if sent_pane:
+                mark_composer_sent(request, pk, sent_pane)
             return redirect("tickets:detail", pk=pk)
     ticket = ticket_for_page(request, pk)
     context = ticket_page_context(
@@ -142,19 +148,6 @@ def _seen_event_id(request: HttpRequest) -> int | None:
 
 @agent_required
 @require_POST
-def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _ticket_action(
-        request,
-        pk,
-        MessageForm,
-        "reply_form",
-        lambda t, d: ticket_reply(ticket=t, author=request.user, body=d["body"], seen_event_id=_seen_event_id(request)),
-        _("Reply sent."),
-    )
-
-
-@agent_required
-@require_POST
 def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_action(
         request,
@@ -163,6 +156,7 @@ def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form",
         lambda t, d: ticket_add_note(ticket=t, author=request.user, body=d["body"]),
         _("Note added."),
+        sent_pane="note-pane",
     )
 
 
@@ -176,6 +170,7 @@ def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
         "customer_message_form",
         lambda t, d: ticket_add_customer_message(ticket=t, body=d["body"], actor=request.user),
         _("Customer message recorded."),
+        sent_pane="customer-pane",
     )
 
 

@@ -21,7 +21,12 @@ from tickets.services.assignment import ticket_assign, ticket_set_restricted, ti
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
-from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.messages import (
+    ticket_add_customer_message,
+    ticket_add_note,
+    ticket_reply,
+    ticket_reply_and_set_status,
+)
 from tickets.services.transitions import ticket_transition
 
 from ..access import tickets_visible_to
@@ -138,7 +143,10 @@ class _MessageApi(TicketApiMixin, APIView):
 
 class TicketReplyApi(TicketApiMixin, APIView):
     """A public reply to the buyer. The first one stops the first-response clock. With
-    ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that matters since."""
+    ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that matters since.
+    With ``status`` (pending_customer or resolved), that status is set in the same transaction. A reply that a
+    reply check blocks (a forbidden wording rule) is refused (400 ``reply_blocked``, listing ``problems``)
+    unless ``override_reason`` says why it goes out anyway."""
 
     @extend_schema(request=s.ReplyInput, responses={201: s.TicketDetailOutput})
     @idempotent
@@ -147,7 +155,17 @@ class TicketReplyApi(TicketApiMixin, APIView):
         data = s.ReplyInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        ticket_reply(ticket=ticket, author=request.user, body=v["body"], seen_event_id=v.get("last_seen_event_id"))
+        reply = {
+            "ticket": ticket,
+            "author": request.user,
+            "body": v["body"],
+            "seen_event_id": v.get("last_seen_event_id"),
+            "override_reason": v.get("override_reason", ""),
+        }
+        if v.get("status"):
+            ticket_reply_and_set_status(to_status=v["status"], **reply)
+        else:
+            ticket_reply(**reply)
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 
