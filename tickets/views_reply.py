@@ -36,8 +36,9 @@ def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
             return ticket_reply_and_set_status(to_status=data["then_status"], **reply)
         return ticket_reply(**reply)
 
-    success: dict[str, str] = {
+    messages_by_status: dict[str, str] = {
         TicketStatus.PENDING_CUSTOMER: _("Reply sent; the ticket now waits on the customer."),
         TicketStatus.RESOLVED: _("Reply sent; the ticket is resolved."),
-    }.get(request.POST.get("then_status", ""), _("Reply sent."))
+    }
+    success = messages_by_status.get(request.POST.get("then_status", ""), _("Reply sent."))
     return _ticket_action(request, pk, ReplyForm, "reply_form", send, success, sent_pane="reply-pane")

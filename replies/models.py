@@ -1,3 +1,0 @@
-"""replies: models."""
-
-from __future__ import annotations

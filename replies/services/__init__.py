@@ -1,0 +1,1 @@
+"""replies: every write, one module per topic (callers import the topic module)."""

@@ -1,0 +1,1 @@
+"""replies: browser pages, one module per topic."""
