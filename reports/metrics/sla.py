@@ -152,7 +152,7 @@ def build_agents(filters: ReportFilters) -> ReportResult:
     return report_result("agents", rows, filters)
 
 
-def reply_check_overrides(filters: ReportFilters) -> dict[int | None, int]:
+def reply_check_overrides(filters: ReportFilters) -> dict[Any, int]:
     """Replies sent past a blocking reply check (a forbidden wording rule) on the cohort's tickets, per sender:
     the ``reply_check_overridden`` events. One query."""
     rows = (
