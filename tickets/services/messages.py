@@ -140,7 +140,8 @@ def ticket_reply(
                 ticket,
                 EventType.REPLY_CHECK_OVERRIDDEN,
                 author,
-                message_id=message.pk,
+                # Not "message_id": that key makes the timeline show the event as the message itself.
+                reply_message_id=message.pk,
                 reason=override_reason,
                 problems=[problem_data(problem) for problem in overridden],
                 rule_ids=sorted({problem.rule_id for problem in overridden if problem.rule_id is not None}),
