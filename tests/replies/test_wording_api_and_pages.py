@@ -73,11 +73,14 @@ def test_the_reply_check_api_lists_problems_with_explanation_and_suggestion(agen
 def test_rules_are_listed_and_a_manager_creates_one_but_a_bad_regex_is_a_400(agent_api, manager_api):
     listed = agent_api.get("/api/v1/wording-rules/")
     assert listed.status_code == 200 and len(listed.json()) == 3
-    assert agent_api.post(
-        "/api/v1/wording-rules/",
-        {"kind": "forbidden", "match": "contains", "pattern": "差评", "explanation": "x"},
-        format="json",
-    ).status_code == 403
+    assert (
+        agent_api.post(
+            "/api/v1/wording-rules/",
+            {"kind": "forbidden", "match": "contains", "pattern": "差评", "explanation": "x"},
+            format="json",
+        ).status_code
+        == 403
+    )
     bad = manager_api.post(
         "/api/v1/wording-rules/",
         {"kind": "forbidden", "match": "regex", "pattern": "(a+)+$", "explanation": "x"},

@@ -28,7 +28,9 @@ def agent_client(client, agent):
 
 def test_send_and_resolve_replies_and_resolves_a_new_ticket_in_one_action(agent):
     ticket = make_ticket()
-    message = ticket_reply_and_set_status(ticket=ticket, author=agent, body="已为您补发，请查收。", to_status="resolved")
+    message = ticket_reply_and_set_status(
+        ticket=ticket, author=agent, body="已为您补发，请查收。", to_status="resolved"
+    )
     ticket.refresh_from_db()
     assert message.body == "已为您补发，请查收。"
     assert ticket.status == TicketStatus.RESOLVED
@@ -117,11 +119,15 @@ def test_the_page_does_not_offer_a_status_the_ticket_may_not_take(agent_client, 
 
 def test_the_api_reply_with_status_resolves_and_refuses_other_statuses(agent_api, agent):
     ticket = make_ticket()
-    response = agent_api.post(f"/api/v1/tickets/{ticket.pk}/replies/", {"body": "已处理", "status": "resolved"}, format="json")
+    response = agent_api.post(
+        f"/api/v1/tickets/{ticket.pk}/replies/", {"body": "已处理", "status": "resolved"}, format="json"
+    )
     assert response.status_code == 201, response.json()
     assert response.json()["status"] == "resolved"
     other = make_ticket()
-    response = agent_api.post(f"/api/v1/tickets/{other.pk}/replies/", {"body": "已处理", "status": "closed"}, format="json")
+    response = agent_api.post(
+        f"/api/v1/tickets/{other.pk}/replies/", {"body": "已处理", "status": "closed"}, format="json"
+    )
     assert response.status_code == 400
     assert "status" in response.json()["error"]["fields"]
     assert not Message.objects.filter(ticket=other).exists()
