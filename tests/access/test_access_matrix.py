@@ -38,6 +38,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from notifications.services import notifications_create
+from replies.services.wording import wording_rule_create
 from surveys.models import SurveyFollowUp, SurveyInvitation
 from surveys.services import survey_ensure_default, survey_submit
 from tests.browser import staff_user
@@ -81,10 +82,13 @@ ROUTE_OBJECTS = [
     (r"^(api/v1/|work/)agents/", "work_agent"),
     (r"^(api/v1/|work/)skills/", "skill"),
     (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
+    # Wording rules (issue 16): the reply box's check is about a ticket; the rules are read by every agent.
+    (r"^replies/wording/check/", "ticket"),
+    (r"^replies/wording/", "wording_rule"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
-STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill"}
+STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill", "wording_rule"}
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
 KEYS_MAY_OPEN = {"shift", "handover"}
@@ -200,6 +204,10 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "work_team": after.pk,
         "work_agent": insider.pk,
         "skill": Skill.objects.create(name="退款").pk,  # the catalogue is open to staff: no secret
+        # Every agent reads the wording rules (a team's apply to its tickets): no secret.
+        "wording_rule": wording_rule_create(
+            actor=None, kind="discouraged", match="contains", pattern="不知道", explanation="x", team=after
+        ).pk,
     }
     return {
         "objects": objects,
