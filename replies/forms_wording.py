@@ -45,7 +45,7 @@ class WordingRuleForm(forms.Form):
 
 
 class WordingTestForm(forms.Form):
-    text = forms.CharField(label=_("Test this text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("Reply text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     team = forms.ModelChoiceField(
         label=_("As a reply on a ticket of"),
         queryset=Team.objects.order_by("name"),
