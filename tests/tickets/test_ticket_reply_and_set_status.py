@@ -199,3 +199,13 @@ def test_the_page_shows_a_blocked_reply_with_the_override_field_and_keeps_the_te
     assert response.status_code == 302
     page = agent_client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert 'data-testid="override-summary"' in page and "已批准" in page
+
+
+def test_send_and_set_pending_on_a_ticket_already_waiting_on_the_buyer_just_replies(agent):
+    ticket = make_ticket()
+    ticket_reply_and_set_status(ticket=ticket, author=agent, body="请提供照片", to_status="pending_customer")
+    ticket.refresh_from_db()
+    ticket_reply_and_set_status(ticket=ticket, author=agent, body="再提醒一下", to_status="pending_customer")
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.PENDING_CUSTOMER
+    assert Message.objects.filter(ticket=ticket, body="再提醒一下").exists()

@@ -192,7 +192,10 @@ def ticket_reply_and_set_status(
         )
     with transaction.atomic():
         locked = lock_ticket(ticket)
-        if to_status not in reply_then_statuses(locked) and not locked.is_closed:
+        # Already there once the reply is sent (a reply on a ticket waiting on the buyer leaves it waiting):
+        # nothing to change, and nothing to refuse.
+        unchanged = to_status == status_after_reply(locked)
+        if not unchanged and to_status not in reply_then_statuses(locked) and not locked.is_closed:
             raise Conflict(
                 _("A ticket cannot go from “%(old)s” to “%(new)s”.")
                 % {"old": TicketStatus(locked.status).label, "new": TicketStatus(to_status).label},
