@@ -252,6 +252,16 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "is vetted: it must compile and stay fast on the longest reply (no nested or repeated open-ended "
         "repeats, no back references); otherwise 400 naming `pattern`. `Idempotency-Key` makes a retry safe.",
     ),
+    ("GET", "/api/v1/wording-rules/{id}/"): ("Get a wording rule", None),
+    ("PATCH", "/api/v1/wording-rules/{id}/"): (
+        "Change a wording rule",
+        "The fields given change; the rule is vetted again as a whole (a bad pattern is a 400). Managers: global "
+        "rules and their own teams'; admins any; keys with `replies:write`.",
+    ),
+    ("DELETE", "/api/v1/wording-rules/{id}/"): (
+        "Delete a wording rule",
+        "Replies are no longer checked against it; overrides already recorded on tickets keep its id and text.",
+    ),
     ("POST", "/api/v1/tickets/{id}/reply-check/"): (
         "Check a reply before sending it",
         "Runs every reply check (wording rules and any other) on `body` as a reply on this ticket and lists the "

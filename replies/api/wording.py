@@ -9,7 +9,7 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -24,10 +24,10 @@ from integrations.scopes import Scope
 from tickets.access import tickets_visible_to
 from tickets.models import Team
 
-from ..models import WordingMatch, WordingRuleKind
+from ..models import WordingMatch, WordingRule, WordingRuleKind
 from ..models.wording import EXPLANATION_MAX, PATTERN_MAX, SUGGESTION_MAX
 from ..selectors_wording import reply_check_result, wording_rules_visible_to
-from ..services.wording import wording_rule_create
+from ..services.wording import wording_rule_create, wording_rule_delete, wording_rule_update
 
 
 class CanReadWordingRules(BasePermission):
@@ -105,6 +105,44 @@ class WordingRuleListCreateApi(APIView):
         return Response(WordingRuleOutput(rule).data, status=status.HTTP_201_CREATED)
 
 
+class WordingRuleUpdateInput(WordingRuleInput):
+    """Every field optional: those given change, the rule is vetted again as a whole."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class WordingRuleDetailApi(APIView):
+    permission_classes = [IsAuthenticated, ApiKeyScope, CanReadWordingRules]
+    required_scopes = (Scope.REPLIES_READ, Scope.REPLIES_WRITE)
+
+    def get_rule(self, pk: int) -> WordingRule:
+        return get_object_or_404(wording_rules_visible_to(self.request.user), pk=pk)
+
+    @extend_schema(responses=WordingRuleOutput)
+    def get(self, request: Request, pk: int) -> Response:
+        """One rule with its counters."""
+        return Response(WordingRuleOutput(self.get_rule(pk)).data)
+
+    @extend_schema(request=WordingRuleUpdateInput, responses=WordingRuleOutput)
+    def patch(self, request: Request, pk: int) -> Response:
+        """Change a rule: the fields given change; the pattern is vetted again."""
+        rule = self.get_rule(pk)
+        data = WordingRuleUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        current = {name: getattr(rule, name) for name in RULE_FIELDS} | {"team": rule.team}
+        rule = wording_rule_update(rule=rule, actor=request.user, **(current | dict(data.validated_data)))
+        return Response(WordingRuleOutput(rule).data)
+
+    @extend_schema(responses={204: OpenApiResponse(description="Deleted; overrides recorded on tickets stay.")})
+    def delete(self, request: Request, pk: int) -> Response:
+        wording_rule_delete(rule=self.get_rule(pk), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+RULE_FIELDS = ("kind", "match", "pattern", "explanation", "suggestion", "active")
+
+
 class TicketReplyCheckApi(APIView):
     """What the reply checks say about a reply before it is sent on this ticket: each problem, whether it
     blocks (then the reply needs ``override_reason``), the rule's explanation and better wording. Writes
@@ -125,5 +163,6 @@ class TicketReplyCheckApi(APIView):
 
 urlpatterns: list[URLPattern] = [
     path("wording-rules/", WordingRuleListCreateApi.as_view(), name="wording-rule-list"),
+    path("wording-rules/<id:pk>/", WordingRuleDetailApi.as_view(), name="wording-rule-detail"),
     path("tickets/<id:pk>/reply-check/", TicketReplyCheckApi.as_view(), name="ticket-reply-check"),
 ]

@@ -84,14 +84,14 @@ ROUTE_OBJECTS = [
     (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
     # Wording rules (issue 16): the reply box's check is about a ticket; the rules are read by every agent.
     (r"^replies/wording/check/", "ticket"),
-    (r"^replies/wording/", "wording_rule"),
+    (r"^(replies/wording/|api/v1/wording-rules/)", "wording_rule"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
 STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill", "wording_rule"}
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
-KEYS_MAY_OPEN = {"shift", "handover"}
+KEYS_MAY_OPEN = {"shift", "handover", "wording_rule"}  # wording rules: the shop's own wording, no buyer's
 
 
 def _png() -> SimpleUploadedFile:

@@ -171,3 +171,16 @@ def test_overrides_are_counted_per_agent_in_the_agents_report(agent):
     filters = ReportFilters(start=(now - timedelta(days=1)).date(), end=(now + timedelta(days=1)).date())
     rows = build_agents(filters).rows
     assert [row["wording_overrides"] for row in rows if row["agent_id"] == agent.pk] == [2]
+
+
+def test_a_manager_changes_and_deletes_a_rule_over_the_api(manager_api, agent_api):
+    rule = WordingRule.objects.get(pattern=r"保证.{0,6}到货")
+    assert agent_api.get(f"/api/v1/wording-rules/{rule.pk}/").json()["pattern"] == rule.pattern
+    assert agent_api.patch(f"/api/v1/wording-rules/{rule.pk}/", {"active": False}, format="json").status_code == 403
+    changed = manager_api.patch(f"/api/v1/wording-rules/{rule.pk}/", {"active": False}, format="json")
+    assert changed.status_code == 200 and changed.json()["active"] is False
+    assert changed.json()["pattern"] == rule.pattern
+    bad = manager_api.patch(f"/api/v1/wording-rules/{rule.pk}/", {"pattern": "(.*)*"}, format="json")
+    assert bad.status_code == 400 and "pattern" in bad.json()["error"]["fields"]
+    assert manager_api.delete(f"/api/v1/wording-rules/{rule.pk}/").status_code == 204
+    assert not WordingRule.objects.filter(pk=rule.pk).exists()
