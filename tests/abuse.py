@@ -22,6 +22,7 @@ from complaints.models import Complaint, FollowUp
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
+from replies.services.wording import wording_rule_create
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
 from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
@@ -170,6 +171,9 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "agents": agent.pk,
         "teams": team.pk,
         "routing-rules": routing_rule_create(actor=None, name="abuse", keywords=["从不出现"], add_tags=["x"]).pk,
+        "wording-rules": wording_rule_create(
+            actor=None, kind="discouraged", match="contains", pattern="abuse", explanation="x"
+        ).pk,
     }
 
     def fill(template: str) -> str:

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import roles
+from core.idempotency import idempotent_by_nature
 from core.limits import BODY_MAX
 from integrations.idempotency import idempotent
 from integrations.permissions import ApiKeyScope
@@ -153,6 +154,7 @@ class TicketReplyCheckApi(APIView):
     required_scopes = (Scope.REPLIES_READ, Scope.REPLIES_READ)
 
     @extend_schema(request=ReplyCheckInput, responses=ReplyCheckOutput)
+    @idempotent_by_nature
     def post(self, request: Request, pk: int) -> Response:
         ticket = get_object_or_404(tickets_visible_to(request.user), pk=pk)
         data = ReplyCheckInput(data=request.data)
