@@ -23,7 +23,12 @@ from tickets.selectors import ticket_get_for_agent
 
 from ..forms_wording import WordingRuleForm, WordingTestForm
 from ..models import WordingRule
-from ..selectors_wording import reply_check_result, wording_rules_for_team, wording_rules_visible_to
+from ..selectors_wording import (
+    reply_check_result,
+    wording_editable_teams,
+    wording_rules_for_team,
+    wording_rules_visible_to,
+)
 from ..services.wording import (
     wording_findings,
     wording_may_edit,
@@ -62,9 +67,15 @@ def wording_check_view(request: HttpRequest, pk: int) -> JsonResponse:
 
 def _list_context(request: HttpRequest, test_form: WordingTestForm, findings: list[Any] | None) -> dict[str, Any]:
     rules = list(wording_rules_visible_to(request.user))
+    # Two queries for the whole list, not two per team rule.
+    may_global = wording_may_edit(request.user, None)
+    own_teams = set(wording_editable_teams(request.user).values_list("pk", flat=True)) if may_global else set()
     return {
-        "rows": [{"rule": rule, "editable": wording_may_edit(request.user, rule.team)} for rule in rules],
-        "may_create": wording_may_edit(request.user, None),
+        "rows": [
+            {"rule": rule, "editable": may_global and (rule.team_id is None or rule.team_id in own_teams)}
+            for rule in rules
+        ],
+        "may_create": may_global,
         "test_form": test_form,
         "findings": findings,
         "matched_ids": {finding.rule.pk for finding in findings or []},
