@@ -198,7 +198,11 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "lists them (type, actor, time, excerpt) and `error.last_event_id` is the id to resend with to reply "
         "anyway. Internal notes and the caller's own steps never count; without the field nothing is checked. "
         "Send multipart/form-data instead of JSON to attach files (`attachments`, repeated; then `body` may be "
-        "empty): photos, PDF, Word and Excel files, checked by content, at most 10 MB and 10 files by default.",
+        "empty): photos, PDF, Word and Excel files, checked by content, at most 10 MB and 10 files by default. "
+        "An optional `status` (`pending_customer` or `resolved`) is set in the same transaction (send and set "
+        "pending, send and resolve): a status the ticket may not take refuses both (409). A reply a reply check "
+        "blocks (a forbidden wording rule) is a 400 `reply_blocked` with `error.problems`, sending nothing, "
+        "unless `override_reason` says why it goes out anyway; the timeline then records the override.",
     ),
     ("GET", "/api/v1/tickets/{id}/attachments/{attachment_id}/"): ("Download a message's file", None),
     ("GET", "/api/v1/tickets/{id}/survey/"): ("Get a ticket's satisfaction survey", None),
@@ -242,6 +246,36 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
         "unsaved edit of `rule_id`, or a new rule) in place — and answers which rules fire and what the ticket "
         "would get. Writes nothing; needs only `workforce:read`.",
     ),
+    # --- wording checks (issue 16, reply slice) ---
+    ("GET", "/api/v1/wording-rules/"): (
+        "List wording rules",
+        "Every wording rule (话术规范): discouraged words that warn and forbidden ones that block a reply, global "
+        "rules first, with how often each warned on a sent reply and was overridden. Agents, managers and keys "
+        "with `replies:read`.",
+    ),
+    ("POST", "/api/v1/wording-rules/"): (
+        "Create a wording rule",
+        "Managers (global rules and their own teams'), admins and keys with `replies:write`. A regular expression "
+        "is vetted: it must compile and stay fast on the longest reply (no nested or repeated open-ended "
+        "repeats, no back references); otherwise 400 naming `pattern`. `Idempotency-Key` makes a retry safe.",
+    ),
+    ("GET", "/api/v1/wording-rules/{id}/"): ("Get a wording rule", None),
+    ("PATCH", "/api/v1/wording-rules/{id}/"): (
+        "Change a wording rule",
+        "The fields given change; the rule is vetted again as a whole (a bad pattern is a 400). Managers: global "
+        "rules and their own teams'; admins any; keys with `replies:write`.",
+    ),
+    ("DELETE", "/api/v1/wording-rules/{id}/"): (
+        "Delete a wording rule",
+        "Replies are no longer checked against it; overrides already recorded on tickets keep its id and text.",
+    ),
+    ("POST", "/api/v1/tickets/{id}/reply-check/"): (
+        "Check a reply before sending it",
+        "Runs every reply check (wording rules and any other) on `body` as a reply on this ticket and lists the "
+        "problems, each with whether it blocks, the rule's explanation and better wording. A blocked reply needs "
+        "`override_reason` when sent. Writes nothing; needs `replies:read`.",
+    ),
+    # --- end wording checks ---
     ("GET", "/api/v1/webhooks/endpoints/"): (
         "List webhook endpoints",
         "The calling integration's endpoints (admins: every integration's), never their secrets.",
@@ -325,4 +359,6 @@ TAGS: dict[str, str] = {
     "handovers": "The shift-handover book (交接班记录本): handovers and their acknowledgements.",
     "canned-replies": "Canned replies (快捷回复/话术) with variables, and a reply filled for a ticket.",
     "routing-rules": "Routing rules (智能分流): how new tickets get their team, priority, skill, tags and owner.",
+    "wording-rules": "Wording rules (话术规范): words and patterns a reply should avoid (warn) or must not contain "
+    "(block unless overridden with a reason).",
 }

@@ -473,6 +473,8 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "customers.enums.CustomerTier",
         "PriorityEnum": "tickets.enums.Priority",
         "PresenceStatusEnum": "workforce.enums.PresenceStatus",
+        "WordingRuleKindEnum": "replies.models.wording.WordingRuleKind",  # issue 16 (wording checks)
+        "WordingMatchEnum": "replies.models.wording.WordingMatch",
     },
 }
 

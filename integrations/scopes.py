@@ -18,7 +18,13 @@ class Scope(TextChoices):
     REPORTS_READ = "reports:read", _("Read reports (aggregates and the per-ticket raw data)")
     WORKFORCE_READ = "workforce:read", _("Read routing rules, skills, shifts, presence, the team board and handovers")
     WORKFORCE_WRITE = "workforce:write", _("Change routing rules, skills, shifts and assignment settings")
-    REPLIES_READ = "replies:read", _("Read the global canned replies and fill them for a ticket")
+    REPLIES_READ = (
+        "replies:read",
+        _(
+            "Read the reply toolkit: global canned replies (and fill them for a ticket), wording rules, and check a reply against them"
+        ),
+    )
+    REPLIES_WRITE = "replies:write", _("Change the reply toolkit: wording rules")
 
 
 ALL_SCOPES = [scope.value for scope in Scope]

@@ -22,6 +22,7 @@ def unfilled_variables_check(*, ticket: Any, body: str, actor: Any) -> list[Repl
                 code="unfilled_variable",
                 message=_("Fill in %(markers)s before sending.") % {"markers": "、".join(dict.fromkeys(markers))},
                 blocking=True,
+                overridable=False,
             )
         )
     raw = [m.group(0) for m in PLACEHOLDER_RE.finditer(body) if m.group(1) in BY_NAME]
@@ -32,6 +33,7 @@ def unfilled_variables_check(*, ticket: Any, body: str, actor: Any) -> list[Repl
                 message=_("The reply still holds the placeholder %(names)s; replace it with the value.")
                 % {"names": "、".join(dict.fromkeys(raw))},
                 blocking=True,
+                overridable=False,
             )
         )
     return problems

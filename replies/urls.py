@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from .views import canned, manage
+from .views import canned, manage, wording
 
 app_name = "replies"
 
@@ -15,4 +15,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("import/", manage.reply_import_view, name="import"),
     path("picker/", canned.picker_search_view, name="picker-search"),
     path("picker/insert/<id:ticket_pk>/", canned.picker_insert_view, name="picker-insert"),
+    # --- wording checks (issue 16 point 6) ---
+    path("wording/", wording.wording_list_view, name="wording-list"),
+    path("wording/new/", wording.wording_create_view, name="wording-create"),
+    path("wording/<id:pk>/", wording.wording_edit_view, name="wording-edit"),
+    path("wording/<id:pk>/delete/", wording.wording_delete_view, name="wording-delete"),
+    path("wording/check/<id:pk>/", wording.wording_check_view, name="wording-check"),
+    # --- end wording checks ---
 ]

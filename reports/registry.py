@@ -221,6 +221,8 @@ AGENT_COLUMNS = [  # one row per agent with tickets or responses in the period
     Column("help_requests", _("Help requests"), "int"),
     Column("responses", _("Survey responses"), "int"),
     Column("csat", _("Satisfaction (1–5)"), "score"),
+    # Replies the agent sent past a forbidden wording rule (or another blocking reply check), with a reason.
+    Column("wording_overrides", _("Wording overrides"), "int"),
 ]
 
 AGENT_ONLINE_COLUMNS = [  # one row per agent with time online, busy or away in the period

@@ -23,6 +23,7 @@ from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from replies.services.canned import canned_reply_create
+from replies.services.wording import wording_rule_create
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
 from workforce.models import Shift, Skill
 from workforce.services.handover import handover_create
@@ -173,6 +174,9 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "routing-rules": routing_rule_create(actor=None, name="abuse", keywords=["从不出现"], add_tags=["x"]).pk,
         "canned-replies": canned_reply_create(
             actor=manager, scope="global", title="abuse", shortcut="abuse", body="{{买家称呼}}您好"
+        ).pk,
+        "wording-rules": wording_rule_create(
+            actor=None, kind="discouraged", match="contains", pattern="abuse", explanation="x"
         ).pk,
     }
 

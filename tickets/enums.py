@@ -130,6 +130,8 @@ class EventType(TextChoices):
     SLA_WARNED = "sla_warned", _("SLA warning")
     WORKFLOW = "workflow", _("Workflow")
     ROUTED = "routed", _("Routed by rules")
+    # A reply sent past a blocking reply check (a forbidden wording rule) with the sender's reason.
+    REPLY_CHECK_OVERRIDDEN = "reply_check_overridden", _("Reply check overridden")
 
 
 class SlaTarget(TextChoices):

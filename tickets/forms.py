@@ -12,6 +12,7 @@ from customers.enums import CustomerTier
 from .enums import CATEGORIES_BY_KIND, Category, Channel, Priority, TicketKind, TicketStatus
 from .models import Team
 from .selectors import assignable_users
+from .services.messages import OVERRIDE_REASON_MAX
 
 
 def _grouped_categories() -> list[tuple[Any, Any]]:
@@ -63,6 +64,24 @@ class AttachedMessageForm(forms.Form):
 
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=BODY_MAX, required=False
+    )
+
+
+class ReplyForm(AttachedMessageForm):
+    """The reply pane: the reply, the status to set with it ("send and resolve") and, when a reply check
+    blocks it, the reason to send it anyway."""
+
+    then_status = forms.ChoiceField(
+        label=_("Then set the status to"),
+        choices=[
+            ("", "—"),
+            (TicketStatus.PENDING_CUSTOMER, TicketStatus.PENDING_CUSTOMER.label),
+            (TicketStatus.RESOLVED, TicketStatus.RESOLVED.label),
+        ],
+        required=False,
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for sending anyway"), max_length=OVERRIDE_REASON_MAX, required=False
     )
 
 

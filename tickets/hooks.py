@@ -18,10 +18,10 @@ A hook may write its own rows and call ticket services; anything slow or externa
   the ticket goes in ``RoutingDecision.after_save``, which runs inside the create transaction once the ticket
   and its ``routed`` event exist.
 
-- Reply checks, every kind: ``check(*, ticket, body, actor) -> list[ReplyProblem]``, asked by ``ticket_reply``
-  *before* anything is written (they must not write). A blocking problem refuses the reply with a 400 that lists
-  the problems (an unfilled canned-reply variable, a forbidden wording); the others are warnings for the reply
-  box to show.
+- Reply checks, every kind: ``check(*, ticket, body, actor) -> list[ReplyProblem]``, run by ``ticket_reply``
+  on the body about to be sent (wording rules, unfilled canned-reply placeholders). A blocking problem refuses
+  the reply unless the sender gives an override reason, which the timeline records. Checks must not write:
+  the reply page also runs them while the agent types.
 
 Page panels are not hooks: they render, never write, and live in ``tickets.panels``.
 """
@@ -101,26 +101,32 @@ def run_router(draft: IntakeDraft) -> RoutingDecision | None:
 
 @dataclass(frozen=True)
 class ReplyProblem:
-    """What a reply check found in a reply about to be sent. ``rule_id``: the rule that found it, if any."""
+    """What a reply check found in a reply about to be sent. ``blocking`` problems refuse the reply unless the
+    sender overrides them with a reason; the others are warnings. A blocking problem that is not
+    ``overridable`` refuses the reply whatever the reason (an unfilled canned-reply variable is never sent raw).
+    ``rule_id`` names the rule that found it, when one did (wording rules)."""
 
     code: str
     message: str
     blocking: bool
     rule_id: int | None = None
+    overridable: bool = True
 
 
-ReplyCheck = Callable[..., "list[ReplyProblem]"]  # fn(*, ticket, body, actor) -> list[ReplyProblem]
+ReplyCheck = Callable[..., "list[ReplyProblem]"]  # check(*, ticket, body, actor) -> list[ReplyProblem]
 
 _reply_checks: list[ReplyCheck] = []
 
 
-def register_reply_check(check: ReplyCheck) -> None:
-    if check not in _reply_checks:
-        _reply_checks.append(check)
+def register_reply_check(fn: ReplyCheck) -> None:
+    if fn not in _reply_checks:
+        _reply_checks.append(fn)
 
 
 def run_reply_checks(*, ticket: Ticket, body: str, actor: Any) -> list[ReplyProblem]:
-    return [problem for check in _reply_checks for problem in check(ticket=ticket, body=body, actor=actor)]
+    """Every registered check's problems with ``body``, blocking ones first (in the checks' order)."""
+    problems = [problem for check in _reply_checks for problem in check(ticket=ticket, body=body, actor=actor)]
+    return sorted(problems, key=lambda problem: not problem.blocking)
 
 
 _kind_hooks: dict[str, list[KindHooks]] = {}

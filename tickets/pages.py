@@ -24,11 +24,13 @@ from .forms import (
     HelpRequestForm,
     MessageForm,
     PriorityForm,
+    ReplyForm,
     StatusForm,
     TeamForm,
 )
 from .models import Ticket
 from .panels import composer_tools, side_panels, staff_panels
+from .services.messages import reply_then_statuses
 from .sla import ticket_clocks
 from .tracking import tracking_url
 
@@ -47,6 +49,26 @@ def timeline_context(ticket: Ticket) -> dict[str, Any]:
     timeline = selectors.ticket_timeline(ticket=ticket)
     seen = max((item["event"].pk for item in timeline if item.get("event") is not None), default=0)
     return {"timeline": timeline, "seen_event_id": seen}
+
+
+_COMPOSER_SENT = "tickets_composer_sent"
+
+
+def mark_composer_sent(request: HttpRequest, ticket_id: int, pane: str) -> None:
+    """Tell the next rendering of the ticket page that ``pane``'s message went out, so the reply box's script
+    drops the draft it kept for it (static/js/composer.js). One-shot, like a flash message."""
+    request.session[_COMPOSER_SENT] = f"{ticket_id}:{pane}"
+
+
+def _pop_composer_sent(request: HttpRequest, ticket_id: int) -> str:
+    session = getattr(request, "session", None)
+    if session is None or _COMPOSER_SENT not in session:
+        return ""
+    sent_ticket, _sep, pane = str(session.get(_COMPOSER_SENT, "")).partition(":")
+    if sent_ticket != str(ticket_id):
+        return ""  # another ticket's: left for that ticket's page
+    del session[_COMPOSER_SENT]
+    return pane
 
 
 def ticket_page_context(
@@ -73,7 +95,11 @@ def ticket_page_context(
         "clocks": ticket_clocks(ticket, now, calendar_for_ticket(ticket)),
         "sla_calendar": selectors.ticket_sla_calendar(ticket=ticket),
         "status_choices": [(value, label) for value, label in TicketStatus.choices if ticket.can_transition_to(value)],
-        "reply_form": forms.get("reply_form") or MessageForm(),
+        # The reply box: "send and set pending" / "send and resolve" when allowed, and the pane whose message
+        # just went out (its kept draft is dropped).
+        "reply_then_statuses": reply_then_statuses(ticket),
+        "composer_sent": _pop_composer_sent(request, ticket.pk),
+        "reply_form": forms.get("reply_form") or ReplyForm(),
         "note_form": forms.get("note_form") or MessageForm(),
         "customer_message_form": forms.get("customer_message_form") or MessageForm(),
         "priority_form": forms.get("priority_form") or PriorityForm(initial={"priority": ticket.priority}),

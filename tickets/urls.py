@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attachments, views_live
+from . import views, views_attachments, views_live, views_reply
 
 app_name = "tickets"
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.inbox_view, name="inbox"),
     path("tickets/new/", views.ticket_create_view, name="create"),
     path("tickets/<id:pk>/", views.ticket_detail_view, name="detail"),
-    path("tickets/<id:pk>/reply/", views.ticket_reply_view, name="reply"),
+    path("tickets/<id:pk>/reply/", views_reply.ticket_reply_view, name="reply"),
     path("tickets/<id:pk>/note/", views.ticket_note_view, name="note"),
     path(
         "tickets/<id:pk>/attachments/<id:attachment_id>/",

@@ -29,7 +29,7 @@ from tickets.services.attachments import attachments_check
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import ticket_create_with_customer
-from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.messages import ticket_add_customer_message, ticket_add_note
 from tickets.services.stale import StaleTicket
 from tickets.services.transitions import ticket_transition
 
@@ -47,7 +47,7 @@ from .forms import (
     TicketCreateForm,
 )
 from .models import Escalation, Ticket
-from .pages import ticket_for_page, ticket_page_context
+from .pages import mark_composer_sent, ticket_for_page, ticket_page_context
 from .selectors_collision import inbox_viewers
 from .sla import next_clock_state
 
@@ -109,7 +109,11 @@ def _ticket_action(
     form_name: str,
     act: Callable[[Ticket, dict[str, Any]], Any],
     success: str,
+    *,
+    sent_pane: str = "",
 ) -> HttpResponse:
+    """Run one form's action on the ticket page. ``sent_pane``: the reply box pane whose draft the page drops
+    after a success (``pages.mark_composer_sent``)."""
     ticket = ticket_for_page(request, pk)
     form = form_class(request.POST)
     stale: dict[str, Any] | None = None
@@ -125,6 +129,8 @@ def _ticket_action(
             form_add_error(form, exc)
         else:
             messages.success(request, success)
+            if sent_pane:
+                mark_composer_sent(request, pk, sent_pane)
             return redirect("tickets:detail", pk=pk)
     ticket = ticket_for_page(request, pk)
     context = ticket_page_context(
@@ -142,26 +148,6 @@ def _seen_event_id(request: HttpRequest) -> int | None:
 
 @agent_required
 @require_POST
-def ticket_reply_view(request: HttpRequest, pk: int) -> HttpResponse:
-    # The files are checked (decoded, thumbnailed) before the service locks the ticket.
-    return _ticket_action(
-        request,
-        pk,
-        AttachedMessageForm,
-        "reply_form",
-        lambda t, d: ticket_reply(
-            ticket=t,
-            author=request.user,
-            body=d["body"],
-            seen_event_id=_seen_event_id(request),
-            attachments=attachments_check(request.FILES.getlist("attachments")),
-        ),
-        _("Reply sent."),
-    )
-
-
-@agent_required
-@require_POST
 def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _ticket_action(
         request,
@@ -175,6 +161,7 @@ def ticket_note_view(request: HttpRequest, pk: int) -> HttpResponse:
             attachments=attachments_check(request.FILES.getlist("attachments")),
         ),
         _("Note added."),
+        sent_pane="note-pane",
     )
 
 
@@ -194,6 +181,7 @@ def ticket_customer_message_view(request: HttpRequest, pk: int) -> HttpResponse:
             attachments=attachments_check(request.FILES.getlist("attachments"), allow_documents=False),
         ),
         _("Customer message recorded."),
+        sent_pane="customer-pane",
     )
 
 

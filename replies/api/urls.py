@@ -2,6 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-from . import canned
+from . import canned, wording
 
-urlpatterns: list[URLPattern | URLResolver] = [*canned.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [*canned.urlpatterns, *wording.urlpatterns]

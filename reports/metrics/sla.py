@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from surveys.models import SurveyResponse
-from tickets.enums import TicketKind
+from tickets.enums import EventType, TicketKind
+from tickets.models import TicketEvent
 
 from .. import registry
 from ..aggregates import rate, round_score, round_seconds
@@ -122,7 +124,8 @@ def build_agents(filters: ReportFilters) -> ReportResult:
         .values("agent_id")
         .annotate(**satisfaction_measures())
     }
-    agent_ids = set(by_agent) | set(responses)
+    overrides = reply_check_overrides(filters)
+    agent_ids = set(by_agent) | set(responses) | set(overrides)
     names = user_names_by_id(agent_ids)
     rows = []
     for agent_id in sorted(agent_ids, key=none_last(lambda pk: names.get(pk, _("Unassigned")))):
@@ -143,6 +146,19 @@ def build_agents(filters: ReportFilters) -> ReportResult:
                 "help_requests": escalations[agent_id]["help_requests"],
                 "responses": satisfaction["responses"],
                 "csat": round_score(satisfaction["csat"]),
+                "wording_overrides": overrides.get(agent_id, 0),
             }
         )
     return report_result("agents", rows, filters)
+
+
+def reply_check_overrides(filters: ReportFilters) -> dict[Any, int]:
+    """Replies sent past a blocking reply check (a forbidden wording rule) on the cohort's tickets, per sender:
+    the ``reply_check_overridden`` events. One query."""
+    rows = (
+        TicketEvent.objects.filter(cohort_q(filters, "ticket__"), type=EventType.REPLY_CHECK_OVERRIDDEN)
+        .order_by()
+        .values("actor_id")
+        .annotate(count=Count("id"))
+    )
+    return {row["actor_id"]: row["count"] for row in rows}

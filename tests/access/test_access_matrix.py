@@ -39,6 +39,7 @@ from integrations.scopes import ALL_SCOPES
 from notifications.models import Notification
 from notifications.services import notifications_create
 from replies.services.canned import canned_reply_create, folder_create
+from replies.services.wording import wording_rule_create
 from surveys.models import SurveyFollowUp, SurveyInvitation
 from surveys.services import survey_ensure_default, survey_submit
 from tests.browser import staff_user
@@ -88,6 +89,9 @@ ROUTE_OBJECTS = [
     (r"^(api/v1/|work/)agents/", "work_agent"),
     (r"^(api/v1/|work/)skills/", "skill"),
     (r"^(work/routing/|api/v1/routing-rules/)", "routing_rule"),
+    # Wording rules (issue 16): the reply box's check is about a ticket; the rules are read by every agent.
+    (r"^replies/wording/check/", "ticket"),
+    (r"^(replies/wording/|api/v1/wording-rules/)", "wording_rule"),
     # replies (canned slice): a team's canned reply and folder; the picker inserts into a ticket's reply box
     (r"^replies/picker/insert/", "ticket"),
     (r"^replies/folders/", "reply_folder"),
@@ -95,10 +99,10 @@ ROUTE_OBJECTS = [
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
-STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill"}
+STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill", "wording_rule"}
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
-KEYS_MAY_OPEN = {"shift", "handover"}
+KEYS_MAY_OPEN = {"shift", "handover", "wording_rule"}  # wording rules: the shop's own wording, no buyer's
 
 
 def _png() -> SimpleUploadedFile:
@@ -224,6 +228,10 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "skill": Skill.objects.create(name="退款").pk,  # the catalogue is open to staff: no secret
         "ticket_attachment": attached.pk,
         "tracking_attachment": attached.pk,
+        # Every agent reads the wording rules (a team's apply to its tickets): no secret.
+        "wording_rule": wording_rule_create(
+            actor=None, kind="discouraged", match="contains", pattern="不知道", explanation="x", team=after
+        ).pk,
     }
     return {
         "objects": objects,

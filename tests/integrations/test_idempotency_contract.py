@@ -17,7 +17,13 @@ __all__ = ["one_of_each"]
 # Idempotent by nature, and must not store what they were sent or answered (core.idempotency): the key is
 # checked, a retry runs again.
 # The routing preview only reads: a retry simply answers again, and a preview must write nothing (not even a record).
-NEVER_REPLAYED = {"/api/v1/auth/token/", "/api/v1/customers/{id}/reveal-contact/", "/api/v1/routing-rules/preview/"}
+# So does the reply check (issue 16): it writes nothing.
+NEVER_REPLAYED = {
+    "/api/v1/auth/token/",
+    "/api/v1/customers/{id}/reveal-contact/",
+    "/api/v1/routing-rules/preview/",
+    "/api/v1/tickets/{id}/reply-check/",
+}
 
 
 def test_every_post_takes_an_idempotency_key_and_every_replaying_one_declares_the_replay_header():

@@ -7,7 +7,7 @@ from replies.models import CannedReply
 from replies.selectors_canned import canned_reply_render
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, make_ticket
 from tickets.models import Message
-from tickets.services.messages import ReplyRefused, ticket_reply
+from tickets.services.messages import ReplyBlocked, ticket_reply
 
 from .helpers import reply
 
@@ -57,16 +57,24 @@ def test_a_variable_without_a_value_is_marked_and_listed(agent, team):
 def test_a_reply_still_holding_a_marker_is_never_sent(agent, team):
     ticket = make_ticket(team=team)
     for body in ("您的订单【请填写：订单号】已发货", "Your order 【Fill in: order number】 shipped"):
-        with pytest.raises(ReplyRefused) as refused:
+        with pytest.raises(ReplyBlocked) as refused:
             ticket_reply(ticket=ticket, author=agent, body=body)
         assert refused.value.status_code == 400
         assert refused.value.fields["body"]
     assert not Message.objects.filter(ticket=ticket).exists()
 
 
+def test_an_override_reason_does_not_send_an_unfilled_marker(agent, team):
+    """Wording rules may be overridden with a reason; an unfilled variable may not: it would reach the buyer."""
+    ticket = make_ticket(team=team)
+    with pytest.raises(ReplyBlocked):
+        ticket_reply(ticket=ticket, author=agent, body="订单【请填写：订单号】已发货", override_reason="急")
+    assert not Message.objects.filter(ticket=ticket).exists()
+
+
 def test_a_raw_placeholder_is_never_sent_either(agent, team):
     ticket = make_ticket(team=team)
-    with pytest.raises(ReplyRefused):
+    with pytest.raises(ReplyBlocked):
         ticket_reply(ticket=ticket, author=agent, body="您的订单{{订单号}}已发货")
     ticket_reply(ticket=ticket, author=agent, body="价格是{不是变量}，【注意】这也不是")  # ordinary brackets pass
 
@@ -86,7 +94,7 @@ def test_the_api_refuses_a_reply_with_a_marker(agent_api, team):
     ticket = make_ticket(team=team)
     response = agent_api.post(f"/api/v1/tickets/{ticket.pk}/replies/", {"body": "【请填写：快递单号】"}, format="json")
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "reply_refused"
+    assert response.json()["error"]["code"] == "reply_blocked"
 
 
 def test_inserting_from_the_picker_fills_the_reply_and_counts_one_use(agent, ticket):

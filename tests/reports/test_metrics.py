@@ -229,6 +229,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "help_requests": 0,
             "responses": 2,  # t3 (submitted in December: the ticket is in the cohort) and t4; t6's is manager1's
             "csat": 4.0,  # (4.000 + 4.000) / 2
+            "wording_overrides": 0,
         },
         {
             "agent_id": month.other_agent.pk,
@@ -242,6 +243,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "help_requests": 0,
             "responses": 2,  # t1, t2 (t10's ticket is October's)
             "csat": 3.33,  # (4.667 + 2.000) / 2 = 3.3335 → 3.33
+            "wording_overrides": 0,
         },
         {
             # No ticket assigned now, but t6's response is attributed to manager1: a row with no ticket measures.
@@ -256,6 +258,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "help_requests": 0,
             "responses": 1,
             "csat": 3.0,
+            "wording_overrides": 0,
         },
         {
             "agent_id": None,
@@ -269,6 +272,7 @@ def test_agents_report_counts_current_tickets_and_the_responses_attributed_to_ea
             "help_requests": 0,
             "responses": 0,
             "csat": None,
+            "wording_overrides": 0,
         },
     ]
 

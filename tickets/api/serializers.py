@@ -34,6 +34,7 @@ from ..enums import (
 )
 from ..models import Escalation, Message, MessageAttachment, Team, Ticket, TicketEvent
 from ..selectors import assignable_users, ticket_sla_calendar
+from ..services.messages import OVERRIDE_REASON_MAX
 from ..sla import CLOCK_STATES, ticket_clocks
 from ..tracking import tracking_url
 
@@ -169,6 +170,20 @@ class AttachedMessageInput(serializers.Serializer):
 class ReplyInput(AttachedMessageInput):
     last_seen_event_id = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=LAST_SEEN_HELP
+    )
+    status = serializers.ChoiceField(
+        choices=[TicketStatus.PENDING_CUSTOMER, TicketStatus.RESOLVED],
+        required=False,
+        help_text="Set this status in the same transaction as the reply (“send and set pending”, “send and "
+        "resolve”). If the ticket may not take it, neither the reply nor the status change happens (409).",
+    )
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=OVERRIDE_REASON_MAX,
+        help_text="Send the reply although a reply check (a forbidden wording rule) blocks it, for this reason. "
+        "Without it such a reply is refused (400 `reply_blocked`, with `problems`); with it the reply goes out "
+        "and a `reply_check_overridden` event records the reason. Ignored when nothing blocks the reply.",
     )
 
 

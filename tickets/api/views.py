@@ -26,7 +26,12 @@ from tickets.services.attachments import attachments_check
 from tickets.services.classification import ticket_reclassify, ticket_set_priority
 from tickets.services.help import ticket_request_help
 from tickets.services.intake import TicketAlreadyExists, ticket_create_with_customer
-from tickets.services.messages import ticket_add_customer_message, ticket_add_note, ticket_reply
+from tickets.services.messages import (
+    ticket_add_customer_message,
+    ticket_add_note,
+    ticket_reply,
+    ticket_reply_and_set_status,
+)
 from tickets.services.transitions import ticket_transition
 
 from ..access import tickets_visible_to
@@ -162,7 +167,9 @@ class _MessageApi(TicketApiMixin, APIView):
 class TicketReplyApi(TicketApiMixin, APIView):
     """A public reply to the buyer, with optional files (multipart). The first one stops the first-response
     clock. With ``last_seen_event_id``, refused (409 ``stale_ticket``) if the ticket changed in a way that
-    matters since."""
+    matters since. With ``status`` (pending_customer or resolved), that status is set in the same transaction.
+    A reply that a reply check blocks (a forbidden wording rule) is refused (400 ``reply_blocked``, listing
+    ``problems``) unless ``override_reason`` says why it goes out anyway."""
 
     parser_classes = MESSAGE_PARSERS
 
@@ -178,13 +185,18 @@ class TicketReplyApi(TicketApiMixin, APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         checked = attachments_check(v["attachments"])
-        ticket_reply(
-            ticket=ticket,
-            author=request.user,
-            body=v["body"],
-            seen_event_id=v.get("last_seen_event_id"),
-            attachments=checked,
-        )
+        reply = {
+            "ticket": ticket,
+            "author": request.user,
+            "body": v["body"],
+            "seen_event_id": v.get("last_seen_event_id"),
+            "override_reason": v.get("override_reason", ""),
+            "attachments": checked,
+        }
+        if v.get("status"):
+            ticket_reply_and_set_status(to_status=v["status"], **reply)
+        else:
+            ticket_reply(**reply)
         return self.detail_response(request, pk, status.HTTP_201_CREATED)
 
 

@@ -83,3 +83,16 @@ def assignment_how(data: Any) -> str:
     if via == "claim":
         return _("claimed")
     return ""
+
+
+@register.filter
+def override_summary(data: Any) -> str:
+    """A ``reply_check_overridden`` event: which problems the reply was sent past, and the sender's reason.
+    The problems' words are stored as the sender saw them (a rule may change or go later)."""
+    if not isinstance(data, dict):
+        return ""
+    problems = [p.get("message", "") for p in data.get("problems") or [] if isinstance(p, dict) and p.get("message")]
+    return _("sent past %(problems)s — reason: “%(reason)s”") % {
+        "problems": "; ".join(problems) or _("a reply check"),
+        "reason": data.get("reason", ""),
+    }
