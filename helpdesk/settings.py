@@ -463,6 +463,8 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "customers.enums.CustomerTier",
         "PriorityEnum": "tickets.enums.Priority",
         "PresenceStatusEnum": "workforce.enums.PresenceStatus",
+        "ArticleStatusEnum": "knowledge.enums.ArticleStatus",
+        "ArticleAudienceEnum": "knowledge.enums.Audience",
     },
 }
 

@@ -18,6 +18,8 @@ class Scope(TextChoices):
     REPORTS_READ = "reports:read", _("Read reports (aggregates and the per-ticket raw data)")
     WORKFORCE_READ = "workforce:read", _("Read routing rules, skills, shifts, presence, the team board and handovers")
     WORKFORCE_WRITE = "workforce:write", _("Change routing rules, skills, shifts and assignment settings")
+    KB_READ = "kb:read", _("Read the knowledge base's published public articles and its categories")
+    KB_WRITE = "kb:write", _("Write knowledge-base articles as drafts (import)")
 
 
 ALL_SCOPES = [scope.value for scope in Scope]

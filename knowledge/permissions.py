@@ -19,7 +19,8 @@ def may_read_kb(user: Any) -> bool:
 
 
 def may_write(user: Any) -> bool:
-    return roles.is_agent(user)
+    """Create drafts: staff, and integrations (an import over the API with ``kb:write``)."""
+    return roles.is_agent(user) or roles.is_integration(user)
 
 
 def may_edit(user: Any, article: Article) -> bool:

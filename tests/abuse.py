@@ -21,6 +21,7 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from complaints.models import Complaint, FollowUp
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
+from knowledge.services.articles import article_create
 from notifications.models import Notification
 from webhooks.services.endpoints import webhook_endpoint_create, webhook_endpoint_ping
 from workforce.models import Shift, Skill
@@ -170,6 +171,7 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "agents": agent.pk,
         "teams": team.pk,
         "routing-rules": routing_rule_create(actor=None, name="abuse", keywords=["从不出现"], add_tags=["x"]).pk,
+        "articles": article_create(author=manager, title="abuse", audience="public").pk,
     }
 
     def fill(template: str) -> str:

@@ -49,9 +49,18 @@ def test_title_and_body_limits_are_400s(agent):
     assert set(caught.value.fields) == {"title", "body"}
 
 
-def test_a_buyer_or_integration_account_writes_nothing(integration_user):
+def test_an_account_without_a_staff_role_writes_nothing(db):
+    from tests.factories import UserFactory
+
     with pytest.raises(Forbidden):
-        article_create(author=integration_user, title="A")
+        article_create(author=UserFactory(username="nobody"), title="A")
+
+
+def test_an_integration_imports_drafts_but_publishes_nothing(integration_user):
+    article = article_create(author=integration_user, title="导入的文章")
+    assert article.status == ArticleStatus.DRAFT
+    with pytest.raises(Forbidden):
+        article_publish(article=article, actor=integration_user)
 
 
 def test_every_text_change_writes_a_version_and_the_diff_shows_it(agent):
