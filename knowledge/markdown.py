@@ -7,9 +7,6 @@ and shown as text. Nothing a writer types reaches the page as markup outside the
 
 from __future__ import annotations
 
-import html
-import re
-
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
@@ -38,10 +35,3 @@ def render_markdown(text: str) -> SafeString:
         strip_comments=True,
     )
     return mark_safe(cleaned)  # noqa: S308 — nh3 allowlist above
-
-
-def plain_text(text: str) -> str:
-    """The body's words without markup, for snippets: rendered, every tag dropped, entities decoded (the snippet
-    escapes again)."""
-    stripped = nh3.clean(_markdown.render(text or ""), tags=set(), attributes={})
-    return re.sub(r"\s+", " ", html.unescape(stripped)).strip()

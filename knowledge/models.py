@@ -93,9 +93,11 @@ class Article(models.Model):
     # The title, tags and body segmented by rjieba (cut_for_search), space-joined: what SQLite searches, and what
     # the PostgreSQL vector below is built from. Kept by the services, never by hand.
     search_document = models.TextField(_("search document"), blank=True, editable=False)
-    # PostgreSQL only (a plain NULL column on SQLite): title tokens weight A, tags B, body C, with a GIN index made
-    # by migration 0002 on PostgreSQL.
+    # PostgreSQL only (plain NULL columns on SQLite), each with a GIN index made by migration 0002: the whole
+    # article (title tokens weight A, tags B, body C), and the title and tags alone — small, so the titles that
+    # match are found and ranked first even when a common word is in thousands of bodies.
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
     version_count = models.PositiveIntegerField(_("versions"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -8,6 +8,7 @@ same way, so "运费" finds "退货运费谁承担" (segmented 退 / 货运 / �
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -77,14 +78,18 @@ def query_tokens(query: str) -> list[str]:
     return (kept or words)[:QUERY_TOKENS_MAX]
 
 
+@functools.lru_cache(maxsize=256)
+def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+
+
 def _mark(text: str, words: list[str]) -> SafeString:
     """The text HTML-escaped, each occurrence of a word wrapped in <mark> (longest words first)."""
     if not words:
         return escape(text)
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
     out: list[str] = []
     position = 0
-    for match in pattern.finditer(text):
+    for match in _pattern(tuple(words)).finditer(text):
         out.append(escape(text[position : match.start()]))
         out.append(f"<mark>{escape(match.group(0))}</mark>")
         position = match.end()
@@ -96,15 +101,31 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return _mark(text, words)
 
 
-def snippet(text: str, words: list[str], *, width: int = 90) -> SafeString:
-    """About ``width`` characters of the plain text around the first word found, escaped, words in <mark>."""
-    text = re.sub(r"\s+", " ", text).strip()
-    lowered = text.lower()
+# Markdown's marks, dropped from a snippet: a link keeps its text, an image its alt text, the rest goes.
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+|<[^>]*>")
+
+
+def plain_snippet_text(text: str) -> str:
+    """A piece of Markdown as plain words, cheaply (no rendering): for snippets, which are escaped anyway."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_MARKS.sub(r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def snippet(markdown: str, words: list[str], *, width: int = 90) -> SafeString:
+    """About ``width`` characters of the article's text around the first word found, Markdown marks taken out,
+    HTML-escaped, words in <mark>. Only a window of the body is cleaned, so a long article costs no more."""
+    lowered = markdown.lower()
     hits = [index for word in words if (index := lowered.find(word.lower())) >= 0]
-    if not hits:
-        piece = text[:width]
-        return _mark(piece + ("…" if len(text) > width else ""), [])
-    start = max(0, min(hits) - width // 3)
-    end = min(len(text), start + width)
-    piece = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-    return _mark(piece, words)
+    first = min(hits) if hits else 0
+    start = max(0, first - width)
+    window = markdown[start : first + 3 * width]
+    text = plain_snippet_text(window)
+    lowered_text = text.lower()
+    inside = [index for word in words if (index := lowered_text.find(word.lower())) >= 0]
+    begin = max(0, min(inside) - width // 3) if inside else 0
+    piece = text[begin : begin + width]
+    prefix = "…" if start > 0 or begin > 0 else ""
+    suffix = "…" if begin + width < len(text) or first + 3 * width < len(markdown) else ""
+    return _mark(prefix + piece + suffix, words)
