@@ -67,7 +67,7 @@ def _ranked_postgresql(base: QuerySet[Article], words: list[str], *, any_token: 
     query = functools.reduce(operator.or_ if any_token else operator.and_, queries)
     shown = base.defer("search_vector", "title_vector", "search_document")
     titles = base.filter(title_vector=query).order_by().values("pk")[:PG_TITLE_CANDIDATES]
-    found = list(
+    found: list[Article] = list(
         shown.filter(pk__in=titles)
         .annotate(rank=SearchRank(F("title_vector"), query) + 1.0)
         .order_by("-rank", "-published_at", "-pk")[:limit]
