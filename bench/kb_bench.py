@@ -29,9 +29,13 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from accounts.roles import Role  # noqa: E402
 
 TOPICS = (
     "退货 换货 退款 运费 运费险 发货 物流 快递 包裹 签收 拒收 破损 漏发 错发 少件 补发 发票 电子发票 专票 抬头 税号 "
@@ -169,12 +173,7 @@ def main() -> None:
         _report(
             "help centre search (public, top 20)", _time([(q, {"public_only": True, "limit": 20}) for q in queries])
         )
-        from django.contrib.auth.models import Group
-
-        from accounts.roles import Role
-        from tests.factories import UserFactory  # noqa: PLC0415 - a staff user for the staff search
-
-        agent = UserFactory(username="bench-agent")
+        agent = get_user_model().objects.create(username="bench-agent")
         agent.groups.add(Group.objects.get_or_create(name=Role.AGENT)[0])
         _report("staff search (published, internal too)", _time([(q, {"user": agent}) for q in queries]))
         subjects = [f"{_title(rng)} {_sentence(rng)}" for _ in range(100)]
