@@ -24,8 +24,8 @@ from .models import Article, ArticleVersion, Category, KbTag
 from .search import highlight, query_tokens, snippet
 
 SEARCH_LIMIT_MAX = 100
-# SQLite ranks in Python: at most this many matching rows are read.
-SQLITE_CANDIDATES = 2000
+# SQLite ranks in Python: at most this many matching titles, and as many other matches, are read.
+SQLITE_CANDIDATES = 300
 # PostgreSQL: at most this many title matches are ranked (only a question made of very common words has more),
 # and this many body matches to fill a page after them.
 PG_TITLE_CANDIDATES = 1000
@@ -88,24 +88,38 @@ def _ranked_postgresql(base: QuerySet[Article], words: list[str], *, any_token: 
 
 
 def _ranked_sqlite(base: QuerySet[Article], words: list[str], *, any_token: bool, limit: int) -> list[Article]:
-    """Every word (or, with ``any_token``, one word) a substring of the search document; ranked here: a word in
-    the title counts 3, each time in the document 1 (at most 5)."""
-    conditions = [Q(search_document__contains=word) for word in words]
-    matched = base.filter(functools.reduce(operator.or_ if any_token else operator.and_, conditions))
-    candidates = list(
-        matched.order_by("-published_at", "-pk").values_list("pk", "title", "search_document")[:SQLITE_CANDIDATES]
-    )
-
-    def score(row: tuple[int, str, str]) -> float:
-        _pk, title, document = row
-        title = title.lower()
-        return sum((3 if word in title else 0) + min(document.count(word), 5) for word in words)
-
-    scored = sorted(((score(row), index, row[0]) for index, row in enumerate(candidates)), key=lambda s: (-s[0], s[1]))
-    top = scored[:limit]
-    articles = base.defer("search_vector", "title_vector", "search_document").in_bulk([pk for _s, _i, pk in top])
+    """Every word (or, with ``any_token``, one word) a substring of the search document, ranked here like the
+    PostgreSQL way in two steps: the titles that match first (a word in the title counts 3), then, to fill the
+    page, at most ``SQLITE_CANDIDATES`` other matches by how often the words occur (at most 5 each)."""
+    combine = operator.or_ if any_token else operator.and_
+    in_title = functools.reduce(combine, [Q(title__icontains=word) for word in words])
+    in_document = functools.reduce(combine, [Q(search_document__contains=word) for word in words])
+    titles = list(base.filter(in_title).order_by("-published_at", "-pk").values_list("pk", "title")[:SQLITE_CANDIDATES])
+    scored = sorted(
+        (
+            (10 + sum(3 for word in words if word in title.lower()), index, pk)
+            for index, (pk, title) in enumerate(titles)
+        ),
+        key=lambda item: (-item[0], item[1]),
+    )[:limit]
+    if len(scored) < limit:
+        seen = [pk for _score, _index, pk in scored]
+        others = list(
+            base.filter(in_document)
+            .exclude(pk__in=seen)
+            .order_by()
+            .values_list("pk", "search_document")[:SQLITE_CANDIDATES]
+        )
+        scored += sorted(
+            (
+                (sum(min(document.count(word), 5) for word in words), index, pk)
+                for index, (pk, document) in enumerate(others)
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )[: limit - len(scored)]
+    articles = base.defer("search_vector", "title_vector", "search_document").in_bulk([pk for _s, _i, pk in scored])
     ranked = []
-    for value, _index, pk in top:
+    for value, _index, pk in scored:
         article = articles[pk]
         article.rank = value  # type: ignore[attr-defined]
         ranked.append(article)

@@ -57,7 +57,7 @@ def test_an_agent_writes_a_draft_in_the_browser_and_a_slug_clash_is_a_400(client
         {"title": "新文章", "slug": "taken", "audience": "public", "body": "正文", "tags": "", "related": ""},
     )
     assert response.status_code == 400
-    assert "Another article already uses the slug" in response.content.decode()
+    assert "已有其他文章使用网址标识“taken”" in response.content.decode()
     response = client.post(
         reverse("knowledge:create"),
         {"title": "新文章", "slug": "", "audience": "public", "body": "正文", "tags": "运费, 退货", "related": ""},
