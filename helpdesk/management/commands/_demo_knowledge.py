@@ -18,7 +18,7 @@ CATEGORIES = [
     ("客服口径", "Agent guidelines", "guidelines", False),
 ]
 
-ARTICLES = [
+ARTICLES: list[dict[str, Any]] = [
     {
         "title": "退货运费谁承担？",
         "slug": "return-shipping-fee",
