@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 # Words a buyer writes around the question that say nothing about it: dropped from the query (they stay in the
 # document, so an exact phrase still matches).
 STOPWORDS = frozenset(
-    "的 了 吗 呢 吧 啊 呀 哦 嗯 么 是 在 和 与 或 及 由 谁 我 你 您 他 她 它 我们 你们 他们 这 那 这个 那个 "
+    "的 了 吗 呢 吧 啊 呀 哦 嗯 么 是 在 和 与 或 及 由 谁 出 我 你 您 他 她 它 我们 你们 他们 这 那 这个 那个 "
     "怎么 怎么办 怎样 什么 如何 为什么 为何 可以 能 能不能 可不可以 有 没有 没 要 会 请问 请 一下 个 把 被 给 就 都 "
     "也 还 又 很 吧 哪 哪里 多少 几 时候 a an the of to is are was how what why when can do does i my you your "
     "for in on and or it".split()

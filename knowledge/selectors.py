@@ -136,6 +136,8 @@ def _ranked(base: QuerySet[Article], words: list[str], *, any_token: bool, limit
 
 
 def hits_for(articles: Sequence[Article], words: list[str]) -> list[SearchHit]:
+    # Single characters (退, 无 from a segmented 退货运费) would light up half the text: mark whole words only.
+    words = [word for word in words if len(word) > 1] or words
     return [
         SearchHit(
             article=article,
@@ -170,6 +172,9 @@ def article_search(
     every word, the articles with some of them come back, ranked.
     """
     words = query_tokens(query)
+    if any_token:
+        # Any word may match: a single character would match nearly everything.
+        words = [word for word in words if len(word) > 1] or words
     if not words:
         return []
     limit = max(1, min(int(limit), SEARCH_LIMIT_MAX))
