@@ -263,13 +263,14 @@ def version_list_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @agent_required
-def version_detail_view(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    article = _article_or_404(request, pk)
-    version = get_object_or_404(ArticleVersion, article=article, number=number)
+def version_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.may_read_kb(request.user):
+        raise Http404
+    version = get_object_or_404(ArticleVersion.objects.select_related("article", "author"), pk=pk)
     return render(
         request,
         "knowledge/version.html",
-        {"article": article, "version": version, "body_html": render_markdown(version.body)},
+        {"article": version.article, "version": version, "body_html": render_markdown(version.body)},
     )
 
 

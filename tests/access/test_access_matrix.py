@@ -36,6 +36,7 @@ from complaints.models import Complaint, FollowUp
 from complaints.services import complaint_resolve
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
+from knowledge.models import ArticleVersion
 from knowledge.services.articles import article_create, article_publish
 from knowledge.services.categories import category_create
 from notifications.models import Notification
@@ -87,6 +88,7 @@ ROUTE_OBJECTS = [
     (r"^kb/from-ticket/", "ticket"),
     (r"^(kb|api/v1/kb)/articles/", "kb_article"),
     (r"^(kb|api/v1/kb)/categories/", "kb_category"),
+    (r"^kb/versions/", "kb_version"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
@@ -100,6 +102,7 @@ STAFF_MAY_OPEN = {
     "skill",
     "kb_article",
     "kb_category",
+    "kb_version",
 }
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
@@ -221,6 +224,7 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
             article=article_create(author=manager, title=f"内部知识{SECRET}", audience="internal"), actor=manager
         ).pk,
         "kb_category": category_create(actor=manager, name="内部分类", is_public=False).pk,
+        "kb_version": ArticleVersion.objects.get(article__title=f"内部知识{SECRET}").pk,
     }
     return {
         "objects": objects,
