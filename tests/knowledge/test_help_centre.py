@@ -127,3 +127,24 @@ def test_a_long_or_empty_query_is_fine(client, articles):
         "<script>alert"
         not in client.get(reverse("helpcentre:search"), {"q": "<script>alert(1)</script>"}).content.decode()
     )
+
+
+def test_an_article_with_html_and_javascript_links_is_shown_harmless(client, manager):
+    article = make_article(
+        manager,
+        title="安全测试",
+        body="<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[点我](javascript:alert(3)) [官网](https://example.com)",
+    )
+    html = client.get(reverse("helpcentre:article", args=[article.slug])).content.decode()
+    body = html.split('data-testid="hc-article-body"', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in body and "<img" not in body and 'href="javascript' not in body
+    assert '<a href="https://example.com" rel="noopener nofollow">官网</a>' in body
+
+
+def test_the_tracking_page_links_to_the_help_centre(client, team):
+    from tests.factories import make_ticket
+    from tickets.tracking import tracking_url
+
+    ticket = make_ticket(team=team)
+    html = client.get(tracking_url(ticket)).content.decode()
+    assert 'data-testid="track-help"' in html and 'href="/help/"' in html

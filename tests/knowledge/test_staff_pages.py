@@ -131,3 +131,44 @@ def test_the_related_picker_lists_matches(client, agent, manager):
     client.force_login(agent)
     html = client.get(reverse("knowledge:picker"), {"q": "运费"}).content.decode()
     assert "data-kb-add" in html and "<mark>运费</mark>" in html
+
+
+def test_a_version_page_shows_that_versions_text_rendered_safely(client, agent):
+    article = article_create(author=agent, title="发货", body="旧的 <script>alert(1)</script>")
+    article_update(article=article, actor=agent, title="发货", body="新的", category=None, tags=[], audience="internal")
+    version = article.versions.get(number=1)
+    client.force_login(agent)
+    html = client.get(reverse("knowledge:version", args=[version.pk])).content.decode()
+    assert "旧的" in html and "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_a_stale_edit_in_the_browser_is_a_409_and_keeps_the_text(client, agent):
+    article = article_create(author=agent, title="发货", body="v1")
+    article_update(article=article, actor=agent, title="发货", body="v2", category=None, tags=[], audience="internal")
+    client.force_login(agent)
+    response = client.post(
+        reverse("knowledge:edit", args=[article.pk]),
+        {"title": "发货", "audience": "internal", "body": "我写的新内容", "version": 1, "related": "", "tags": ""},
+    )
+    assert response.status_code == 409
+    assert "我写的新内容" in response.content.decode()  # nothing typed is lost
+    article.refresh_from_db()
+    assert article.body == "v2"
+
+
+def test_deleting_a_category_keeps_its_articles(client, manager):
+    shelf = make_category(manager, name="物流")
+    article = make_article(manager, title="发货时间", category=shelf)
+    client.force_login(manager)
+    assert client.post(reverse("knowledge:category-delete", args=[shelf.pk])).status_code == 302
+    article.refresh_from_db()
+    assert article.category is None
+
+
+def test_an_agent_is_sent_back_from_editing_a_published_article(client, agent, manager):
+    article = make_article(manager)
+    client.force_login(agent)
+    response = client.get(reverse("knowledge:edit", args=[article.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("knowledge:detail", args=[article.pk])
+    html = client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
+    assert 'data-testid="kb-edit"' not in html and 'data-testid="kb-publish"' not in html
