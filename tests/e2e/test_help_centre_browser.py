@@ -101,6 +101,22 @@ def test_an_agent_inserts_a_suggested_articles_link_into_the_reply(live_server, 
         for path in ("/kb/", "/kb/?q=运费", f"/kb/articles/{Article.objects.get(slug='shipping-time').pk}/"):
             page.goto(live_server.url + path)
             assert _width(page) <= LAPTOP["width"], path
+        # The editor: Markdown preview and the related-articles picker.
+        page.goto(f"{live_server.url}/kb/new/")
+        page.fill("[data-testid=kb-body]", "**加粗** <script>alert(1)</script>")
+        page.click("[data-testid=kb-preview-button]")
+        page.wait_for_selector("[data-testid=kb-preview] strong")
+        assert "<script>alert(1)</script>" in page.inner_text("[data-testid=kb-preview]")  # shown as text
+        page.fill("[data-testid=kb-picker-q]", "发票")
+        page.wait_for_selector("[data-testid=kb-picker] [data-kb-add]")
+        page.click("[data-testid=kb-picker] [data-kb-add]")
+        assert page.input_value("[data-testid=kb-related]") == str(Article.objects.get(slug="invoice").pk)
+        page.fill("#id_title", "发票抬头填错了怎么办")
+        page.click("[data-testid=kb-save]")
+        page.wait_for_selector("[data-testid=kb-title]")
+        created = Article.objects.get(title="发票抬头填错了怎么办")
+        assert [a.slug for a in created.related.all()] == ["invoice"] and created.status == "draft"
+        assert page.problems.unexpected() == []
         page.context.close()
         phone = new_page(browser, locale="zh-CN", phone=True)
         log_in(phone, live_server.url, "agent1")
