@@ -106,3 +106,18 @@ def test_a_key_with_kb_write_imports_a_draft(make_key, key_client):
     assert Article.objects.get(title="导入").status == ArticleStatus.DRAFT
     _integration, _key, secret = make_key(scopes=["kb:read"])
     assert key_client(secret).post("/api/v1/kb/articles/", {"title": "x"}, format="json").status_code == 403
+
+
+def test_the_list_asks_the_same_queries_for_3_or_13_articles(agent_api, manager, shelf, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(**params) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert agent_api.get("/api/v1/kb/articles/", params).status_code == 200
+        return len(queries)
+
+    few, few_search = count(), count(q="运费")
+    for n in range(10):
+        make_article(manager, title=f"运费规则{n}", tags=["运费", f"t{n}"], category=shelf["category"])
+    assert count() == few and count(q="运费") == few_search

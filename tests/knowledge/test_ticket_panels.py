@@ -114,3 +114,27 @@ def test_a_ticket_the_agent_may_not_see_is_a_404(client, team, manager):
 )
 def test_masking(text, expected):
     assert mask_personal_data(text, names=[]) == expected
+
+
+def test_the_suggestions_panel_asks_the_same_queries_for_5_or_15_articles(rf, agent, manager, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from knowledge.panels import suggestions_panel
+
+    ticket = make_ticket(team=team, subject="运费怎么算", description="运费")
+    request = rf.get("/")
+    request.user = agent
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            suggestions_panel(request, ticket)
+        return len(queries)
+
+    for n in range(5):
+        make_article(manager, title=f"运费说明{n}")
+    count()  # the user's roles are read once and kept
+    few = count()
+    for n in range(10):
+        make_article(manager, title=f"运费规则{n}")
+    assert count() == few
