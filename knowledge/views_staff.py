@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from tickets.selectors import ticket_get_for_agent
 
 from . import permissions, selectors
 from .forms import ArticleFilterForm, ArticleForm, CategoryForm
+from .links import article_public_url
 from .markdown import render_markdown
 from .models import Article, ArticleVersion, Category
 from .services import articles as article_services
@@ -90,11 +90,7 @@ def article_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": permissions.may_edit(request.user, article),
             "may_publish": permissions.may_publish(request.user),
             "is_manager": roles.is_manager(request.user),
-            "public_url": (
-                request.build_absolute_uri(reverse("helpcentre:article", args=[article.slug]))
-                if article.is_public()
-                else ""
-            ),
+            "public_url": article_public_url(article) if article.is_public() else "",
         },
     )
 

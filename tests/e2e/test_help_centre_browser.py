@@ -101,6 +101,7 @@ def test_an_agent_inserts_a_suggested_articles_link_into_the_reply(live_server, 
         for path in ("/kb/", "/kb/?q=运费", f"/kb/articles/{Article.objects.get(slug='shipping-time').pk}/"):
             page.goto(live_server.url + path)
             assert _width(page) <= LAPTOP["width"], path
+            page.screenshot(path=str(FOLDER / f"kb-{path.strip('/').replace('/', '-').replace('?q=', '-')}.png"))
         # The editor: Markdown preview and the related-articles picker.
         page.goto(f"{live_server.url}/kb/new/")
         page.fill("[data-testid=kb-body]", "**加粗** <script>alert(1)</script>")
