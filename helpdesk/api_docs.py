@@ -41,6 +41,29 @@ OPERATIONS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("POST", "/api/v1/aftersales/requests/{id}/offers/"): ("Offer compensation", None),
     ("POST", "/api/v1/aftersales/requests/{id}/transitions/"): ("Move an after-sales request on", None),
     ("GET", "/api/v1/agents/"): ("List agents", None),
+    # --- knowledge base (issue 16, kb slice) ---
+    ("GET", "/api/v1/kb/articles/"): (
+        "List or search knowledge-base articles",
+        "Newest change first, offset-paginated; with `q` (Chinese is segmented) the best matches first, at most "
+        "100, each with a highlighted `snippet_html`. Filters: category (slug), tag, status, audience. API keys "
+        "(`kb:read`) read published public articles only; staff read every article (published unless `status`).",
+    ),
+    ("POST", "/api/v1/kb/articles/"): (
+        "Create a knowledge-base article",
+        "A new draft. Agents, managers, and keys with `kb:write` (an import). A slug another article uses is a "
+        "400 (`slug_taken`); Markdown is stored as written and rendered sanitised (`body_html`).",
+    ),
+    ("GET", "/api/v1/kb/articles/{id}/"): ("Get a knowledge-base article", None),
+    ("PATCH", "/api/v1/kb/articles/{id}/"): ("Change a knowledge-base article", None),
+    ("POST", "/api/v1/kb/articles/{id}/publish/"): (
+        "Publish a knowledge-base article",
+        "Managers. A public article then shows in the help centre.",
+    ),
+    ("POST", "/api/v1/kb/articles/{id}/archive/"): (
+        "Archive a knowledge-base article",
+        "Managers. Out of the help centre, suggestions and default searches; kept with its history.",
+    ),
+    ("GET", "/api/v1/kb/categories/"): ("List knowledge-base categories", None),
     ("POST", "/api/v1/api-keys/{id}/revoke/"): ("Revoke an API key", None),
     # Canned replies (replies, the canned slice).
     ("GET", "/api/v1/canned-replies/"): ("List canned replies", None),
@@ -361,4 +384,5 @@ TAGS: dict[str, str] = {
     "routing-rules": "Routing rules (智能分流): how new tickets get their team, priority, skill, tags and owner.",
     "wording-rules": "Wording rules (话术规范): words and patterns a reply should avoid (warn) or must not contain "
     "(block unless overridden with a reason).",
+    "kb": "The knowledge base (知识库): articles with Chinese search, and their categories.",
 }

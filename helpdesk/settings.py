@@ -475,6 +475,8 @@ SPECTACULAR_SETTINGS = {
         "PresenceStatusEnum": "workforce.enums.PresenceStatus",
         "WordingRuleKindEnum": "replies.models.wording.WordingRuleKind",  # issue 16 (wording checks)
         "WordingMatchEnum": "replies.models.wording.WordingMatch",
+        "ArticleStatusEnum": "knowledge.enums.ArticleStatus",
+        "ArticleAudienceEnum": "knowledge.enums.Audience",
     },
 }
 

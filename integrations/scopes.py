@@ -25,6 +25,8 @@ class Scope(TextChoices):
         ),
     )
     REPLIES_WRITE = "replies:write", _("Change the reply toolkit: wording rules")
+    KB_READ = "kb:read", _("Read the knowledge base's published public articles and its categories")
+    KB_WRITE = "kb:write", _("Write knowledge-base articles as drafts (import)")
 
 
 ALL_SCOPES = [scope.value for scope in Scope]

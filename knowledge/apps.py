@@ -10,4 +10,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge base")
 
     def ready(self) -> None:
-        pass
+        from tickets.panels import register_side_panel
+
+        from .panels import CASE_PANEL, SUGGESTIONS_PANEL
+
+        register_side_panel(SUGGESTIONS_PANEL)
+        register_side_panel(CASE_PANEL)

@@ -21,6 +21,7 @@ from aftersales.services.intake import EvidenceInput, LineInput, aftersales_requ
 from complaints.models import Complaint, FollowUp
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
+from knowledge.services.articles import article_create
 from notifications.models import Notification
 from replies.services.canned import canned_reply_create
 from replies.services.wording import wording_rule_create
@@ -178,6 +179,7 @@ def one_of_each(db, team, agent, manager, admin_user, settings, tmp_path):  # ty
         "wording-rules": wording_rule_create(
             actor=None, kind="discouraged", match="contains", pattern="abuse", explanation="x"
         ).pk,
+        "articles": article_create(author=manager, title="abuse", audience="public").pk,
     }
 
     def fill(template: str) -> str:

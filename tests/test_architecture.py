@@ -20,6 +20,7 @@ APPS = [
     "surveys",
     "reports",
     "workforce",
+    "knowledge",
     "helpdesk",
 ]
 
@@ -32,6 +33,7 @@ STATUS_WRITERS = {
     ("webhooks/services/delivery.py", "_set_delivery_status"): "WebhookDelivery.status",
     ("surveys/services.py", "survey_follow_up_complete"): "SurveyFollowUp.status",
     ("workforce/services/presence.py", "_status_set_locked"): "AgentProfile.status",
+    ("knowledge/services/articles.py", "_status_set"): "Article.status",
 }
 
 

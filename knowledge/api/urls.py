@@ -2,4 +2,6 @@
 
 from django.urls import URLPattern, URLResolver
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from . import articles
+
+urlpatterns: list[URLPattern | URLResolver] = [*articles.urlpatterns]

@@ -36,6 +36,9 @@ from complaints.models import Complaint, FollowUp
 from complaints.services import complaint_resolve
 from integrations import services as integration_services
 from integrations.scopes import ALL_SCOPES
+from knowledge.models import ArticleVersion
+from knowledge.services.articles import article_create, article_publish
+from knowledge.services.categories import category_create
 from notifications.models import Notification
 from notifications.services import notifications_create
 from replies.services.canned import canned_reply_create, folder_create
@@ -96,10 +99,27 @@ ROUTE_OBJECTS = [
     (r"^replies/picker/insert/", "ticket"),
     (r"^replies/folders/", "reply_folder"),
     (r"^(replies/|api/v1/canned-replies/)", "canned_reply"),
+    # knowledge base: an article and a category are open to all staff; "article from this ticket" names a ticket
+    (r"^kb/from-ticket/", "ticket"),
+    (r"^(kb|api/v1/kb)/articles/", "kb_article"),
+    (r"^(kb|api/v1/kb)/categories/", "kb_category"),
+    (r"^kb/versions/", "kb_version"),
 ]
 # Buyers and their orders are open to every member of staff (a profile lists only the tickets its reader may
 # see); only an integration of another platform must not reach them. Integration-owned objects likewise.
-STAFF_MAY_OPEN = {"customer", "order", "integration", "api_key", "endpoint", "delivery", "skill", "wording_rule"}
+STAFF_MAY_OPEN = {
+    "customer",
+    "order",
+    "integration",
+    "api_key",
+    "endpoint",
+    "delivery",
+    "skill",
+    "wording_rule",
+    "kb_article",
+    "kb_category",
+    "kb_version",
+}
 # A key with workforce:read reads every team's shifts and handover book (a team's internal log, no buyer's):
 # the answer may differ from a missing id, but a ticket it may not see shows neither its subject nor its note.
 KEYS_MAY_OPEN = {"shift", "handover", "wording_rule"}  # wording rules: the shop's own wording, no buyer's
@@ -232,6 +252,12 @@ def world(settings, tmp_path, manager):  # type: ignore[no-untyped-def]
         "wording_rule": wording_rule_create(
             actor=None, kind="discouraged", match="contains", pattern="不知道", explanation="x", team=after
         ).pk,
+        # the knowledge base is open to staff; an API key reads published public articles only
+        "kb_article": article_publish(
+            article=article_create(author=manager, title=f"内部知识{SECRET}", audience="internal"), actor=manager
+        ).pk,
+        "kb_category": category_create(actor=manager, name="内部分类", is_public=False).pk,
+        "kb_version": ArticleVersion.objects.get(article__title=f"内部知识{SECRET}").pk,
     }
     return {
         "objects": objects,
@@ -382,9 +408,9 @@ def test_no_list_shows_an_outsider_what_it_may_not_see(world, api_client_for, ke
     for name, (browser, api, _staff) in _clients(world, api_client_for, key_client).items():
         for path in api_paths:
             body = api.get(path).content.decode(errors="replace")
-            if path.startswith("/api/v1/customers/") or path.startswith("/api/v1/orders/"):
+            if path.startswith(("/api/v1/customers/", "/api/v1/orders/", "/api/v1/kb/")):
                 if _staff:
-                    continue  # buyers and orders are open to staff
+                    continue  # buyers, orders and the knowledge base are open to staff
             assert SECRET not in body, (name, path)
         if browser is not None:
             for path in pages:

@@ -37,6 +37,7 @@ from workforce.services.routing import routing_rule_create
 from workforce.services.shifts import shift_create
 
 from ._demo_history import create_history
+from ._demo_knowledge import seed_knowledge
 from ._demo_logins import DEMO_INTEGRATION, api_key_file, demo_password, login_lines
 
 CUSTOMERS = [
@@ -216,6 +217,7 @@ class Command(BaseCommand):
             # After the demo tickets (they stay as they were made); new tickets run through these.
             self._routing(users, teams)
             self._canned_replies(users, teams)
+            seed_knowledge(manager=users["manager1"], agent=users["agent1"])
         Token.objects.get_or_create(user=users["platform"])
         self._integration()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new tickets)."))
