@@ -2,8 +2,8 @@
 
 - *Suggestions* (a side panel): the published articles that best match the ticket's subject and the buyer's
   latest messages, each with "open" and — public articles only — "insert link", which puts the article's public
-  address into the reply box. The canned replies that match (``replies.selectors.canned_reply_suggestions``)
-  are to be shown in the same card: see ``canned_replies`` below.
+  address into the reply box; and the canned replies that match (``replies.selectors.canned_reply_suggestions``),
+  each with "insert", which fills it from the ticket into the reply box like the # picker.
 - *Case library* (a side panel on resolved and closed tickets): "create an article from this ticket".
 
 A panel renders and never writes."""
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.template.loader import render_to_string
 
+from replies.selectors import canned_reply_suggestions
 from tickets.panels import SidePanel
 
 from . import permissions, selectors
@@ -35,9 +36,9 @@ def suggestions_panel(request: HttpRequest, ticket: Ticket) -> str:
     rows = [
         {"hit": hit, "public_url": article_public_url(hit.article) if hit.article.is_public() else ""} for hit in hits
     ]
-    # The lead merges the canned-reply suggestions here: a list of the replies best matching the ticket,
-    # rendered by the same template under its own heading (empty until then).
-    canned_replies: list[object] = []
+    # The canned replies best matching the ticket, in the same card: "insert" fills one into the reply box
+    # (static/js/canned_picker.js), as the # picker does.
+    canned_replies = canned_reply_suggestions(ticket=ticket, user=request.user, limit=SUGGESTIONS)
     return render_to_string(
         "knowledge/_suggestions_panel.html",
         {"rows": rows, "canned_replies": canned_replies, "ticket": ticket},

@@ -15,8 +15,8 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils.safestring import SafeString
 
-from tickets.enums import AuthorType, MessageVisibility
 from tickets.models import Ticket
+from tickets.selectors import ticket_latest_buyer_messages
 
 from . import permissions
 from .enums import ArticleStatus, Audience
@@ -291,11 +291,7 @@ def version_diff(*, old: ArticleVersion, new: ArticleVersion) -> list[DiffLine]:
 
 def ticket_suggestion_text(ticket: Ticket, *, messages: int = 3) -> str:
     """What a ticket is about: its subject and the buyer's latest messages (or its description)."""
-    latest = list(
-        ticket.messages.filter(visibility=MessageVisibility.PUBLIC, author_type=AuthorType.CUSTOMER)
-        .order_by("-created_at", "-pk")
-        .values_list("body", flat=True)[:messages]
-    )
+    latest = ticket_latest_buyer_messages(ticket=ticket, limit=messages)
     return " ".join([ticket.subject, *(latest or [ticket.description])])[:2000]
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts import roles
+from tickets.access import user_team_ids
 from tickets.models import Team
 
 from .models import CannedReply, Folder, ReplyScope
@@ -15,11 +16,7 @@ from .models import CannedReply, Folder, ReplyScope
 
 def member_team_ids(user: Any) -> list[int]:
     """The teams whose replies ``user`` sees: those they belong to or manage."""
-    cached = getattr(user, "_reply_team_ids", None)
-    if cached is None:
-        cached = list(Team.objects.filter(Q(members=user) | Q(managers=user)).values_list("id", flat=True).distinct())
-        user._reply_team_ids = cached
-    return cached
+    return user_team_ids(user)
 
 
 def managed_teams(user: Any) -> QuerySet[Team]:

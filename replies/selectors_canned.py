@@ -10,8 +10,8 @@ import rjieba
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from accounts import roles
-from tickets.enums import AuthorType
 from tickets.models import Ticket
+from tickets.selectors import ticket_latest_buyer_messages
 
 from .models import CannedReply, Folder, ReplyScope
 from .permissions import managed_teams, may_edit_reply, member_team_ids
@@ -168,11 +168,7 @@ class _Scored:
 
 
 def _ticket_tokens(ticket: Ticket) -> list[str]:
-    buyer = list(
-        ticket.messages.filter(author_type=AuthorType.CUSTOMER)
-        .order_by("-created_at")
-        .values_list("body", flat=True)[:3]
-    )
+    buyer = ticket_latest_buyer_messages(ticket=ticket, limit=3)
     text = " ".join([ticket.subject, ticket.description[:500], *buyer])[:2000]
     tokens: list[str] = []
     for token in rjieba.cut_for_search(text):

@@ -33,6 +33,11 @@ from .models import Team, Ticket, TicketQuerySet
 NOTHING = Q(pk__in=[])
 
 
+def user_team_ids(user: Any) -> list[int]:
+    """The teams ``user`` belongs to or manages, read once per user object (apps above share it)."""
+    return _team_ids(user)
+
+
 def _team_ids(user: Any) -> list[int]:
     cached = getattr(user, "_ticket_team_ids", None)
     if cached is None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts import roles
 
 from .access import ticket_readers, visible_tickets_q
-from .enums import UNRESOLVED_STATUSES, EscalationTarget, TicketStatus
+from .enums import UNRESOLVED_STATUSES, AuthorType, EscalationTarget, MessageVisibility, TicketStatus
 from .models import (
     REFERENCE_PREFIX,
     BusinessCalendar,
@@ -207,3 +207,16 @@ def sla_policy_for(
         if policy.matches(kind=kind, priority=priority, channel=channel, team_id=team_id, customer_tier=customer_tier):
             return policy
     return None
+
+
+def ticket_latest_buyer_messages(*, ticket: Ticket, limit: int = 3) -> list[str]:
+    """The text of the buyer's latest public messages, newest first: what the ticket is about now, for the
+    suggestions (articles, canned replies). Read once per ticket instance: several panels of one page ask."""
+    cache: dict[int, list[str]] = ticket.__dict__.setdefault("_latest_buyer_messages", {})
+    if limit not in cache:
+        cache[limit] = list(
+            ticket.messages.filter(visibility=MessageVisibility.PUBLIC, author_type=AuthorType.CUSTOMER)
+            .order_by("-created_at", "-pk")
+            .values_list("body", flat=True)[:limit]
+        )
+    return cache[limit]

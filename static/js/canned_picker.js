@@ -120,8 +120,13 @@
       var start = state.start;
       var end = state.end;
       close();
+      insertReply(item.id, start, end);
+    }
+
+    // Fill reply ``id`` for this ticket and put it in place of the text between start and end.
+    function insertReply(id, start, end) {
       var body = new FormData();
-      body.append("reply", item.id);
+      body.append("reply", id);
       fetch(root.dataset.insertUrl, {
         method: "POST",
         credentials: "same-origin",
@@ -255,6 +260,15 @@
       textarea.focus();
       if (state.open) close();
       else open(false, "");
+    });
+
+    // "Insert" on a suggested reply (the ticket page's suggestions card): at the caret, or in place of the
+    // selected text.
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("[data-canned-insert]") : null;
+      if (!button) return;
+      event.preventDefault();
+      insertReply(button.dataset.cannedInsert, textarea.selectionStart, textarea.selectionEnd);
     });
 
     form.addEventListener("submit", function (event) {

@@ -117,3 +117,33 @@ def test_the_management_page_fits_a_phone_and_a_laptop(live_server, locale, phon
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(folder / f"new-{locale}.png"), full_page=True)
         assert page.problems.unexpected() == []
+
+
+def test_the_suggestions_card_offers_matching_canned_replies_and_inserts_one_filled(live_server):
+    """Issue 16 point 4: the ticket page suggests the canned replies that match the buyer's question; one click
+    puts the reply, filled from this ticket, into the reply box."""
+    from playwright.sync_api import expect
+
+    agent = staff_user("hanmei", Role.AGENT, display_name="韩梅", ticket_scope="all")
+    manager = staff_user("boss2", Role.MANAGER)
+    canned_reply_create(
+        actor=manager,
+        scope="global",
+        title="退款时效",
+        shortcut="退款",
+        body="{{买家称呼}}您好，退款三个工作日内到账。",
+    )
+    canned_reply_create(actor=manager, scope="global", title="发票开具", shortcut="发票", body="发票会随包裹寄出。")
+    ticket = make_ticket(customer=CustomerFactory(name="小李"), subject="退款什么时候到账")
+
+    with chromium() as browser:
+        page = new_page(browser)
+        log_in(page, live_server.url, "hanmei")
+        page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+        suggestions = page.locator("[data-testid=canned-suggestion]")
+        expect(suggestions).to_have_count(1)
+        expect(suggestions.first).to_contain_text("退款时效")
+        suggestions.first.locator("[data-testid=canned-insert]").click()
+        expect(page.locator("[data-testid=reply-body]")).to_have_value("小李您好，退款三个工作日内到账。")
+    assert CannedReply.objects.get(shortcut="退款").usage_count == 1
+    assert agent.pk
