@@ -382,6 +382,8 @@ ATTACHMENT_LINK_MAX_AGE_SECONDS = int(os.environ.get("ATTACHMENT_LINK_MAX_AGE_SE
 TRACKING_UPLOADS_PER_HOUR = int(os.environ.get("TRACKING_UPLOADS_PER_HOUR", "30"))
 # The help centre's request form: at most this many submissions per client address per hour (then 429).
 HELP_REQUESTS_PER_HOUR = int(os.environ.get("HELP_REQUESTS_PER_HOUR", "5"))
+# Help-centre "was this helpful?" votes per client address an hour (one per browser and article besides).
+KB_FEEDBACK_PER_HOUR = int(os.environ.get("KB_FEEDBACK_PER_HOUR", "30"))
 # A request body (JSON, or a form's fields; files aside, they have EVIDENCE_MAX_BYTES each) over this is a 413
 # before it is parsed (core.parsers). A bulk sync of 500 orders with ten lines each is about 2 MB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.integers import parse_id
+
 from .enums import ArticleStatus, Audience
 from .models import ARTICLE_BODY_MAX, SLUG_MAX, TITLE_MAX, Category
 
@@ -69,9 +71,10 @@ class ArticleForm(forms.Form):
             piece = piece.strip().lstrip("#")
             if not piece:
                 continue
-            if not piece.isdigit() or len(piece) > 12:
+            pk = parse_id(piece)
+            if pk is None:
                 raise forms.ValidationError(_("“%(value)s” is not an article number.") % {"value": piece[:20]})
-            ids.append(int(piece))
+            ids.append(pk)
         return ids
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts import roles
 from accounts.decorators import agent_required, manager_required
 from core.errors import ApplicationError
+from core.integers import parse_id
 from tickets.selectors import ticket_get_for_agent
 
 from . import permissions, selectors
@@ -119,7 +120,8 @@ def _editor(request: HttpRequest, form: ArticleForm, article: Article | None, st
 
 def _related_titles(form: ArticleForm) -> list[Article]:
     raw = form["related"].value() or ""
-    ids = [int(piece) for piece in str(raw).replace("，", ",").split(",") if piece.strip().isdigit()][:20]
+    pieces = (parse_id(piece.strip().lstrip("#")) for piece in str(raw).replace("，", ",").split(","))
+    ids = [pk for pk in pieces if pk is not None][:20]
     return list(Article.objects.filter(pk__in=ids).only("pk", "title", "status"))
 
 
@@ -227,10 +229,10 @@ def preview_view(request: HttpRequest) -> HttpResponse:
 def picker_view(request: HttpRequest) -> HttpResponse:
     """The related-articles picker: up to 8 articles matching the words, each with an "add" button."""
     query = request.GET.get("q", "")[:200]
-    exclude = request.GET.get("exclude", "")
+    exclude = parse_id(request.GET.get("exclude", ""))
     hits = selectors.article_search(query=query, user=request.user, limit=8)
-    if exclude.isdigit():
-        hits = [hit for hit in hits if hit.article.pk != int(exclude)]
+    if exclude is not None:
+        hits = [hit for hit in hits if hit.article.pk != exclude]
     return render(request, "knowledge/_picker.html", {"hits": hits, "query": query})
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.generics import GenericAPIView
 
-from core.api import StandardCursorPagination, StandardOffsetPagination
+from core.api import StandardCursorPagination
 from tests.abuse import operations
 from tests.factories import make_ticket
 
@@ -49,14 +49,16 @@ def _list_views(resolver: URLResolver | None = None) -> list[type]:
 
 def test_every_paginated_list_uses_the_standard_cursor_pagination():
     """Cursor pagination everywhere but the complaint queue, whose order (most severe first, then the due time)
-    no cursor can follow, and the handover book (unread first): they page by a checked offset
-    (core.api.StandardOffsetPagination)."""
+    no cursor can follow, the handover book (unread first), the canned replies (by title or use, small) and the
+    knowledge base (by search rank): they page by a checked offset (core.api.StandardOffsetPagination)."""
     paginated = [view for view in _list_views() if view.pagination_class is not None]
     assert len(paginated) >= 9
     by_offset = [view for view in paginated if not issubclass(view.pagination_class, StandardCursorPagination)]
-    assert [(view.__name__, view.pagination_class) for view in by_offset] == [
-        ("ComplaintListCreateApi", StandardOffsetPagination),
-        ("HandoverListCreateApi", StandardOffsetPagination),  # unread first, then newest: no cursor follows it
+    assert sorted((view.__name__, view.pagination_class.__name__) for view in by_offset) == [
+        ("ArticleListCreateApi", "StandardOffsetPagination"),  # by search rank: no cursor follows it
+        ("CannedReplyListApi", "StandardOffsetPagination"),  # by title, use or last use; a few thousand rows
+        ("ComplaintListCreateApi", "StandardOffsetPagination"),
+        ("HandoverListCreateApi", "StandardOffsetPagination"),  # unread first, then newest: no cursor follows it
     ]
 
 
