@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from PIL import Image
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
@@ -126,7 +127,9 @@ def world(db, settings, monkeypatch):  # type: ignore[no-untyped-def]
     return placeholders, environment
 
 
-def _run(example: Example, base_url: str, placeholders: dict[str, Callable[[], object]], env: dict[str, str]):  # type: ignore[no-untyped-def]
+def _run(  # type: ignore[no-untyped-def]
+    example: Example, base_url: str, placeholders: dict[str, Callable[[], object]], env: dict[str, str], cwd: Path
+):
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         assert name in placeholders, f"{example}: unknown placeholder <{name}>; say in the docs what it is"
@@ -136,15 +139,23 @@ def _run(example: Example, base_url: str, placeholders: dict[str, Callable[[], o
     # curl as written, but it also reports the HTTP status on a line of its own, and gives up after 30 s.
     script = 'curl() { command curl --max-time 30 --write-out "\\n%{http_code}" "$@"; }\n' + command
     done = subprocess.run(
-        ["bash", "-c", script], env={**env, "HD": f"{base_url}/api/v1"}, capture_output=True, text=True, timeout=60
+        ["bash", "-c", script],
+        env={**env, "HD": f"{base_url}/api/v1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
     )
     body, _, status = done.stdout.rpartition("\n")
     return done, body, status
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
-def test_every_curl_example_in_the_docs_runs_as_written(world, live_server):
+def test_every_curl_example_in_the_docs_runs_as_written(world, live_server, tmp_path):
     placeholders, environment = world
+    # The files the examples upload (a buyer's photos), in the folder they run in.
+    for name, colour in (("photo1.jpg", "red"), ("photo2.jpg", "blue")):
+        Image.new("RGB", (64, 48), colour).save(tmp_path / name, format="JPEG")
     ran = []
     for document in DOCUMENTS:
         for example in examples(document):
@@ -152,7 +163,7 @@ def test_every_curl_example_in_the_docs_runs_as_written(world, live_server):
                 name = example.command.removeprefix("export ").split("=", 1)[0]
                 assert name in DEFINED_BY_THE_TEST, f"{example}: a variable this test does not set"
                 continue
-            done, body, status = _run(example, live_server.url, placeholders, environment)
+            done, body, status = _run(example, live_server.url, placeholders, environment, tmp_path)
             assert done.returncode == 0, f"{example}\nexit {done.returncode}: {done.stderr[-500:]}"
             expected = EXPECTED.search(example.command)
             if expected:
