@@ -25,6 +25,7 @@ from typing import Any
 import xlsxwriter
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
 
 from core.errors import ApplicationError, ValidationFailed
@@ -141,7 +142,11 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
     planned: list[dict[str, Any]] = []
     seen: dict[tuple[str, int | None, str], int] = {}
     for number, row in enumerate(data, start=2):
-        values = {name: (row[i] if i < len(row) else "").strip() for i, name in enumerate(header) if name in COLUMNS}
+        values = {
+            name: unsafe_cell((row[i] if i < len(row) else "").strip())
+            for i, name in enumerate(header)
+            if name in COLUMNS
+        }
         if not any(values.values()):
             continue  # a blank line
         problems: list[str] = []
@@ -173,7 +178,7 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
                 title=values.get("title", ""), shortcut=values.get("shortcut", ""), body=values.get("body", "")
             )
         except ApplicationError as exc:
-            details = [f"{name}: {' '.join(messages)}" for name, messages in exc.fields.items()]
+            details = [f"{_column_label(name)}: {' '.join(messages)}" for name, messages in exc.fields.items()]
             problems.append(" ".join(details) or exc.message)
             title = shortcut = body = ""
         if shortcut and scope is not None:
@@ -192,7 +197,11 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
         )
     if errors:
         raise ImportRefused(
-            _("Nothing was imported: %(count)s rows have problems. Fix them and import the file again.")
+            ngettext(
+                "Nothing was imported: %(count)s row has problems. Fix it and import the file again.",
+                "Nothing was imported: %(count)s rows have problems. Fix them and import the file again.",
+                len(errors),
+            )
             % {"count": len(errors)},
             fields=errors,
         )
@@ -245,6 +254,22 @@ def _apply(*, actor: Any, planned: list[dict[str, Any]], folders: dict[tuple[int
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet program shows as text, never runs as a formula."""
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def unsafe_cell(value: str) -> str:
+    """The text ``safe_cell`` protected: an exported file imported again gives back the same replies (a body
+    "-满199减20" is not stored as "'-满199减20")."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
+
+
+def _column_label(name: str) -> str:
+    """A column as the refused-row message names it, in the page's language (the file may use either)."""
+    labels = {
+        "title": pgettext("import column", "title"),
+        "shortcut": pgettext("import column", "shortcut"),
+        "body": pgettext("import column", "body"),
+    }
+    return labels.get(name, name)
 
 
 def export_rows(replies: Iterable[CannedReply]) -> list[list[str]]:

@@ -61,6 +61,10 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         missing = page.locator("[data-testid=canned-missing]")
         expect(missing).to_be_visible()
         expect(missing).to_contain_text(MARKER)
+        # The check while typing says to change it; no "reason for sending anyway": no reason would pass it.
+        expect(page.locator("[data-testid=reply-must-change]")).to_contain_text(MARKER)
+        expect(page.locator("[data-testid=wording-blocking]")).to_have_count(0)
+        expect(page.locator("[data-testid=override-box]")).to_be_hidden()
         page.screenshot(path=str(folder / "filled.png"), full_page=True)
 
         # The marker stops the send; typing over it lets the reply go.

@@ -112,6 +112,27 @@ def test_xlsx_round_trip(manager, team):
     assert CannedReply.objects.get(shortcut="催").team == team
 
 
+def test_a_protected_cell_imports_as_the_text_it_protected(manager):
+    """Export puts ' before a cell that starts like a formula; importing that file again gives back the reply
+    as it was, not with a ' in front."""
+    reply(manager, "减", "-满199减20，亲可以叠加使用哦", scope="global", title="+优惠说明")
+    for exported in (export_xlsx(CannedReply.objects.all()), export_csv(CannedReply.objects.all())):
+        CannedReply.objects.all().delete()
+        canned_reply_import(actor=manager, content=exported)
+        restored = CannedReply.objects.get(shortcut="减")
+        assert (restored.title, restored.body) == ("+优惠说明", "-满199减20，亲可以叠加使用哦")
+
+
+def test_a_refused_row_names_its_column_in_the_page_language(agent):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=(HEADER + ",,,未知变量,x,{{订单编号}}\n").encode())
+    problems = " ".join(next(iter(refused.value.fields.values())))
+    assert problems.startswith("内容:") and "body" not in problems
+    assert "1 行" in refused.value.message
+
+
 def test_export_neutralises_formula_injection(agent):
     reply(agent, "f", '=HYPERLINK("http://evil","点我")', title="+cmd|' /C calc'!A0")
     reply(agent, "g", "@SUM(1+1)", title="-1")

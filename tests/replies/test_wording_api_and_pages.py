@@ -158,6 +158,19 @@ def test_the_reply_box_check_while_typing(agent_client):
     assert agent_client.post("/replies/wording/check/999999/", {"body": "好"}).status_code == 404
 
 
+def test_the_check_while_typing_says_which_blocking_problems_no_reason_passes(agent_client, agent_api):
+    """The reply box offers the "reason for sending anyway" field only for what a reason can pass: a forbidden
+    wording rule, not an unfilled canned-reply variable."""
+    ticket = make_ticket()
+    result = agent_client.post(
+        f"/replies/wording/check/{ticket.pk}/", {"body": "订单【请填写：订单号】明天一定到"}
+    ).json()
+    overridable = {problem["code"]: problem["overridable"] for problem in result["problems"]}
+    assert overridable == {"wording_forbidden": True, "unfilled_variable": False}
+    api = agent_api.post(f"/api/v1/tickets/{ticket.pk}/reply-check/", {"body": "【请填写：订单号】"}, format="json")
+    assert api.json()["problems"][0]["overridable"] is False
+
+
 # --- reports ---------------------------------------------------------------------------------------------------------
 
 
