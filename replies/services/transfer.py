@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
@@ -207,7 +207,14 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
         )
     if not planned:
         raise _refuse(_("The file has no replies."))
-    return _apply(actor=actor, planned=planned, folders=folders)
+    try:
+        return _apply(actor=actor, planned=planned, folders=folders)
+    except IntegrityError:
+        # Someone created a reply with one of the file's shortcuts (or the same folder) between the lookup and
+        # the insert: the whole import rolled back, as with any refused row.
+        raise _refuse(
+            _("Someone changed these replies while the file was imported. Nothing was imported: import it again.")
+        ) from None
 
 
 def _apply(*, actor: Any, planned: list[dict[str, Any]], folders: dict[tuple[int | None, str], Folder]) -> ImportResult:

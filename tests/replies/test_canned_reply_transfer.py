@@ -133,6 +133,28 @@ def test_a_refused_row_names_its_column_in_the_page_language(agent):
     assert "1 行" in refused.value.message
 
 
+def test_a_shortcut_taken_while_importing_refuses_the_import_and_keeps_nothing(manager, monkeypatch):
+    """Two imports (or an import and a create) at once: the insert that loses the race on the unique shortcut
+    is a clear refusal with nothing half-imported, not a server error."""
+    from django.db import IntegrityError
+
+    real_create = CannedReply.objects.create
+    calls = []
+
+    def create_then_lose_the_race(**fields):
+        calls.append(fields["shortcut"])
+        if len(calls) == 2:
+            raise IntegrityError("canned_reply_global_shortcut_uniq")
+        return real_create(**fields)
+
+    monkeypatch.setattr(CannedReply.objects, "create", create_then_lose_the_race)
+    content = (HEADER + "global,,,发货,fh,已发货\nglobal,,,退款,tk,已退款\n").encode()
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=manager, content=content)
+    assert refused.value.status_code == 400 and "file" in refused.value.fields
+    assert not CannedReply.objects.exists()
+
+
 def test_export_neutralises_formula_injection(agent):
     reply(agent, "f", '=HYPERLINK("http://evil","点我")', title="+cmd|' /C calc'!A0")
     reply(agent, "g", "@SUM(1+1)", title="-1")
