@@ -77,3 +77,29 @@ def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
         assert TicketEvent.objects.filter(ticket=ticket, type=EventType.REPLY_CHECK_OVERRIDDEN).count() == 1
         assert page.problems.unexpected() == []
         page.context.close()
+
+
+def test_the_rules_page_cards_on_a_phone_keep_each_label_beside_its_value(live_server):
+    """On a 390 px phone each rule is a card of label/value lines. "Words or pattern" wraps to two lines; it
+    must push the next line down rather than overlap the explanation below a one-line pattern."""
+    from playwright.sync_api import expect
+
+    seed_default_wording_rules()
+    staff_user("chen", Role.MANAGER)
+    with chromium() as browser:
+        page = new_page(browser, phone=True)
+        log_in(page, live_server.url, "chen")
+        page.goto(f"{live_server.url}/replies/wording/")
+        expect(page.locator("[data-testid=wording-rule]").first).to_be_visible()
+        for row in page.locator("[data-testid=wording-rule]").all():
+            pattern = row.locator("td.wording-pattern")
+            label_height = pattern.evaluate("td => parseFloat(getComputedStyle(td, '::before').height) || 0")
+            label_bottom = pattern.evaluate(
+                "td => { const r = td.getBoundingClientRect(); const s = getComputedStyle(td, '::before');"
+                " return s.position === 'absolute' ? r.top + 2 + parseFloat(s.height) : r.bottom; }"
+            )
+            next_top = pattern.evaluate("td => td.nextElementSibling.getBoundingClientRect().top")
+            assert label_height > 0
+            assert label_bottom <= next_top + 1
+        page.screenshot(path=str(ARTIFACTS / "wording-rules-phone.png"), full_page=True)
+        assert page.problems.unexpected() == []
