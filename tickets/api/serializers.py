@@ -39,6 +39,9 @@ from ..sla import CLOCK_STATES, ticket_clocks
 from ..tracking import tracking_url
 
 User = get_user_model()
+# Events only readers of internal notes see (staff; keys with notes:read): a note, and a reply sent past a
+# blocking reply check (the agent's reason, the wording rules' explanations).
+INTERNAL_EVENTS = frozenset({EventType.NOTED, EventType.REPLY_CHECK_OVERRIDDEN})
 
 
 # --- input ----------------------------------------------------------------------------------------------------
@@ -439,7 +442,9 @@ class TicketDetailOutput(TicketListOutput):
         # integrations with the notes:read scope (``tickets.access.may_read_notes``, passed in by the view).
         if not self.context.get("may_read_notes", False):
             data["messages"] = [m for m in data["messages"] if m["visibility"] != MessageVisibility.INTERNAL]
-            data["events"] = [e for e in data["events"] if e["type"] != EventType.NOTED]
+            # An overridden reply check's reason and the wording rules it names are the team's internal words
+            # too; the reply itself is in "messages".
+            data["events"] = [e for e in data["events"] if e["type"] not in INTERNAL_EVENTS]
             # A help request's reason is an internal note too.
             for escalation in data["escalations"]:
                 escalation["reason"] = ""
