@@ -197,3 +197,19 @@ def test_a_manager_changes_and_deletes_a_rule_over_the_api(manager_api, agent_ap
     assert bad.status_code == 400 and "pattern" in bad.json()["error"]["fields"]
     assert manager_api.delete(f"/api/v1/wording-rules/{rule.pk}/").status_code == 204
     assert not WordingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_the_rules_page_is_reachable_from_the_managers_tabs_and_the_agents_replies_page(manager, agent):
+    """Managers found the rules only through a ticket's reply box; now the work tabs list them (the tab is active
+    on the rules page) and an agent's canned-replies page links to them."""
+    from django.test import Client
+
+    manager_client, agent_client = Client(), Client()
+    manager_client.force_login(manager)
+    agent_client.force_login(agent)
+    rules_page = manager_client.get("/replies/wording/").content.decode()
+    assert 'data-testid="work-tab-wording"' in rules_page
+    assert 'class="active" data-testid="work-tab-wording"' in rules_page
+    assert 'data-testid="work-tab-wording"' in manager_client.get("/replies/").content.decode()
+    assert 'data-testid="wording-rules-link"' in agent_client.get("/replies/").content.decode()
+    assert 'data-testid="work-tabs"' not in agent_client.get("/replies/wording/").content.decode()
