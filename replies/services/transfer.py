@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import ApplicationError, ValidationFailed
 from tickets.models import Team
@@ -37,6 +38,9 @@ from .canned import clean_reply_fields, search_key_for
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 2_000
+# A workbook's parts unpacked: 2,000 rows of the longest replies (5,000 characters, 3 bytes each in UTF-8) with
+# the XML around them fit in well under this.
+IMPORT_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 COLUMNS = ["scope", "team", "folder", "title", "shortcut", "body"]
 HEADER_ALIASES = {
     "范围": "scope",
@@ -78,21 +82,55 @@ def _refuse(message: str) -> ImportRefused:
     return ImportRefused(message, fields={"file": [message]})
 
 
+# What a damaged workbook makes openpyxl raise (a part that is not XML: SyntaxError's ParseError), while it opens
+# the file or, read-only, while it reads the rows.
+XLSX_DAMAGED = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ValueError,
+    OSError,
+    TypeError,
+)
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """A workbook's parts may unpack to far more than the file's 2 MB (a 300 KB file held a 300 MB cell, which
+    openpyxl read into 600 MB of memory): refuse it from the zip's table of contents, before unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(_("This file is neither CSV nor XLSX.")) from None
+    if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+        raise _refuse(_("This workbook is too large inside; save the replies in a new file and try again."))
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    _refuse_zip_bomb(content)
+    rows: list[list[str]] = []
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            if sheet is not None:
+                for row in sheet.iter_rows(values_only=True):
+                    rows.append(["" if cell is None else str(cell) for cell in row])
+                    if len(rows) > IMPORT_MAX_ROWS + 1:
+                        break
+        finally:
+            workbook.close()
+    except XLSX_DAMAGED:
+        raise _refuse(_("This file is neither CSV nor XLSX.")) from None
+    return rows
+
+
 def _read_rows(content: bytes) -> list[list[str]]:
     if content.startswith(XLSX_MAGIC):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-            raise _refuse(_("This file is neither CSV nor XLSX.")) from None
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        rows: list[list[str]] = []
-        if sheet is not None:
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(["" if cell is None else str(cell) for cell in row])
-                if len(rows) > IMPORT_MAX_ROWS + 1:
-                    break
-        workbook.close()
-        return rows
+        return _read_xlsx(content)
     if b"\x00" in content:
         raise _refuse(_("This file is neither CSV nor XLSX."))
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK

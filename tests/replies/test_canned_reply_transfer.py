@@ -90,6 +90,38 @@ def test_a_zip_that_is_not_a_workbook_is_refused(agent):
         canned_reply_import(actor=agent, content=buffer.getvalue())
 
 
+def _workbook_with(parts: dict[str, bytes]) -> bytes:
+    """A real workbook of one reply with some of its parts replaced."""
+    source = zipfile.ZipFile(io.BytesIO(export_xlsx([])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, parts.get(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_a_workbook_with_a_damaged_part_is_refused_not_a_server_error(agent, part):
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=_workbook_with({part: b"<not xml"}))
+    assert refused.value.status_code == 400
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_before_unpacking(agent):
+    """A few hundred KB that unpack to 60 MB (one enormous cell): refused from the zip's table of contents,
+    not read into memory."""
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>' + b"a" * (60 * 1024 * 1024) + b"</t></is></c>"
+        b"</row></sheetData></worksheet>"
+    )
+    content = _workbook_with({"xl/worksheets/sheet1.xml": sheet})
+    assert len(content) < IMPORT_MAX_BYTES
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=content)
+    assert "too large" in refused.value.message
+
+
 def test_a_huge_file_is_refused(agent):
     with pytest.raises(ImportRefused) as refused:
         canned_reply_import(actor=agent, content=(HEADER + "a" * IMPORT_MAX_BYTES).encode())
