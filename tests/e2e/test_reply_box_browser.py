@@ -46,6 +46,28 @@ def test_ctrl_enter_sends_and_a_draft_survives_a_reload_until_it_is_sent(live_se
         page.context.close()
 
 
+def test_ctrl_enter_sends_a_photo_without_text(live_server, tmp_path):
+    """A photo alone is a reply (the Send button takes it); Ctrl+Enter in the empty box sends it too."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    staff_user("lilei", Role.AGENT, ticket_scope="all")
+    ticket = make_ticket(subject="看下图片")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 48), (200, 80, 80)).save(photo)
+    with chromium() as browser:
+        page = new_page(browser, viewport=LAPTOP)
+        log_in(page, live_server.url, "lilei")
+        page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+        page.locator("[data-testid=reply-attachments]").set_input_files(str(photo))
+        page.locator("[data-testid=reply-body]").press("Control+Enter")
+        expect(page.locator("[data-testid=timeline] img")).to_have_count(1)
+        message = Message.objects.get(ticket=ticket)
+        assert message.body == "" and message.attachments.count() == 1
+        assert page.problems.unexpected() == []
+        page.context.close()
+
+
 def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
     from playwright.sync_api import expect
 
