@@ -54,6 +54,15 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         expect(options).to_have_count(1)
         expect(options.first).to_contain_text("#发货")
         page.screenshot(path=str(folder / "picker.png"), full_page=True)
+        # While an input method composes, Enter and the arrows are its own (commit, candidates): the picker
+        # leaves them alone.
+        handled = body.evaluate(
+            "t => ['Enter', 'ArrowDown'].map(key => !t.dispatchEvent(new KeyboardEvent('keydown',"
+            " {key, keyCode: 229, isComposing: true, bubbles: true, cancelable: true})))"
+        )
+        assert handled == [False, False]
+        expect(body).to_have_value("#fh")
+        expect(dropdown).to_be_visible()
         body.press("Enter")
 
         expect(body).to_have_value(f"小王您好，订单TB-1001已于2026-03-02发出，快递单号{MARKER}。我是李雷。")
