@@ -47,6 +47,7 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         log_in(page, live_server.url, "lilei")
         page.goto(url)
         body = page.locator("[data-testid=reply-body]")
+        expect(page.locator("[data-testid=canned-chord]")).to_be_visible()  # the Ctrl+/ hint on a laptop
         body.press_sequentially("#fh")
         dropdown = page.locator("[data-testid=canned-dropdown]")
         expect(dropdown).to_be_visible()

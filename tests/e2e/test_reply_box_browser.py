@@ -81,6 +81,7 @@ def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
         page.goto(url)
         body = page.locator("[data-testid=reply-body]")
         override = page.locator("[data-testid=override-box]")
+        expect(page.locator("[data-testid=canned-chord]")).to_be_hidden()  # no Ctrl+/ hint on a phone
         body.press_sequentially("好")
         expect(page.locator("[data-testid=wording-warning]")).to_be_visible()
         expect(override).to_be_hidden()
