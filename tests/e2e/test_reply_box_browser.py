@@ -126,3 +126,18 @@ def test_the_rules_page_cards_on_a_phone_keep_each_label_beside_its_value(live_s
             assert label_bottom <= next_top + 1
         page.screenshot(path=str(ARTIFACTS / "wording-rules-phone.png"), full_page=True)
         assert page.problems.unexpected() == []
+
+
+def test_the_rule_forms_save_and_cancel_sit_on_one_line(live_server):
+    from playwright.sync_api import expect
+
+    staff_user("chen", Role.MANAGER)
+    with chromium() as browser:
+        page = new_page(browser, viewport=LAPTOP)
+        log_in(page, live_server.url, "chen")
+        page.goto(f"{live_server.url}/replies/wording/new/")
+        save, cancel = page.locator("[data-testid=wording-save]"), page.locator("[data-testid=wording-cancel]")
+        expect(cancel).to_be_visible()
+        save_box, cancel_box = save.bounding_box(), cancel.bounding_box()
+        assert abs(save_box["y"] - cancel_box["y"]) <= 1 and abs(save_box["height"] - cancel_box["height"]) <= 1
+        assert page.problems.unexpected() == []
