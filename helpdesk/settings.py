@@ -178,9 +178,17 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "helpdesk.sqlite3"),
-            # The web server, the worker and beat share one file: wait for the write lock rather than fail.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
         }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server, the worker and beat share one file: wait for the write lock rather than fail. Also for a
+    # SQLite DATABASE_URL (a scratch database): without these, two requests writing at once (the ticket page's
+    # presence heartbeats) failed with "database is locked" 500s.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
     }
 # The reports' covering index INCLUDEs columns on PostgreSQL; SQLite (the embedded default) makes it a plain
 # index and says so on every command. That is expected, so the warning is off.

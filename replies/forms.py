@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
+from core.integers import MAX_ID
 from tickets.models import Team
 
 from .models import Folder, ReplyScope
@@ -63,7 +64,7 @@ class ReplyForm(forms.Form):
 
 class FilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=50, label=_("Search"))
-    folder = forms.IntegerField(required=False, min_value=1, label=_("Folder"))
+    folder = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("Folder"))
     scope = forms.ChoiceField(required=False, choices=[("", _("All scopes")), *ReplyScope.choices], label=_("Scope"))
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sort"))
 

@@ -50,6 +50,7 @@ def reply_check_result(*, ticket: Ticket, body: str, actor: Any) -> dict[str, An
                 "code": problem.code,
                 "message": problem.message,
                 "blocking": problem.blocking,
+                "overridable": problem.overridable,
                 "rule_id": problem.rule_id,
                 "explanation": rules[problem.rule_id].explanation if problem.rule_id in rules else "",
                 "suggestion": rules[problem.rule_id].suggestion if problem.rule_id in rules else "",

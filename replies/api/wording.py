@@ -77,6 +77,9 @@ class ReplyProblemOutput(serializers.Serializer):
     code = serializers.CharField(help_text="wording_forbidden, wording_discouraged, or another app's check.")
     message = serializers.CharField()
     blocking = serializers.BooleanField(help_text="True: the reply is refused unless sent with override_reason.")
+    overridable = serializers.BooleanField(
+        help_text="False for a blocking problem no override_reason passes (an unfilled canned-reply variable)."
+    )
     rule_id = serializers.IntegerField(allow_null=True)
     explanation = serializers.CharField()
     suggestion = serializers.CharField()

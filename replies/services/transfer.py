@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import xlsxwriter
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from core.errors import ApplicationError, ValidationFailed
 from tickets.models import Team
@@ -36,6 +38,9 @@ from .canned import clean_reply_fields, search_key_for
 
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = 2_000
+# A workbook's parts unpacked: 2,000 rows of the longest replies (5,000 characters, 3 bytes each in UTF-8) with
+# the XML around them fit in well under this.
+IMPORT_MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 COLUMNS = ["scope", "team", "folder", "title", "shortcut", "body"]
 HEADER_ALIASES = {
     "范围": "scope",
@@ -77,21 +82,55 @@ def _refuse(message: str) -> ImportRefused:
     return ImportRefused(message, fields={"file": [message]})
 
 
+# What a damaged workbook makes openpyxl raise (a part that is not XML: SyntaxError's ParseError), while it opens
+# the file or, read-only, while it reads the rows.
+XLSX_DAMAGED = (
+    zipfile.BadZipFile,
+    InvalidFileException,
+    SyntaxError,
+    KeyError,
+    IndexError,
+    AttributeError,
+    ValueError,
+    OSError,
+    TypeError,
+)
+
+
+def _refuse_zip_bomb(content: bytes) -> None:
+    """A workbook's parts may unpack to far more than the file's 2 MB (a 300 KB file held a 300 MB cell, which
+    openpyxl read into 600 MB of memory): refuse it from the zip's table of contents, before unpacking."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _refuse(_("This file is neither CSV nor XLSX.")) from None
+    if unpacked > IMPORT_MAX_UNPACKED_BYTES:
+        raise _refuse(_("This workbook is too large inside; save the replies in a new file and try again."))
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    _refuse_zip_bomb(content)
+    rows: list[list[str]] = []
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0] if workbook.worksheets else None
+            if sheet is not None:
+                for row in sheet.iter_rows(values_only=True):
+                    rows.append(["" if cell is None else str(cell) for cell in row])
+                    if len(rows) > IMPORT_MAX_ROWS + 1:
+                        break
+        finally:
+            workbook.close()
+    except XLSX_DAMAGED:
+        raise _refuse(_("This file is neither CSV nor XLSX.")) from None
+    return rows
+
+
 def _read_rows(content: bytes) -> list[list[str]]:
     if content.startswith(XLSX_MAGIC):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-            raise _refuse(_("This file is neither CSV nor XLSX.")) from None
-        sheet = workbook.worksheets[0] if workbook.worksheets else None
-        rows: list[list[str]] = []
-        if sheet is not None:
-            for row in sheet.iter_rows(values_only=True):
-                rows.append(["" if cell is None else str(cell) for cell in row])
-                if len(rows) > IMPORT_MAX_ROWS + 1:
-                    break
-        workbook.close()
-        return rows
+        return _read_xlsx(content)
     if b"\x00" in content:
         raise _refuse(_("This file is neither CSV nor XLSX."))
     for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK
@@ -141,7 +180,11 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
     planned: list[dict[str, Any]] = []
     seen: dict[tuple[str, int | None, str], int] = {}
     for number, row in enumerate(data, start=2):
-        values = {name: (row[i] if i < len(row) else "").strip() for i, name in enumerate(header) if name in COLUMNS}
+        values = {
+            name: unsafe_cell((row[i] if i < len(row) else "").strip())
+            for i, name in enumerate(header)
+            if name in COLUMNS
+        }
         if not any(values.values()):
             continue  # a blank line
         problems: list[str] = []
@@ -173,7 +216,7 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
                 title=values.get("title", ""), shortcut=values.get("shortcut", ""), body=values.get("body", "")
             )
         except ApplicationError as exc:
-            details = [f"{name}: {' '.join(messages)}" for name, messages in exc.fields.items()]
+            details = [f"{_column_label(name)}: {' '.join(messages)}" for name, messages in exc.fields.items()]
             problems.append(" ".join(details) or exc.message)
             title = shortcut = body = ""
         if shortcut and scope is not None:
@@ -192,13 +235,24 @@ def canned_reply_import(*, actor: Any, content: bytes) -> ImportResult:
         )
     if errors:
         raise ImportRefused(
-            _("Nothing was imported: %(count)s rows have problems. Fix them and import the file again.")
+            ngettext(
+                "Nothing was imported: %(count)s row has problems. Fix it and import the file again.",
+                "Nothing was imported: %(count)s rows have problems. Fix them and import the file again.",
+                len(errors),
+            )
             % {"count": len(errors)},
             fields=errors,
         )
     if not planned:
         raise _refuse(_("The file has no replies."))
-    return _apply(actor=actor, planned=planned, folders=folders)
+    try:
+        return _apply(actor=actor, planned=planned, folders=folders)
+    except IntegrityError:
+        # Someone created a reply with one of the file's shortcuts (or the same folder) between the lookup and
+        # the insert: the whole import rolled back, as with any refused row.
+        raise _refuse(
+            _("Someone changed these replies while the file was imported. Nothing was imported: import it again.")
+        ) from None
 
 
 def _apply(*, actor: Any, planned: list[dict[str, Any]], folders: dict[tuple[int | None, str], Folder]) -> ImportResult:
@@ -245,6 +299,22 @@ def _apply(*, actor: Any, planned: list[dict[str, Any]], folders: dict[tuple[int
 def safe_cell(value: str) -> str:
     """A cell a spreadsheet program shows as text, never runs as a formula."""
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def unsafe_cell(value: str) -> str:
+    """The text ``safe_cell`` protected: an exported file imported again gives back the same replies (a body
+    "-满199减20" is not stored as "'-满199减20")."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES) else value
+
+
+def _column_label(name: str) -> str:
+    """A column as the refused-row message names it, in the page's language (the file may use either)."""
+    labels = {
+        "title": pgettext("import column", "title"),
+        "shortcut": pgettext("import column", "shortcut"),
+        "body": pgettext("import column", "body"),
+    }
+    return labels.get(name, name)
 
 
 def export_rows(replies: Iterable[CannedReply]) -> list[list[str]]:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import roles
 from accounts.decorators import agent_required
 from core.errors import ApplicationError, error_body
 from core.forms import form_add_error
@@ -76,6 +77,7 @@ def _list_context(request: HttpRequest, test_form: WordingTestForm, findings: li
             for rule in rules
         ],
         "may_create": may_global,
+        "is_manager": roles.is_manager(request.user),
         "test_form": test_form,
         "findings": findings,
         "matched_ids": {finding.rule.pk for finding in findings or []},

@@ -216,6 +216,8 @@
     });
 
     function keys(event) {
+      // An input method (拼音) is composing: Enter commits its text and ↑ ↓ move among its candidates.
+      if (event.isComposing || event.keyCode === 229) return;
       if ((event.ctrlKey || event.metaKey) && event.key === "/") {
         event.preventDefault();
         if (state.open) close();

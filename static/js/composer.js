@@ -33,7 +33,10 @@
 
   function send(form) {
     var body = form.querySelector("textarea[name=body]");
-    if (body && !body.value.trim()) { body.focus(); return; }
+    var files = form.querySelector("input[type=file]");
+    var hasFiles = !!(files && files.files && files.files.length);
+    // Nothing to send: neither text nor a file (a photo alone is a message, as the buttons allow).
+    if (body && !body.value.trim() && !hasFiles) { body.focus(); return; }
     if (form.requestSubmit) form.requestSubmit(); else form.submit();
   }
 

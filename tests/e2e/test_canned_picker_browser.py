@@ -47,6 +47,7 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         log_in(page, live_server.url, "lilei")
         page.goto(url)
         body = page.locator("[data-testid=reply-body]")
+        expect(page.locator("[data-testid=canned-chord]")).to_be_visible()  # the Ctrl+/ hint on a laptop
         body.press_sequentially("#fh")
         dropdown = page.locator("[data-testid=canned-dropdown]")
         expect(dropdown).to_be_visible()
@@ -54,6 +55,15 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         expect(options).to_have_count(1)
         expect(options.first).to_contain_text("#发货")
         page.screenshot(path=str(folder / "picker.png"), full_page=True)
+        # While an input method composes, Enter and the arrows are its own (commit, candidates): the picker
+        # leaves them alone.
+        handled = body.evaluate(
+            "t => ['Enter', 'ArrowDown'].map(key => !t.dispatchEvent(new KeyboardEvent('keydown',"
+            " {key, keyCode: 229, isComposing: true, bubbles: true, cancelable: true})))"
+        )
+        assert handled == [False, False]
+        expect(body).to_have_value("#fh")
+        expect(dropdown).to_be_visible()
         body.press("Enter")
 
         expect(body).to_have_value(f"小王您好，订单TB-1001已于2026-03-02发出，快递单号{MARKER}。我是李雷。")
@@ -61,6 +71,10 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         missing = page.locator("[data-testid=canned-missing]")
         expect(missing).to_be_visible()
         expect(missing).to_contain_text(MARKER)
+        # The check while typing says to change it; no "reason for sending anyway": no reason would pass it.
+        expect(page.locator("[data-testid=reply-must-change]")).to_contain_text(MARKER)
+        expect(page.locator("[data-testid=wording-blocking]")).to_have_count(0)
+        expect(page.locator("[data-testid=override-box]")).to_be_hidden()
         page.screenshot(path=str(folder / "filled.png"), full_page=True)
 
         # The marker stops the send; typing over it lets the reply go.

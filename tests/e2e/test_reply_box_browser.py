@@ -46,6 +46,28 @@ def test_ctrl_enter_sends_and_a_draft_survives_a_reload_until_it_is_sent(live_se
         page.context.close()
 
 
+def test_ctrl_enter_sends_a_photo_without_text(live_server, tmp_path):
+    """A photo alone is a reply (the Send button takes it); Ctrl+Enter in the empty box sends it too."""
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    staff_user("lilei", Role.AGENT, ticket_scope="all")
+    ticket = make_ticket(subject="看下图片")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 48), (200, 80, 80)).save(photo)
+    with chromium() as browser:
+        page = new_page(browser, viewport=LAPTOP)
+        log_in(page, live_server.url, "lilei")
+        page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
+        page.locator("[data-testid=reply-attachments]").set_input_files(str(photo))
+        page.locator("[data-testid=reply-body]").press("Control+Enter")
+        expect(page.locator("[data-testid=timeline] img")).to_have_count(1)
+        message = Message.objects.get(ticket=ticket)
+        assert message.body == "" and message.attachments.count() == 1
+        assert page.problems.unexpected() == []
+        page.context.close()
+
+
 def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
     from playwright.sync_api import expect
 
@@ -59,6 +81,7 @@ def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
         page.goto(url)
         body = page.locator("[data-testid=reply-body]")
         override = page.locator("[data-testid=override-box]")
+        expect(page.locator("[data-testid=canned-chord]")).to_be_hidden()  # no Ctrl+/ hint on a phone
         body.press_sequentially("好")
         expect(page.locator("[data-testid=wording-warning]")).to_be_visible()
         expect(override).to_be_hidden()
@@ -77,3 +100,44 @@ def test_a_forbidden_phrase_shows_the_warning_and_needs_a_reason(live_server):
         assert TicketEvent.objects.filter(ticket=ticket, type=EventType.REPLY_CHECK_OVERRIDDEN).count() == 1
         assert page.problems.unexpected() == []
         page.context.close()
+
+
+def test_the_rules_page_cards_on_a_phone_keep_each_label_beside_its_value(live_server):
+    """On a 390 px phone each rule is a card of label/value lines. "Words or pattern" wraps to two lines; it
+    must push the next line down rather than overlap the explanation below a one-line pattern."""
+    from playwright.sync_api import expect
+
+    seed_default_wording_rules()
+    staff_user("chen", Role.MANAGER)
+    with chromium() as browser:
+        page = new_page(browser, phone=True)
+        log_in(page, live_server.url, "chen")
+        page.goto(f"{live_server.url}/replies/wording/")
+        expect(page.locator("[data-testid=wording-rule]").first).to_be_visible()
+        for row in page.locator("[data-testid=wording-rule]").all():
+            pattern = row.locator("td.wording-pattern")
+            label_height = pattern.evaluate("td => parseFloat(getComputedStyle(td, '::before').height) || 0")
+            label_bottom = pattern.evaluate(
+                "td => { const r = td.getBoundingClientRect(); const s = getComputedStyle(td, '::before');"
+                " return s.position === 'absolute' ? r.top + 2 + parseFloat(s.height) : r.bottom; }"
+            )
+            next_top = pattern.evaluate("td => td.nextElementSibling.getBoundingClientRect().top")
+            assert label_height > 0
+            assert label_bottom <= next_top + 1
+        page.screenshot(path=str(ARTIFACTS / "wording-rules-phone.png"), full_page=True)
+        assert page.problems.unexpected() == []
+
+
+def test_the_rule_forms_save_and_cancel_sit_on_one_line(live_server):
+    from playwright.sync_api import expect
+
+    staff_user("chen", Role.MANAGER)
+    with chromium() as browser:
+        page = new_page(browser, viewport=LAPTOP)
+        log_in(page, live_server.url, "chen")
+        page.goto(f"{live_server.url}/replies/wording/new/")
+        save, cancel = page.locator("[data-testid=wording-save]"), page.locator("[data-testid=wording-cancel]")
+        expect(cancel).to_be_visible()
+        save_box, cancel_box = save.bounding_box(), cancel.bounding_box()
+        assert abs(save_box["y"] - cancel_box["y"]) <= 1 and abs(save_box["height"] - cancel_box["height"]) <= 1
+        assert page.problems.unexpected() == []

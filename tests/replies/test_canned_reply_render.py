@@ -65,11 +65,14 @@ def test_a_reply_still_holding_a_marker_is_never_sent(agent, team):
 
 
 def test_an_override_reason_does_not_send_an_unfilled_marker(agent, team):
-    """Wording rules may be overridden with a reason; an unfilled variable may not: it would reach the buyer."""
+    """Wording rules may be overridden with a reason; an unfilled variable may not: it would reach the buyer.
+    The refusal says to change the reply and does not ask for a reason that would not help."""
     ticket = make_ticket(team=team)
-    with pytest.raises(ReplyBlocked):
+    with pytest.raises(ReplyBlocked) as refused:
         ticket_reply(ticket=ticket, author=agent, body="订单【请填写：订单号】已发货", override_reason="急")
     assert not Message.objects.filter(ticket=ticket).exists()
+    assert "override_reason" not in refused.value.fields
+    assert "reason" not in refused.value.message
 
 
 def test_a_raw_placeholder_is_never_sent_either(agent, team):

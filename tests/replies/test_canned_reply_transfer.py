@@ -90,6 +90,38 @@ def test_a_zip_that_is_not_a_workbook_is_refused(agent):
         canned_reply_import(actor=agent, content=buffer.getvalue())
 
 
+def _workbook_with(parts: dict[str, bytes]) -> bytes:
+    """A real workbook of one reply with some of its parts replaced."""
+    source = zipfile.ZipFile(io.BytesIO(export_xlsx([])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, parts.get(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "xl/styles.xml"])
+def test_a_workbook_with_a_damaged_part_is_refused_not_a_server_error(agent, part):
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=_workbook_with({part: b"<not xml"}))
+    assert refused.value.status_code == 400
+
+
+def test_a_workbook_that_unpacks_to_far_more_than_its_size_is_refused_before_unpacking(agent):
+    """A few hundred KB that unpack to 60 MB (one enormous cell): refused from the zip's table of contents,
+    not read into memory."""
+    sheet = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>' + b"a" * (60 * 1024 * 1024) + b"</t></is></c>"
+        b"</row></sheetData></worksheet>"
+    )
+    content = _workbook_with({"xl/worksheets/sheet1.xml": sheet})
+    assert len(content) < IMPORT_MAX_BYTES
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=content)
+    assert "too large" in refused.value.message
+
+
 def test_a_huge_file_is_refused(agent):
     with pytest.raises(ImportRefused) as refused:
         canned_reply_import(actor=agent, content=(HEADER + "a" * IMPORT_MAX_BYTES).encode())
@@ -110,6 +142,49 @@ def test_xlsx_round_trip(manager, team):
         "{{买家称呼}}，您的订单{{订单号}}已发货",
     )
     assert CannedReply.objects.get(shortcut="催").team == team
+
+
+def test_a_protected_cell_imports_as_the_text_it_protected(manager):
+    """Export puts ' before a cell that starts like a formula; importing that file again gives back the reply
+    as it was, not with a ' in front."""
+    reply(manager, "减", "-满199减20，亲可以叠加使用哦", scope="global", title="+优惠说明")
+    for exported in (export_xlsx(CannedReply.objects.all()), export_csv(CannedReply.objects.all())):
+        CannedReply.objects.all().delete()
+        canned_reply_import(actor=manager, content=exported)
+        restored = CannedReply.objects.get(shortcut="减")
+        assert (restored.title, restored.body) == ("+优惠说明", "-满199减20，亲可以叠加使用哦")
+
+
+def test_a_refused_row_names_its_column_in_the_page_language(agent):
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=agent, content=(HEADER + ",,,未知变量,x,{{订单编号}}\n").encode())
+    problems = " ".join(next(iter(refused.value.fields.values())))
+    assert problems.startswith("内容:") and "body" not in problems
+    assert "1 行" in refused.value.message
+
+
+def test_a_shortcut_taken_while_importing_refuses_the_import_and_keeps_nothing(manager, monkeypatch):
+    """Two imports (or an import and a create) at once: the insert that loses the race on the unique shortcut
+    is a clear refusal with nothing half-imported, not a server error."""
+    from django.db import IntegrityError
+
+    real_create = CannedReply.objects.create
+    calls = []
+
+    def create_then_lose_the_race(**fields):
+        calls.append(fields["shortcut"])
+        if len(calls) == 2:
+            raise IntegrityError("canned_reply_global_shortcut_uniq")
+        return real_create(**fields)
+
+    monkeypatch.setattr(CannedReply.objects, "create", create_then_lose_the_race)
+    content = (HEADER + "global,,,发货,fh,已发货\nglobal,,,退款,tk,已退款\n").encode()
+    with pytest.raises(ImportRefused) as refused:
+        canned_reply_import(actor=manager, content=content)
+    assert refused.value.status_code == 400 and "file" in refused.value.fields
+    assert not CannedReply.objects.exists()
 
 
 def test_export_neutralises_formula_injection(agent):

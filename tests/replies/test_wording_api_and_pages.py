@@ -158,6 +158,19 @@ def test_the_reply_box_check_while_typing(agent_client):
     assert agent_client.post("/replies/wording/check/999999/", {"body": "好"}).status_code == 404
 
 
+def test_the_check_while_typing_says_which_blocking_problems_no_reason_passes(agent_client, agent_api):
+    """The reply box offers the "reason for sending anyway" field only for what a reason can pass: a forbidden
+    wording rule, not an unfilled canned-reply variable."""
+    ticket = make_ticket()
+    result = agent_client.post(
+        f"/replies/wording/check/{ticket.pk}/", {"body": "订单【请填写：订单号】明天一定到"}
+    ).json()
+    overridable = {problem["code"]: problem["overridable"] for problem in result["problems"]}
+    assert overridable == {"wording_forbidden": True, "unfilled_variable": False}
+    api = agent_api.post(f"/api/v1/tickets/{ticket.pk}/reply-check/", {"body": "【请填写：订单号】"}, format="json")
+    assert api.json()["problems"][0]["overridable"] is False
+
+
 # --- reports ---------------------------------------------------------------------------------------------------------
 
 
@@ -184,3 +197,19 @@ def test_a_manager_changes_and_deletes_a_rule_over_the_api(manager_api, agent_ap
     assert bad.status_code == 400 and "pattern" in bad.json()["error"]["fields"]
     assert manager_api.delete(f"/api/v1/wording-rules/{rule.pk}/").status_code == 204
     assert not WordingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_the_rules_page_is_reachable_from_the_managers_tabs_and_the_agents_replies_page(manager, agent):
+    """Managers found the rules only through a ticket's reply box; now the work tabs list them (the tab is active
+    on the rules page) and an agent's canned-replies page links to them."""
+    from django.test import Client
+
+    manager_client, agent_client = Client(), Client()
+    manager_client.force_login(manager)
+    agent_client.force_login(agent)
+    rules_page = manager_client.get("/replies/wording/").content.decode()
+    assert 'data-testid="work-tab-wording"' in rules_page
+    assert 'class="active" data-testid="work-tab-wording"' in rules_page
+    assert 'data-testid="work-tab-wording"' in manager_client.get("/replies/").content.decode()
+    assert 'data-testid="wording-rules-link"' in agent_client.get("/replies/").content.decode()
+    assert 'data-testid="work-tabs"' not in agent_client.get("/replies/wording/").content.decode()

@@ -105,3 +105,21 @@ def test_the_ticket_detail_does_not_grow_queries_with_files(agent_api, agent, dj
         ticket_add_note(ticket=ticket, author=agent, body="n", attachments=attachments_check([png(), png()]))
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert len(agent_api.get(f"/api/v1/tickets/{ticket.pk}/").json()["messages"]) == 5
+
+
+def test_an_override_reason_is_internal_like_a_note(agent):
+    """A reply sent past a forbidden wording rule: the reply goes to the platform, but the agent's reason and
+    the rule's explanation (the reply_check_overridden event) only to readers of internal notes."""
+    from tests.replies.conftest import seed_default_wording_rules
+    from tickets.services.messages import ticket_reply
+
+    seed_default_wording_rules()
+    ticket = make_ticket(customer=CustomerFactory(platform="taobao"))
+    ticket_reply(ticket=ticket, author=agent, body="亲，明天一定到", override_reason="主管同意，内部原因")
+    url = f"/api/v1/tickets/{ticket.pk}/"
+    without_notes = _key_client(["tickets:read"]).get(url).json()
+    assert "reply_check_overridden" not in [event["type"] for event in without_notes["events"]]
+    assert "主管同意" not in str(without_notes)
+    assert "亲，明天一定到" in [message["body"] for message in without_notes["messages"]]
+    with_notes = _key_client(["tickets:read", "notes:read"]).get(url).json()
+    assert "reply_check_overridden" in [event["type"] for event in with_notes["events"]]

@@ -39,6 +39,9 @@ from ..sla import CLOCK_STATES, ticket_clocks
 from ..tracking import tracking_url
 
 User = get_user_model()
+# Events only readers of internal notes see (staff; keys with notes:read): a note, and a reply sent past a
+# blocking reply check (the agent's reason, the wording rules' explanations).
+INTERNAL_EVENTS = frozenset({EventType.NOTED, EventType.REPLY_CHECK_OVERRIDDEN})
 
 
 # --- input ----------------------------------------------------------------------------------------------------
@@ -146,10 +149,6 @@ class TicketUpdateInput(serializers.Serializer):
         return attrs
 
 
-class MessageInput(serializers.Serializer):
-    body = serializers.CharField(max_length=BODY_MAX)
-
-
 ATTACHMENTS_HELP = (
     "Files (multipart/form-data only; repeat the field for each file). Checked by content, not by name: photos "
     "(JPEG, PNG, GIF, WebP), PDF, and for agents' replies and notes Word and Excel files (.docx, .xlsx); each at "
@@ -158,7 +157,7 @@ ATTACHMENTS_HELP = (
 )
 
 
-class AttachedMessageInput(serializers.Serializer):
+class MessageInput(serializers.Serializer):
     """A message with optional files: JSON (text only) or multipart/form-data (text and files)."""
 
     body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True, default="")
@@ -167,7 +166,7 @@ class AttachedMessageInput(serializers.Serializer):
     )
 
 
-class ReplyInput(AttachedMessageInput):
+class ReplyInput(MessageInput):
     last_seen_event_id = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text=LAST_SEEN_HELP
     )
@@ -439,7 +438,9 @@ class TicketDetailOutput(TicketListOutput):
         # integrations with the notes:read scope (``tickets.access.may_read_notes``, passed in by the view).
         if not self.context.get("may_read_notes", False):
             data["messages"] = [m for m in data["messages"] if m["visibility"] != MessageVisibility.INTERNAL]
-            data["events"] = [e for e in data["events"] if e["type"] != EventType.NOTED]
+            # An overridden reply check's reason and the wording rules it names are the team's internal words
+            # too; the reply itself is in "messages".
+            data["events"] = [e for e in data["events"] if e["type"] not in INTERNAL_EVENTS]
             # A help request's reason is an internal note too.
             for escalation in data["escalations"]:
                 escalation["reason"] = ""

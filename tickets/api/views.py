@@ -149,14 +149,14 @@ class _MessageApi(TicketApiMixin, APIView):
         raise NotImplementedError
 
     @extend_schema(
-        request=_message_request(s.AttachedMessageInput),
+        request=_message_request(s.MessageInput),
         responses={201: s.TicketDetailOutput},
         description=ATTACHMENT_REQUEST_DOC,
     )
     @idempotent
     def post(self, request: Request, pk: int) -> Response:
         ticket = self.get_ticket(pk)
-        data = s.AttachedMessageInput(data=request.data)
+        data = s.MessageInput(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         checked = attachments_check(v["attachments"], allow_documents=self.allow_documents)

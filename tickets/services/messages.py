@@ -43,11 +43,16 @@ class ReplyBlocked(ValidationFailed):
     code = "reply_blocked"
 
     def __init__(self, problems: list[hooks.ReplyProblem]):
-        blocking = [problem.message for problem in problems if problem.blocking]
-        super().__init__(
-            _("This reply cannot be sent as it is: change it, or give a reason to send it anyway."),
-            fields={"body": blocking, "override_reason": [_("Give a reason to send it anyway.")]},
-        )
+        blocking = [problem for problem in problems if problem.blocking]
+        fields: dict[str, list[str]] = {"body": [problem.message for problem in blocking]}
+        if all(problem.overridable for problem in blocking):
+            message = _("This reply cannot be sent as it is: change it, or give a reason to send it anyway.")
+            fields["override_reason"] = [_("Give a reason to send it anyway.")]
+        else:
+            # No reason sends it (an unfilled canned-reply variable would reach the buyer raw): asking for one
+            # would send the agent looking for a way round that does not exist.
+            message = _("This reply cannot be sent as it is: change it first.")
+        super().__init__(message, fields=fields)
         self.problems = problems
 
     @property
