@@ -1,6 +1,6 @@
 """The canned-reply picker end to end in Debian's chromium: an agent types "#" and a few pinyin initials in the
 reply box, picks a reply with the keyboard, sees the ticket's values filled in and the one variable without a
-value marked; the marker stops the send until the agent types over it; then the reply goes out."""
+value marked; the marker stops the send until the agent types over it; then Ctrl+Enter sends it."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_an_agent_types_hash_picks_a_reply_sees_the_variables_filled_and_sends(l
         expect(body).to_have_class("canned-blocked")
         assert not Message.objects.filter(ticket=ticket).exists()
         body.fill(body.input_value().replace(MARKER, "SF1234567"))
-        page.click("[data-testid=send-reply]")
+        body.press("Control+Enter")  # the reply box sends with Ctrl+Enter (⌘+Enter on a Mac)
         page.wait_for_url(url)
         expect(page.locator("[data-testid=timeline]")).to_contain_text("快递单号SF1234567。我是李雷。")
         assert CannedReply.objects.get(shortcut="发货").usage_count == 1
