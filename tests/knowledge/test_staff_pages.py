@@ -172,3 +172,13 @@ def test_an_agent_is_sent_back_from_editing_a_published_article(client, agent, m
     assert response.status_code == 302 and response["Location"] == reverse("knowledge:detail", args=[article.pk])
     html = client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
     assert 'data-testid="kb-edit"' not in html and 'data-testid="kb-publish"' not in html
+
+
+def test_the_new_article_page_marks_only_the_knowledge_base_tab_active(client, agent):
+    """The top bar's "New ticket" was active on /kb/new/ too: it matched any URL named 'create'."""
+    client.force_login(agent)
+    page = client.get(reverse("knowledge:create")).content.decode()
+    assert f'href="{reverse("tickets:create")}" class="active"' not in page
+    assert f'href="{reverse("knowledge:list")}" class="active"' in page
+    ticket_page = client.get(reverse("tickets:create")).content.decode()
+    assert f'href="{reverse("tickets:create")}" class="active"' in ticket_page
