@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.integers import parse_id
 
@@ -79,10 +80,11 @@ class ArticleForm(forms.Form):
 
 
 class CategoryForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=60)
+    # "Name" alone is a person's name in Chinese (姓名): a category has a 名称.
+    name = forms.CharField(label=pgettext_lazy("category", "Name"), max_length=60)
     name_en = forms.CharField(label=_("English name"), max_length=60, required=False)
     slug = forms.CharField(label=_("Slug"), max_length=60, required=False)
-    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    description = forms.CharField(label=pgettext_lazy("category", "Description"), max_length=300, required=False)
     position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
     is_public = forms.BooleanField(label=_("Shown in the help centre"), required=False, initial=True)
 

@@ -7,9 +7,15 @@ and shown as text. Nothing a writer types reaches the page as markup outside the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h1", "h2", "h3",
@@ -22,6 +28,21 @@ URL_SCHEMES = {"http", "https", "mailto"}
 # by nh3 below (markdown-it's own check drops javascript:, vbscript:, file: and most data: links).
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
 _markdown.enable("strikethrough")
+
+
+def _render_image(renderer: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    """An image from this site (``/media/…``) is shown; one from elsewhere becomes a link to it. The pages'
+    Content-Security-Policy allows images from this site only, so an outside image was a broken icon and a
+    console error — and would tell another server who reads the help centre."""
+    token = tokens[idx]
+    source = str(token.attrGet("src") or "")
+    if source.startswith("/") and not source.startswith("//"):
+        return str(renderer.image(tokens, idx, options, env))
+    label = renderer.renderInlineAsText(token.children or [], options, env) or source
+    return f'<a href="{escape(source)}">{escape(label)}</a>'
+
+
+_markdown.add_render_rule("image", _render_image)
 
 
 def render_markdown(text: str) -> SafeString:

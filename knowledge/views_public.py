@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -63,7 +63,9 @@ def search_view(request: HttpRequest) -> HttpResponse:
 
 
 def category_view(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug, is_public=True)
+    category = Category.objects.filter(slug=slug, is_public=True).first()
+    if category is None:
+        return _not_found(request)
     return render(
         request,
         "knowledge/help/category.html",
@@ -78,7 +80,7 @@ def category_view(request: HttpRequest, slug: str) -> HttpResponse:
 def article_view(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get_public(slug=slug)
     if article is None:
-        raise Http404
+        return _not_found(request)
     return render(
         request,
         "knowledge/help/article.html",
@@ -98,7 +100,7 @@ def article_view(request: HttpRequest, slug: str) -> HttpResponse:
 def feedback_view(request: HttpRequest, slug: str) -> HttpResponse:
     article = selectors.article_get_public(slug=slug)
     if article is None:
-        raise Http404
+        return _not_found(request)
     vote = request.POST.get("helpful", "")
     url = reverse("helpcentre:article", args=[article.slug])
     if vote not in ("yes", "no"):
@@ -123,6 +125,12 @@ def feedback_view(request: HttpRequest, slug: str) -> HttpResponse:
         secure=request.is_secure(),
     )
     return response
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """A 404 in the help centre's own page (search box, way back), not the staff "back to the inbox" page: the
+    same answer for an address that never existed and for a draft or internal article."""
+    return _refused(request, _("This page is not in the help centre. Try searching for it."), status=404)
 
 
 def _refused(request: HttpRequest, message: str, *, status: int) -> HttpResponse:

@@ -33,6 +33,10 @@ _PATTERNS = [
     (re.compile(r"(?<![\w])[A-Z]{0,4}\d{10,}(?![\w])"), "[单号]"),
 ]
 MESSAGES_MAX = 30
+# A Chinese name is also written as the surname and a form of address ("李娜" → "李女士", "张伟" → "张先生"), the
+# way agents greet buyers: taken out too (the first character as the surname; compound surnames are rare).
+_CHINESE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
+_ADDRESS_FORMS = "先生|女士|小姐|太太"
 
 
 def mask_personal_data(text: str, *, names: list[str]) -> str:
@@ -40,6 +44,8 @@ def mask_personal_data(text: str, *, names: list[str]) -> str:
     tracking number replaced by a placeholder."""
     for name in sorted({name for name in names if name and len(name) >= 2}, key=len, reverse=True):
         text = re.sub(re.escape(name), "买家", text, flags=re.IGNORECASE)
+        if _CHINESE_NAME.fullmatch(name):
+            text = re.sub(f"{re.escape(name[0])}(?:{_ADDRESS_FORMS})", "买家", text)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -14,8 +14,11 @@
     var before = box.value.slice(0, start);
     var after = box.value.slice(end);
     var lead = before && !/\s$/.test(before) ? " " : "";
-    box.value = before + lead + text + after;
-    var caret = (before + lead + text).length;
+    // A space after the address: what is typed or inserted next must not run into it (a chat app would take
+    // "…/shipping-time/王小明您好" as one link).
+    var tail = /^\s/.test(after) ? "" : " ";
+    box.value = before + lead + text + tail + after;
+    var caret = (before + lead + text + tail).length;
     box.focus();
     box.setSelectionRange(caret, caret);
     box.dispatchEvent(new Event("input", { bubbles: true }));

@@ -64,6 +64,20 @@ def test_hidden_articles_are_404_by_slug(client, articles, which):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/help/a/no-such-article/", "/help/c/no-such-category/", "draft", "hidden-category"])
+def test_a_missing_page_is_the_help_centres_own_404_not_the_staff_one(client, articles, manager, path):
+    """A buyer got the staff 404 ("back to the inbox", "the ticket may have a different number")."""
+    if path == "draft":
+        path = reverse("helpcentre:article", args=[articles["draft"].slug])
+    elif path == "hidden-category":
+        path = reverse("helpcentre:category", args=[articles["hidden"].category.slug])
+    response = client.get(path)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert 'data-testid="hc-message"' in html and reverse("helpcentre:search") in html
+    assert "返回工作台" not in html and "运费草稿" not in html and "内部" not in html
+
+
 def test_an_article_page_shows_only_public_related_articles(client, articles):
     html = client.get(reverse("helpcentre:article", args=[articles["public"].slug])).content.decode()
     assert "退货运费谁承担" in html and "Was this helpful?" in html or "这篇文章有帮助吗" in html

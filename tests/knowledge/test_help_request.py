@@ -66,6 +66,12 @@ def test_the_page_opens_without_login_in_both_languages():
     assert zh.status_code == 200 and "联系客服" in zh.content.decode()
 
 
+def test_the_request_page_leads_back_to_the_help_centre():
+    """A buyer who came from an article had no way back from the form but the browser's back button."""
+    html = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get(URL).content.decode()
+    assert 'href="/help/" data-testid="help-request-back">← 帮助中心' in html
+
+
 def test_a_matching_order_opens_a_ticket_and_shows_the_tracking_link(buyer, order):
     response = buyer.post(URL, _form())
     assert response.status_code == 200

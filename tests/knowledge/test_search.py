@@ -92,3 +92,19 @@ def test_markdown_with_script_is_stored_but_never_rendered_as_html(manager):
     html = render_markdown(article.body)
     assert "<script" not in html and "javascript:" not in html.replace("(javascript:", "")
     assert 'href="javascript' not in html
+
+
+def test_an_outside_image_becomes_a_link_and_one_from_this_site_stays_an_image():
+    """The pages' CSP allows images from this site only: an outside image was a broken icon and a console error
+    (and told another server who reads the help centre)."""
+    from knowledge.markdown import render_markdown
+
+    html = str(
+        render_markdown(
+            "![退货单 *示例*](https://img.example.com/a.png) ![](//cdn.example.com/b.gif) ![本站](/media/c.png)"
+        )
+    )
+    assert '<a href="https://img.example.com/a.png" rel="noopener nofollow">退货单 示例</a>' in html
+    assert '<a href="//cdn.example.com/b.gif" rel="noopener nofollow">//cdn.example.com/b.gif</a>' in html
+    assert '<img src="/media/c.png" alt="本站">' in html
+    assert html.count("<img") == 1

@@ -109,10 +109,11 @@ def test_managers_see_helpful_counts_agents_do_not(client, agent, manager):
     article = make_article(manager)
     Article.objects.filter(pk=article.pk).update(helpful_count=7, not_helpful_count=2)
     client.force_login(manager)
-    assert "👍 7 · 👎 2" in client.get(reverse("knowledge:list")).content.decode()
-    assert "👍 7 · 👎 2" in client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
+    # In words, not 👍/👎: a machine without an emoji font showed two empty boxes.
+    assert "有用 7 · 没用 2" in client.get(reverse("knowledge:list")).content.decode()
+    assert "有用 7 · 没用 2" in client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
     client.force_login(agent)
-    assert "👍 7" not in client.get(reverse("knowledge:list")).content.decode()
+    assert "有用 7" not in client.get(reverse("knowledge:list")).content.decode()
 
 
 def test_categories_are_for_managers(client, agent, manager):
@@ -172,3 +173,21 @@ def test_an_agent_is_sent_back_from_editing_a_published_article(client, agent, m
     assert response.status_code == 302 and response["Location"] == reverse("knowledge:detail", args=[article.pk])
     html = client.get(reverse("knowledge:detail", args=[article.pk])).content.decode()
     assert 'data-testid="kb-edit"' not in html and 'data-testid="kb-publish"' not in html
+
+
+def test_the_new_article_page_marks_only_the_knowledge_base_tab_active(client, agent):
+    """The top bar's "New ticket" was active on /kb/new/ too: it matched any URL named 'create'."""
+    client.force_login(agent)
+    page = client.get(reverse("knowledge:create")).content.decode()
+    assert f'href="{reverse("tickets:create")}" class="active"' not in page
+    assert f'href="{reverse("knowledge:list")}" class="active"' in page
+    ticket_page = client.get(reverse("tickets:create")).content.decode()
+    assert f'href="{reverse("tickets:create")}" class="active"' in ticket_page
+
+
+def test_a_category_has_a_name_not_a_persons_name_in_chinese(client, manager):
+    """ "Name" alone is translated 姓名 (a person's name) for users; a category's is 名称, its description 说明."""
+    client.force_login(manager)
+    page = client.get(reverse("knowledge:categories")).content.decode()
+    assert "名称" in page and "说明" in page
+    assert "姓名" not in page and "问题描述" not in page

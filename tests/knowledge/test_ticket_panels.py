@@ -116,6 +116,13 @@ def test_masking(text, expected):
     assert mask_personal_data(text, names=[]) == expected
 
 
+def test_masking_takes_out_the_buyers_surname_with_a_form_of_address():
+    """Agents greet 李娜 as 李女士: the case draft kept the surname and the form of address."""
+    text = "李女士您好，李娜的包裹已到。张女士是另一位顾客。"
+    assert mask_personal_data(text, names=["李娜"]) == "买家您好，买家的包裹已到。张女士是另一位顾客。"
+    assert mask_personal_data("Li Na, 李女士", names=["Li Na"]) == "买家, 李女士"
+
+
 def test_the_suggestions_panel_asks_the_same_queries_for_5_or_15_articles(rf, agent, manager, team):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
